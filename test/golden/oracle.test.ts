@@ -38,7 +38,18 @@ test('parses a small oracle text: summary, protocols, conversations', () => {
   assert.equal(o.bytesCaptured, 200);
   assert.deepEqual(o.protocolFrames, { eth: 3, vlan: 2 });
   assert.deepEqual(o.convUdp, [
-    { a: '2001:db8::1', b: '2001:db8::2', aPort: 53, bPort: 1000, framesAB: 1, bytesAB: 100, framesBA: 2, bytesBA: null, relStart: 0, duration: 1.5 },
+    {
+      a: '2001:db8::1',
+      b: '2001:db8::2',
+      aPort: 53,
+      bPort: 1000,
+      framesAB: 1,
+      bytesAB: 100,
+      framesBA: 2,
+      bytesBA: null,
+      relStart: 0,
+      duration: 1.5,
+    },
   ]);
   assert.throws(() => parseOracle('[summary]\npackets\tmany\n'), /bad number/);
 });

@@ -63,7 +63,8 @@ export function splitEndpoint(s: string): [string, number | null] {
 }
 
 function int(s: string | undefined, what: string): number {
-  if (s === undefined || !/^\d+$/.test(s)) throw new Error(`oracle: bad number ${JSON.stringify(s)} for ${what}`);
+  if (s === undefined || !/^\d+$/.test(s))
+    throw new Error(`oracle: bad number ${JSON.stringify(s)} for ${what}`);
   return Number(s);
 }
 

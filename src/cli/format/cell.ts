@@ -21,7 +21,8 @@ export function cellText(v: unknown): string {
 /** Flattens a nested object into dotted key/value pairs (for the CSV and table views of `summary`). */
 export function flatten(v: unknown, prefix = '', out: [string, unknown][] = []): [string, unknown][] {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      flatten(x, prefix ? `${prefix}.${k}` : k, out);
   } else if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object')) {
     v.forEach((x, i) => flatten(x, `${prefix}[${i}]`, out));
   } else {

@@ -10,7 +10,8 @@ const NEEDS_QUOTES = /[",\r\n]/;
 
 export function csvField(v: unknown): string {
   let s = cellText(v);
-  if (typeof v !== 'number' && s.length > 0 && '=+-@\t\r'.includes(s[0]!) && !PLAIN_NUMBER.test(s)) s = "'" + s;
+  if (typeof v !== 'number' && s.length > 0 && '=+-@\t\r'.includes(s[0]!) && !PLAIN_NUMBER.test(s))
+    s = "'" + s;
   return NEEDS_QUOTES.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
 }
 
@@ -19,7 +20,10 @@ export function csvLine(values: readonly unknown[]): string {
 }
 
 /** Header line plus one line per row, columns in the given order. */
-export function* csvRows(columns: readonly string[], rows: Iterable<Record<string, unknown>>): Generator<string> {
+export function* csvRows(
+  columns: readonly string[],
+  rows: Iterable<Record<string, unknown>>,
+): Generator<string> {
   yield csvLine(columns);
   for (const r of rows) yield csvLine(columns.map((c) => r[c]));
 }

@@ -18,7 +18,9 @@ export function renderTable(
   const max = Math.max(4, opts.maxColumnWidth ?? 40);
   const cells = rows.map((r) => columns.map((c) => truncateToWidth(terminalSafe(cellText(r[c])), max)));
   const head = columns.map((c) => truncateToWidth(terminalSafe(c), max));
-  const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number' || r[c] == null));
+  const numeric = columns.map(
+    (c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number' || r[c] == null),
+  );
   const widths = head.map((h, i) => Math.max(displayWidth(h), ...cells.map((row) => displayWidth(row[i]!))));
   const line = (vals: readonly string[]): string =>
     vals
@@ -42,7 +44,9 @@ export function renderKeyValue(pairs: readonly [string, unknown][], opts: TableO
   return pairs
     .map(([, v], i) => {
       const k = keys[i]!;
-      return k + ' '.repeat(w - displayWidth(k)) + '  ' + truncateToWidth(terminalSafe(cellText(v)), max) + '\n';
+      return (
+        k + ' '.repeat(w - displayWidth(k)) + '  ' + truncateToWidth(terminalSafe(cellText(v)), max) + '\n'
+      );
     })
     .join('');
 }

@@ -39,7 +39,7 @@ export function terminalSafe(s: string): string {
   }
   if (plain) return s;
   let out = '';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const cp = s.codePointAt(i)!;
     const step = cp > 0xffff ? 2 : 1;
     // codePointAt returns a lone surrogate's own value, which isUnsafe catches
