@@ -23,7 +23,10 @@ test('md5 and sha256 agree with node:crypto across block-boundary lengths', () =
     assert.equal(toHex(md5(b)), createHash('md5').update(b).digest('hex'), `md5 n=${n}`);
     assert.equal(sha256Hex(b), createHash('sha256').update(b).digest('hex'), `sha256 n=${n}`);
   }
-  assert.equal(sha256Hex(enc.encode('abc')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(
+    sha256Hex(enc.encode('abc')),
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+  );
 });
 
 test('hmac and hkdf agree with node:crypto', () => {

@@ -119,7 +119,12 @@ export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): U
 }
 
 /** TLS 1.3 HKDF-Expand-Label (RFC 8446 section 7.1) with the "tls13 " prefix. */
-export function hkdfExpandLabel(secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
+export function hkdfExpandLabel(
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Uint8Array {
   const full = new TextEncoder().encode('tls13 ' + label);
   const info = new Uint8Array(2 + 1 + full.length + 1 + context.length);
   info[0] = length >> 8;

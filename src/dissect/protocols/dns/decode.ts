@@ -58,7 +58,12 @@ export interface DnsDecodeOptions {
 }
 
 /** Decodes one DNS message occupying buf[off, end). Returns null when not even the header and first question fit. */
-export function decodeDns(buf: Uint8Array, off: number, end: number, opts: DnsDecodeOptions = {}): DnsMessage | null {
+export function decodeDns(
+  buf: Uint8Array,
+  off: number,
+  end: number,
+  opts: DnsDecodeOptions = {},
+): DnsMessage | null {
   end = Math.min(end, buf.length);
   if (!has(off, DNS_HEADER_LEN, end)) return null;
   const flags = u16be(buf, off + 2);
@@ -205,7 +210,12 @@ export { dnsClassName, dnsTypeName };
  * DNS over TCP frames each message with a 2-byte length (RFC 1035 section 4.2.2). Given a reassembled stream
  * slice, returns the message boundaries found whole: [start, end) pairs, at most max of them.
  */
-export function splitTcpDns(buf: Uint8Array, off: number, end: number, max = 64): { messages: [number, number][]; consumed: number } {
+export function splitTcpDns(
+  buf: Uint8Array,
+  off: number,
+  end: number,
+  max = 64,
+): { messages: [number, number][]; consumed: number } {
   const messages: [number, number][] = [];
   let p = off;
   while (messages.length < max && has(p, 2, end)) {

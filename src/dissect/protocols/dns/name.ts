@@ -19,7 +19,13 @@ export interface NameResult {
  * forward or self pointer, too many hops, too long, or a reserved label type.
  * With nbns set, a 32-byte first label in NetBIOS first-level encoding is decoded (RFC 1002 section 4.1).
  */
-export function readName(buf: Uint8Array, msg: number, end: number, off: number, nbns = false): NameResult | null {
+export function readName(
+  buf: Uint8Array,
+  msg: number,
+  end: number,
+  off: number,
+  nbns = false,
+): NameResult | null {
   let pos = off;
   let next = -1;
   let hops = 0;
