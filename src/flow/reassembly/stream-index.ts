@@ -5,7 +5,7 @@
  */
 import type { Dir, StreamRef } from './types.js';
 
-export interface StreamIndexEntry extends StreamRef {}
+export type StreamIndexEntry = StreamRef;
 
 export class StreamIndex {
   readonly entries: StreamIndexEntry[] = [];
