@@ -14,6 +14,12 @@ export interface InterfaceInfo {
   description: string | null;
   /** nanoseconds per timestamp unit */
   tsUnitNs: number;
+  /** pcapng: 0-based section the interface belongs to (interface ids restart in each section) */
+  section?: number;
+  /** pcapng: the interface's id within its section, as packets of that section name it */
+  localId?: number;
+  /** pcapng if_tsoffset: seconds added to every timestamp of the interface */
+  tsOffsetSec?: number;
 }
 
 /** A name from a pcapng Name Resolution Block. */

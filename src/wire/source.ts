@@ -14,5 +14,7 @@ export interface ByteSource {
   read(into: Uint8Array, offset: number, length: number): Promise<number>;
   /** bytes consumed from the underlying file (compressed bytes for gzip): drives progress bars */
   readonly consumed: number;
+  /** true when the bytes are decompressed on the fly (gzip): `size` and `consumed` then count compressed bytes */
+  readonly compressed?: boolean;
   close(): Promise<void>;
 }
