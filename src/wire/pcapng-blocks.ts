@@ -40,10 +40,11 @@ export function pad4(n: number): number {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-/** Option or name text: UTF-8, without the trailing NULs some writers add. */
+/** Option or name text: UTF-8 up to the first NUL (writers pad with NULs, or leave garbage after one). */
 export function text(b: Uint8Array, off: number, len: number): string {
-  let end = off + len;
-  while (end > off && b[end - 1] === 0) end--;
+  let end = off;
+  const stop = off + len;
+  while (end < stop && b[end] !== 0) end++;
   return utf8.decode(b.subarray(off, end));
 }
 

@@ -66,17 +66,16 @@ export abstract class ReaderBase {
   protected needMore(n: number, what: string): ReadStatus {
     const cb = this.cb;
     const at = cb.position;
-    if (cb.eof || n > cb.remainingHint()) {
+    // bytes the input will ever have from here on (exact once it ended; from the file size before that)
+    const remaining = cb.eof ? cb.avail : cb.remainingHint();
+    if (n > remaining) {
       if (cb.error) return this.stop(cb.error.code, cb.base + cb.end, `read failed: ${cb.error.message}`);
-      if (cb.avail === 0 && cb.eof) {
-        this.done = true;
-        return READ_END;
-      }
-      const have = cb.eof ? cb.avail : Math.min(cb.remainingHint(), n);
+      this.done = true;
+      if (remaining <= 0) return READ_END;
       return this.stop(
         'E_TRUNCATED',
         at,
-        `file ends inside ${what} at offset ${at} (${have} of ${n} bytes present) after ${this.count} packets`,
+        `file ends inside ${what} at offset ${at} (${remaining} of ${n} bytes present) after ${this.count} packets`,
       );
     }
     cb.need = n;

@@ -69,12 +69,13 @@ export function num(o: OracleSummary, key: string): number {
   return v;
 }
 
-/** Link types written in the file header: one per pcap file, one per IDB for pcapng (section order). */
-export function headerLinkTypes(o: OracleSummary): number[] {
-  const out: number[] = [];
+/** Link type and snaplen written in the file header: one per pcap file, one per IDB for pcapng (file order). */
+export function headerInterfaces(o: OracleSummary): { linkType: number; snaplen: number }[] {
+  const out: { linkType: number; snaplen: number }[] = [];
   for (const row of o.headerRows) {
-    const m = /linktype=(\d+)/.exec(row);
-    if (m) out.push(Number(m[1]));
+    const lt = /linktype=(\d+)/.exec(row);
+    const sl = /snaplen=(\d+)/.exec(row);
+    if (lt && sl) out.push({ linkType: Number(lt[1]), snaplen: Number(sl[1]) });
   }
   return out;
 }
