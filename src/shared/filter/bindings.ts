@@ -1,0 +1,129 @@
+import type { FieldDef, FieldType } from '../fields.js';
+import type { ColumnKind, ColumnRef } from './ast.js';
+import { TABLES, type ColumnDef, type TableName } from './tables.js';
+
+/**
+ * The one place where filter field ids meet table columns. Every column of a table is a field
+ * `<prefix>.<column>` (flow.bytes_fwd, dns.query_name, host.country); on top come the Wireshark-style
+ * names: ip.src/ip.dst/ip.addr, port, tcp.port (only on tcp rows), eth.addr, frame.time, flow.id, app...
+ */
+export interface Binding {
+  /** the field is true for a row when any of these columns compares true */
+  cols: ColumnRef[];
+  /** transport the row must have (tcp.port only matches tcp rows) */
+  proto?: string;
+  type: FieldType;
+  doc: string;
+}
+
+const PREFIX: Record<TableName, string> = {
+  packets: 'frame',
+  flows: 'flow',
+  hosts: 'host',
+  dns: 'dns',
+  http: 'http',
+  tls: 'tls',
+  dhcp: 'dhcp',
+  credentials: 'credentials',
+  files: 'files',
+  alerts: 'alerts',
+};
+
+/** Transport and network names a bare word can test on rows that have a `proto` column. */
+export const TRANSPORTS = ['tcp', 'udp', 'icmp', 'icmpv6', 'sctp', 'arp', 'other'];
+
+const KIND_TYPE: Record<ColumnKind, FieldType> = {
+  text: 'string',
+  int: 'int',
+  float: 'float',
+  bool: 'bool',
+  ipkey: 'ip',
+  mac: 'mac',
+  time: 'time',
+  'text[]': 'string[]',
+};
+
+function refOf(table: TableName, c: ColumnDef): ColumnRef | null {
+  const cols = TABLES[table].columns;
+  const keyCol = cols.find((k) => k.name === `${c.name}_key` && k.filterAs === 'ipkey');
+  if (keyCol) return { column: keyCol.name, kind: 'ipkey', get: (r) => keyCol.derive!(r) };
+  let kind: ColumnKind;
+  switch (c.type) {
+    case 'text':
+      kind = c.filterAs ?? 'text';
+      break;
+    case 'int':
+    case 'bigint':
+      kind = 'int';
+      break;
+    case 'float':
+    case 'bool':
+    case 'time':
+    case 'text[]':
+      kind = c.type;
+      break;
+    default:
+      return null; // json and int[] columns are not filterable
+  }
+  const derive = c.derive;
+  const name = c.name;
+  return { column: name, kind, get: derive ? (r) => derive(r) : (r) => r[name] };
+}
+
+const cache = new Map<TableName, Map<string, Binding>>();
+
+/** Field id -> columns, for one table. */
+export function tableBindings(table: TableName): Map<string, Binding> {
+  const hit = cache.get(table);
+  if (hit) return hit;
+  const m = new Map<string, Binding>();
+  const refs = new Map<string, { ref: ColumnRef; doc: string }>();
+  for (const c of TABLES[table].columns) {
+    const ref = refOf(table, c);
+    if (!ref) continue;
+    refs.set(c.name, { ref, doc: c.doc });
+    if (c.filterAs === 'ipkey' && c.derive) continue; // reached through the address column it keys
+    m.set(`${PREFIX[table]}.${c.name}`, { cols: [ref], type: KIND_TYPE[ref.kind], doc: c.doc });
+  }
+  const alias = (id: string, names: string[], doc: string, proto?: string) => {
+    const found = names.map((n) => refs.get(n));
+    if (found.some((f) => !f)) return;
+    const cols = found.map((f) => f!.ref);
+    m.set(id, { cols, type: KIND_TYPE[cols[0]!.kind], doc, ...(proto ? { proto } : {}) });
+  };
+  const hostTable = table === 'hosts';
+  alias('ip.src', ['src_ip'], 'source address');
+  alias('ip.dst', ['dst_ip'], 'destination address');
+  alias('ip.addr', hostTable ? ['ip'] : ['src_ip', 'dst_ip'], 'either address (CIDR allowed)');
+  alias('port', ['src_port', 'dst_port'], 'either port');
+  alias('src_port', ['src_port'], 'source port');
+  alias('dst_port', ['dst_port'], 'destination port');
+  for (const tr of ['tcp', 'udp', 'sctp']) {
+    alias(`${tr}.port`, ['src_port', 'dst_port'], `either ${tr} port`, tr);
+    alias(`${tr}.srcport`, ['src_port'], `${tr} source port`, tr);
+    alias(`${tr}.dstport`, ['dst_port'], `${tr} destination port`, tr);
+  }
+  alias('proto', ['proto'], 'transport: tcp, udp, icmp, ...');
+  alias('app', ['app'], 'detected application protocol');
+  alias('eth.src', ['src_mac'], 'source MAC');
+  alias('eth.dst', ['dst_mac'], 'destination MAC');
+  alias('eth.addr', ['src_mac', 'dst_mac'], 'either MAC');
+  alias('vlan.id', ['vlan'], 'VLAN id');
+  alias('ip.version', ['ip_version'], 'IP version');
+  alias('ip.proto', ['ip_proto'], 'IP protocol number');
+  alias('flow.id', [table === 'flows' ? 'id' : 'flow_id'], 'flow id');
+  alias('frame.time', ['ts'], 'time');
+  alias('frame.number', ['n'], 'frame number');
+  alias('frame.len', ['len'], 'frame length on the wire');
+  alias('frame.cap_len', ['caplen'], 'bytes captured');
+  alias('flow.start', ['first_ts'], 'time of the first packet');
+  alias('flow.end', ['last_ts'], 'time of the last packet');
+  if (hostTable) alias('host.name', ['name_list'], 'any name of the host');
+  cache.set(table, m);
+  return m;
+}
+
+/** The fields a table can be filtered on, as catalog entries (merge with the protocol catalog for validation). */
+export function tableFields(table: TableName): FieldDef[] {
+  return [...tableBindings(table)].map(([id, b]) => ({ id, type: b.type, doc: b.doc }));
+}

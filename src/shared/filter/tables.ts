@@ -1,0 +1,283 @@
+import { ipKey } from './ip-key.js';
+
+/**
+ * The store's tables as data: every column with its storage type. The store derives its writers and row
+ * readers from this list, and bindings.ts derives the filter fields from it, so a column is named once.
+ * A migration that adds a column adds it here too.
+ */
+export type StorageType = 'text' | 'int' | 'bigint' | 'float' | 'bool' | 'time' | 'text[]' | 'int[]' | 'json';
+
+export interface ColumnDef {
+  name: string;
+  type: StorageType;
+  /** may be null */
+  nullable?: boolean;
+  /** filter as an address key ('ipkey') or MAC ('mac') rather than plain text */
+  filterAs?: 'ipkey' | 'mac';
+  /** written by the store from other row properties; never part of the returned rows */
+  derive?: (row: Record<string, unknown>) => unknown;
+  /** one line of documentation (becomes the filter field's doc) */
+  doc: string;
+}
+
+export interface TableDef {
+  name: TableName;
+  /** the columns of the rows, in row order, after capture_id (and seq for artifact tables) */
+  columns: ColumnDef[];
+  /** columns that identify a row within a capture, for stable sorting and pagination */
+  key: string[];
+  /** time columns a --from/--to window applies to: [start, end] (the same column twice for point rows) */
+  timeSpan: [string, string] | null;
+}
+
+export const TABLE_NAMES = [
+  'packets',
+  'flows',
+  'hosts',
+  'dns',
+  'http',
+  'tls',
+  'dhcp',
+  'credentials',
+  'files',
+  'alerts',
+] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+export type ArtifactTable = Exclude<TableName, 'packets' | 'flows' | 'hosts'>;
+
+const keyOf = (prop: string) => (row: Record<string, unknown>) =>
+  typeof row[prop] === 'string' ? ipKey(row[prop]) : null;
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+
+function ipPair(): ColumnDef[] {
+  return [
+    { name: 'src_ip', type: 'text', nullable: true, doc: 'source address (client side)' },
+    { name: 'src_port', type: 'int', nullable: true, doc: 'source port' },
+    { name: 'dst_ip', type: 'text', nullable: true, doc: 'destination address (server side)' },
+    { name: 'dst_port', type: 'int', nullable: true, doc: 'destination port' },
+    { name: 'proto', type: 'text', nullable: true, doc: 'transport: tcp, udp, ...' },
+  ];
+}
+function keyPair(): ColumnDef[] {
+  return [
+    {
+      name: 'src_ip_key',
+      type: 'text',
+      nullable: true,
+      filterAs: 'ipkey',
+      derive: keyOf('src_ip'),
+      doc: 'source address key',
+    },
+    {
+      name: 'dst_ip_key',
+      type: 'text',
+      nullable: true,
+      filterAs: 'ipkey',
+      derive: keyOf('dst_ip'),
+      doc: 'destination address key',
+    },
+  ];
+}
+/** Columns every artifact row (dns, http, tls, ...) starts with. */
+function artifactHead(): ColumnDef[] {
+  return [
+    { name: 'flow_id', type: 'bigint', nullable: true, doc: 'flow this row belongs to' },
+    { name: 'ts', type: 'time', doc: 'time of the first packet of the transaction' },
+    ...ipPair(),
+  ];
+}
+
+function artifact(name: ArtifactTable, columns: ColumnDef[]): TableDef {
+  return {
+    name,
+    columns: [...artifactHead(), ...columns, ...keyPair()],
+    key: ['seq'],
+    timeSpan: ['ts', 'ts'],
+  };
+}
+
+const t = (name: string, doc: string, nullable = true): ColumnDef => ({ name, type: 'text', nullable, doc });
+const i = (name: string, doc: string, nullable = true): ColumnDef => ({
+  name,
+  type: 'bigint',
+  nullable,
+  doc,
+});
+
+export const TABLES: Record<TableName, TableDef> = {
+  packets: {
+    name: 'packets',
+    columns: [
+      { name: 'n', type: 'bigint', doc: 'frame number, 1-based as Wireshark numbers frames' },
+      { name: 'ts', type: 'time', doc: 'capture time' },
+      { name: 'file_index', type: 'int', doc: '0-based index of the input file within the capture' },
+      { name: 'file_offset', type: 'bigint', doc: 'byte offset of the record in the (decompressed) file' },
+      { name: 'caplen', type: 'int', doc: 'bytes captured' },
+      { name: 'len', type: 'int', doc: 'frame length on the wire' },
+      { name: 'flow_id', type: 'bigint', nullable: true, doc: 'flow the packet belongs to' },
+      { name: 'protocol', type: 'text', nullable: true, doc: 'top decoded protocol' },
+    ],
+    key: ['n'],
+    timeSpan: ['ts', 'ts'],
+  },
+  flows: {
+    name: 'flows',
+    columns: [
+      { name: 'id', type: 'bigint', doc: 'flow id, 1-based in order of first packet' },
+      { name: 'proto', type: 'text', doc: 'tcp, udp, icmp, icmpv6, sctp, arp, ip, other' },
+      { name: 'ip_version', type: 'int', doc: '4, 6, or 0 for non-IP' },
+      { name: 'ip_proto', type: 'int', doc: 'IP protocol number (EtherType for non-IP)' },
+      t('src_ip', 'address of the side that sent the first packet', false),
+      { name: 'src_port', type: 'int', nullable: true, doc: 'source port' },
+      t('dst_ip', 'address of the other side', false),
+      { name: 'dst_port', type: 'int', nullable: true, doc: 'destination port' },
+      { name: 'src_mac', type: 'text', nullable: true, filterAs: 'mac', doc: 'source MAC' },
+      { name: 'dst_mac', type: 'text', nullable: true, filterAs: 'mac', doc: 'destination MAC' },
+      { name: 'vlan', type: 'int', nullable: true, doc: 'outer VLAN id' },
+      i('packets_fwd', 'packets src to dst', false),
+      i('bytes_fwd', 'bytes src to dst', false),
+      i('packets_rev', 'packets dst to src', false),
+      i('bytes_rev', 'bytes dst to src', false),
+      { name: 'first_ts', type: 'time', doc: 'time of the first packet' },
+      { name: 'last_ts', type: 'time', doc: 'time of the last packet' },
+      { name: 'duration', type: 'float', doc: 'seconds from first to last packet' },
+      t('app', 'detected application protocol'),
+      t('app_source', 'how app was decided: port, heuristic, port+heuristic'),
+      t('tcp_flags', 'TCP flags seen, as letters FSRPAUEC'),
+      t('tcp_state', 'TCP state at the end'),
+      t('community_id', 'Community ID v1'),
+      { name: 'tunnel_depth', type: 'int', doc: '0 outermost; tunnelled conversations count up' },
+      ...keyPair(),
+      {
+        name: 'packets',
+        type: 'bigint',
+        derive: (r) => num(r.packets_fwd) + num(r.packets_rev),
+        doc: 'packets both ways',
+      },
+      {
+        name: 'bytes',
+        type: 'bigint',
+        derive: (r) => num(r.bytes_fwd) + num(r.bytes_rev),
+        doc: 'bytes both ways',
+      },
+    ],
+    key: ['id'],
+    timeSpan: ['first_ts', 'last_ts'],
+  },
+  hosts: {
+    name: 'hosts',
+    columns: [
+      t('ip', 'IP address (MAC for hosts seen only in non-IP traffic)', false),
+      t('kind', 'ipv4, ipv6 or mac', false),
+      { name: 'macs', type: 'text[]', doc: 'MAC addresses seen with this address' },
+      { name: 'names', type: 'json', doc: 'names with their source (dns, dhcp, tls, ...)' },
+      i('packets_sent', 'packets sent', false),
+      i('bytes_sent', 'bytes sent', false),
+      i('packets_recv', 'packets received', false),
+      i('bytes_recv', 'bytes received', false),
+      i('peers', 'distinct peers', false),
+      { name: 'server_ports', type: 'int[]', doc: 'ports where this host answered' },
+      { name: 'first_ts', type: 'time', doc: 'first time seen' },
+      { name: 'last_ts', type: 'time', doc: 'last time seen' },
+      t('vendor', 'MAC vendor'),
+      t('country', 'country (ISO code)'),
+      t('city', 'city'),
+      { name: 'lat', type: 'float', nullable: true, doc: 'latitude' },
+      { name: 'lon', type: 'float', nullable: true, doc: 'longitude' },
+      i('asn', 'autonomous system number'),
+      t('as_org', 'autonomous system organisation'),
+      { name: 'is_private', type: 'bool', nullable: true, doc: 'private, loopback or link-local address' },
+      { name: 'tags', type: 'text[]', nullable: true, doc: 'tags (tor, scanner, ...)' },
+      {
+        name: 'ip_key',
+        type: 'text',
+        nullable: true,
+        filterAs: 'ipkey',
+        derive: keyOf('ip'),
+        doc: 'address key',
+      },
+      {
+        name: 'name_list',
+        type: 'text[]',
+        derive: (r) =>
+          Array.isArray(r.names) ? r.names.map((n: { name?: unknown }) => String(n?.name ?? '')) : [],
+        doc: 'names only',
+      },
+    ],
+    key: ['ip'],
+    timeSpan: ['first_ts', 'last_ts'],
+  },
+  dns: artifact('dns', [
+    i('transaction_id', 'DNS message id'),
+    t('query_name', 'queried name'),
+    t('query_type', 'query type (A, AAAA, ...)'),
+    t('rcode', 'response code (NOERROR, NXDOMAIN, ...), null without response'),
+    { name: 'answers', type: 'text[]', nullable: true, doc: 'answer records as text' },
+    i('ttl', 'smallest answer TTL'),
+  ]),
+  http: artifact('http', [
+    t('method', 'request method'),
+    t('host', 'Host header'),
+    t('uri', 'request target'),
+    t('version', 'HTTP version'),
+    t('user_agent', 'User-Agent header'),
+    t('referer', 'Referer header'),
+    i('status', 'response status code'),
+    t('content_type', 'response Content-Type'),
+    i('request_bytes', 'request body bytes'),
+    i('response_bytes', 'response body bytes'),
+  ]),
+  tls: artifact('tls', [
+    t('version', 'negotiated version'),
+    t('server_name', 'SNI server name'),
+    { name: 'alpn', type: 'text[]', nullable: true, doc: 'ALPN protocols offered' },
+    t('cipher', 'chosen cipher suite'),
+    t('ja3', 'JA3 fingerprint of the ClientHello'),
+    t('ja3s', 'JA3S fingerprint of the ServerHello'),
+    t('ja4', 'JA4 fingerprint'),
+    t('cert_subject', 'server certificate subject'),
+    t('cert_issuer', 'server certificate issuer'),
+    { name: 'cert_not_before', type: 'time', nullable: true, doc: 'certificate validity start' },
+    { name: 'cert_not_after', type: 'time', nullable: true, doc: 'certificate validity end' },
+  ]),
+  dhcp: artifact('dhcp', [
+    t('message_type', 'DISCOVER, OFFER, REQUEST, ACK, ...'),
+    i('transaction_id', 'xid'),
+    { name: 'client_mac', type: 'text', nullable: true, filterAs: 'mac', doc: 'client hardware address' },
+    t('hostname', 'client host name (option 12)'),
+    t('requested_ip', 'requested address (option 50)'),
+    t('assigned_ip', 'your address (yiaddr)'),
+    t('vendor_class', 'vendor class id (option 60)'),
+  ]),
+  credentials: artifact('credentials', [
+    t('protocol', 'protocol the credential was seen in'),
+    t('username', 'user name'),
+    t('secret_kind', 'password, hash, token, ...'),
+    t('secret', 'the secret as seen'),
+    t('evidence', 'where it was found'),
+  ]),
+  files: artifact('files', [
+    t('protocol', 'protocol that carried the file'),
+    t('name', 'file name'),
+    t('mime', 'media type'),
+    i('size', 'bytes'),
+    t('sha256', 'SHA-256 of the content'),
+    t('path', 'where the extracted content is kept'),
+  ]),
+  alerts: artifact('alerts', [
+    t('severity', 'info, low, medium, high'),
+    t('rule', 'analysis that raised it'),
+    t('title', 'one-line finding'),
+    t('detail', 'explanation'),
+    { name: 'evidence', type: 'json', nullable: true, doc: 'flows, numbers and rules behind the finding' },
+  ]),
+};
+
+/** Columns that come back in rows (derived ones are for filtering and sorting only). */
+export function rowColumns(table: TableName): ColumnDef[] {
+  return TABLES[table].columns.filter((c) => !c.derive);
+}
+
+export function isTableName(s: string): s is TableName {
+  return (TABLE_NAMES as readonly string[]).includes(s);
+}
