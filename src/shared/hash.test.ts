@@ -40,3 +40,16 @@ test('hmac and hkdf agree with node:crypto', () => {
   const theirs = new Uint8Array(hkdfSync('sha256', ikm, salt, info, 42));
   assert.equal(toHex(mine), toHex(theirs));
 });
+
+test('incremental sha256 equals one-shot for uneven pieces', async () => {
+  const { Sha256 } = await import('./sha256.js');
+  const b = new Uint8Array(1000);
+  for (let i = 0; i < b.length; i++) b[i] = (i * 13) & 255;
+  const s = new Sha256();
+  for (let i = 0; i < b.length;) {
+    const n = 1 + (i % 70);
+    s.update(b, i, Math.min(b.length, i + n));
+    i += n;
+  }
+  assert.equal(toHex(s.digest()), createHash('sha256').update(b).digest('hex'));
+});

@@ -16,28 +16,55 @@ const K = new Uint32Array([
   0xc67178f2,
 ]);
 
-/** SHA-256 digest (32 bytes) of the concatenation of parts (avoids copying for HMAC). */
-export function sha256(...parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const padLen = (((total + 8) >> 6) + 1) << 6;
-  const buf = new Uint8Array(padLen);
-  let o = 0;
-  for (const p of parts) {
-    buf.set(p, o);
-    o += p.length;
-  }
-  buf[total] = 0x80;
-  const dv = new DataView(buf.buffer);
-  const bits = total * 8;
-  dv.setUint32(padLen - 8, Math.floor(bits / 0x100000000) >>> 0);
-  dv.setUint32(padLen - 4, bits >>> 0);
-  const H = new Uint32Array([
+/** Incremental SHA-256, for bodies and files that arrive in pieces. */
+export class Sha256 {
+  private readonly h = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);
-  const W = new Uint32Array(64);
-  for (let off = 0; off < padLen; off += 64) {
-    for (let t = 0; t < 16; t++) W[t] = dv.getUint32(off + 4 * t);
+  private readonly block = new Uint8Array(64);
+  private readonly bv = new DataView(this.block.buffer);
+  private readonly w = new Uint32Array(64);
+  private fill = 0;
+  private total = 0;
+
+  update(data: Uint8Array, start = 0, end = data.length): this {
+    this.total += end - start;
+    let i = start;
+    while (i < end) {
+      const n = Math.min(64 - this.fill, end - i);
+      this.block.set(data.subarray(i, i + n), this.fill);
+      this.fill += n;
+      i += n;
+      if (this.fill === 64) {
+        this.compress();
+        this.fill = 0;
+      }
+    }
+    return this;
+  }
+
+  digest(): Uint8Array {
+    const bits = this.total * 8;
+    this.block[this.fill++] = 0x80;
+    if (this.fill > 56) {
+      this.block.fill(0, this.fill);
+      this.compress();
+      this.fill = 0;
+    }
+    this.block.fill(0, this.fill);
+    this.bv.setUint32(56, Math.floor(bits / 0x100000000) >>> 0);
+    this.bv.setUint32(60, bits >>> 0);
+    this.compress();
+    const out = new Uint8Array(32);
+    const ov = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) ov.setUint32(4 * i, this.h[i]!);
+    return out;
+  }
+
+  private compress(): void {
+    const W = this.w;
+    const H = this.h;
+    for (let t = 0; t < 16; t++) W[t] = this.bv.getUint32(4 * t);
     for (let t = 16; t < 64; t++) {
       const w15 = W[t - 15]!;
       const w2 = W[t - 2]!;
@@ -78,10 +105,13 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
     H[6] = H[6]! + g;
     H[7] = H[7]! + h;
   }
-  const out = new Uint8Array(32);
-  const ov = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) ov.setUint32(4 * i, H[i]!);
-  return out;
+}
+
+/** SHA-256 digest (32 bytes) of the concatenation of parts. */
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  const s = new Sha256();
+  for (const p of parts) s.update(p);
+  return s.digest();
 }
 
 export function sha256Hex(data: Uint8Array): string {

@@ -1,0 +1,311 @@
+/**
+ * HTTP/1.x body framing (RFC 9112 section 6) and content decoding. Streaming: bytes are pushed as they come
+ * out of TCP reassembly, never buffered whole. The decoded body is counted, hashed (SHA-256) and its first
+ * bytes kept for type sniffing; gzip/deflate output is capped so a decompression bomb costs at most the cap.
+ */
+import { Gunzip, Inflate, Unzlib } from 'fflate';
+import { Sha256 } from '../../../shared/sha256.js';
+import { toHex } from '../../../shared/md5.js';
+import { header, type HttpHead } from './head.js';
+
+export type Framing = 'none' | 'length' | 'chunked' | 'close';
+
+export interface BodyLimits {
+  /** most decoded bytes produced by gzip/deflate per body */
+  maxDecoded: number;
+  /** bytes of the decoded body kept for sniffing and small-file export */
+  keepBytes: number;
+}
+export const DEFAULT_BODY_LIMITS: BodyLimits = { maxDecoded: 64 << 20, keepBytes: 4096 };
+
+/** What a finished body looked like. */
+export interface BodyInfo {
+  framing: Framing;
+  /** bytes on the wire after framing removed (before content decoding) */
+  wireLen: number;
+  /** bytes after content decoding (equals wireLen when not encoded) */
+  len: number;
+  declaredLen: number | null;
+  contentEncoding: string | null;
+  /** SHA-256 of the decoded body; null when incomplete or the decoder stopped */
+  sha256: string | null;
+  /** first decoded bytes */
+  head: Uint8Array;
+  complete: boolean;
+  /** decompression stopped at maxDecoded */
+  bomb: boolean;
+  /** content decoding failed (corrupt gzip, unknown coding: then the body is hashed as sent) */
+  decodeError: boolean;
+}
+
+/** Framing of a message's body; for a response, requestMethod is the method it answers. */
+export function bodyFraming(h: HttpHead, requestMethod: string | null): { framing: Framing; length: number } {
+  if (!h.isRequest) {
+    if (
+      requestMethod === 'HEAD' ||
+      (h.status >= 100 && h.status < 200) ||
+      h.status === 204 ||
+      h.status === 304
+    )
+      return { framing: 'none', length: 0 };
+    if (requestMethod === 'CONNECT' && h.status >= 200 && h.status < 300)
+      return { framing: 'none', length: 0 };
+  }
+  const te = header(h, 'transfer-encoding');
+  if (te && /(^|,)\s*chunked\s*$/i.test(te)) return { framing: 'chunked', length: 0 };
+  const cl = header(h, 'content-length');
+  if (cl !== null && /^\s*\d{1,15}\s*$/.test(cl)) {
+    const n = Number(cl);
+    return n > 0 ? { framing: 'length', length: n } : { framing: 'none', length: 0 };
+  }
+  return h.isRequest ? { framing: 'none', length: 0 } : { framing: 'close', length: 0 };
+}
+
+type Inflater = Gunzip | Inflate | Unzlib;
+
+/** Content decoding, hashing and counting of one body. */
+class ContentSink {
+  private hash: Sha256 | null = new Sha256();
+  private inflater: Inflater | null = null;
+  private readonly headBuf: Uint8Array;
+  private headLen = 0;
+  len = 0;
+  bomb = false;
+  decodeError = false;
+  private decoding: 'gzip' | 'deflate' | null = null;
+
+  constructor(
+    readonly encoding: string | null,
+    private readonly limits: BodyLimits,
+  ) {
+    this.headBuf = new Uint8Array(limits.keepBytes);
+    const e = encoding?.trim().toLowerCase() ?? '';
+    if (e === 'gzip' || e === 'x-gzip') this.decoding = 'gzip';
+    else if (e === 'deflate') this.decoding = 'deflate';
+  }
+
+  private out(b: Uint8Array): void {
+    if (this.bomb) return;
+    let n = b.length;
+    if (this.len + n > this.limits.maxDecoded) {
+      n = this.limits.maxDecoded - this.len;
+      this.bomb = true;
+      this.hash = null;
+    }
+    const keep = Math.min(n, this.headBuf.length - this.headLen);
+    if (keep > 0) {
+      this.headBuf.set(b.subarray(0, keep), this.headLen);
+      this.headLen += keep;
+    }
+    this.hash?.update(b, 0, n);
+    this.len += n;
+  }
+
+  push(b: Uint8Array): void {
+    if (this.decoding === null || this.decodeError) {
+      this.out(b);
+      return;
+    }
+    if (this.bomb) return;
+    if (this.inflater === null) {
+      if (this.decoding === 'gzip') this.inflater = new Gunzip();
+      // "deflate" is zlib-wrapped per RFC 9110, but some servers send raw deflate
+      else
+        this.inflater =
+          (b[0]! & 0x0f) === 8 && ((b[0]! << 8) | (b[1] ?? 0)) % 31 === 0 ? new Unzlib() : new Inflate();
+      this.inflater.ondata = (chunk: Uint8Array) => this.out(chunk);
+    }
+    // small slices bound the output of a single step (deflate expands at most ~1032:1)
+    for (let i = 0; i < b.length && !this.bomb && !this.decodeError; i += 1024) {
+      try {
+        this.inflater.push(b.subarray(i, Math.min(b.length, i + 1024)));
+      } catch {
+        this.decodeError = true;
+        this.hash = null;
+      }
+    }
+  }
+
+  finish(): void {
+    if (this.inflater && !this.bomb && !this.decodeError) {
+      try {
+        this.inflater.push(new Uint8Array(0), true);
+      } catch {
+        this.decodeError = true;
+        this.hash = null;
+      }
+    }
+  }
+
+  digest(): string | null {
+    return this.hash ? toHex(this.hash.digest()) : null;
+  }
+
+  head(): Uint8Array {
+    return this.headBuf.slice(0, this.headLen);
+  }
+}
+
+const CH_SIZE = 0;
+const CH_DATA = 1;
+const CH_DATA_END = 2;
+const CH_TRAILER = 3;
+const CH_DONE = 4;
+const MAX_SIZE_LINE = 1024;
+const MAX_TRAILER = 8192;
+
+/** Streams one message body: framing removed, content decoded. */
+export class BodyReader {
+  done = false;
+  wireLen = 0;
+  private remaining: number;
+  private chState = CH_SIZE;
+  private sizeDigits = 0;
+  private size = 0;
+  private inExt = false;
+  private lineLen = 0;
+  private trailerLen = 0;
+  private readonly sink: ContentSink;
+  /** true when a chunked body was malformed or a gap hit it */
+  broken = false;
+
+  constructor(
+    readonly framing: Framing,
+    readonly declaredLen: number,
+    contentEncoding: string | null,
+    limits: BodyLimits = DEFAULT_BODY_LIMITS,
+  ) {
+    this.remaining = framing === 'length' ? declaredLen : 0;
+    this.sink = new ContentSink(contentEncoding, limits);
+    if (framing === 'none') this.done = true;
+  }
+
+  /** Consumes body bytes from buf[off, end); returns how many belong to this body. */
+  push(buf: Uint8Array, off: number, end: number): number {
+    if (this.done) return 0;
+    if (this.framing === 'close') {
+      this.data(buf, off, end);
+      return end - off;
+    }
+    if (this.framing === 'length') {
+      const n = Math.min(this.remaining, end - off);
+      this.data(buf, off, off + n);
+      this.remaining -= n;
+      if (this.remaining === 0) this.done = true;
+      return n;
+    }
+    return this.chunked(buf, off, end);
+  }
+
+  /** len bytes of the body were lost (TCP gap). Length-framed bodies stay in step; others cannot. */
+  gap(len: number): number {
+    this.broken = true;
+    if (this.framing === 'length') {
+      const n = Math.min(len, this.remaining);
+      this.remaining -= n;
+      if (this.remaining === 0) this.done = true;
+      return n;
+    }
+    if (this.framing === 'close') return len;
+    this.done = true;
+    return 0;
+  }
+
+  /** The stream ended: a close-framed body is complete, others are cut. */
+  end(): void {
+    if (!this.done && this.framing !== 'close') this.broken = true;
+    this.done = true;
+  }
+
+  info(): BodyInfo {
+    this.sink.finish();
+    const complete = this.done && !this.broken;
+    return {
+      framing: this.framing,
+      wireLen: this.wireLen,
+      len: this.sink.len,
+      declaredLen: this.framing === 'length' ? this.declaredLen : null,
+      contentEncoding: this.sink.encoding,
+      sha256: complete && !this.sink.bomb ? this.sink.digest() : null,
+      head: this.sink.head(),
+      complete,
+      bomb: this.sink.bomb,
+      decodeError: this.sink.decodeError,
+    };
+  }
+
+  private data(buf: Uint8Array, off: number, end: number): void {
+    if (end <= off) return;
+    this.wireLen += end - off;
+    this.sink.push(buf.subarray(off, end));
+  }
+
+  private chunked(buf: Uint8Array, off: number, end: number): number {
+    let p = off;
+    while (p < end && this.chState !== CH_DONE) {
+      const b = buf[p]!;
+      switch (this.chState) {
+        case CH_SIZE: {
+          p++;
+          if (++this.lineLen > MAX_SIZE_LINE) return this.fail(p - off);
+          if (b === 10) {
+            if (this.sizeDigits === 0) return this.fail(p - off);
+            this.lineLen = 0;
+            this.inExt = false;
+            this.sizeDigits = 0;
+            this.remaining = this.size;
+            this.size = 0;
+            this.chState = this.remaining === 0 ? CH_TRAILER : CH_DATA;
+          } else if (!this.inExt) {
+            const v = hexVal(b);
+            if (v >= 0) {
+              if (++this.sizeDigits > 12) return this.fail(p - off);
+              this.size = this.size * 16 + v;
+            } else if (b === 0x3b || b === 0x20 || b === 0x09 || b === 13) this.inExt = true;
+            else return this.fail(p - off);
+          }
+          break;
+        }
+        case CH_DATA: {
+          const n = Math.min(this.remaining, end - p);
+          this.data(buf, p, p + n);
+          p += n;
+          this.remaining -= n;
+          if (this.remaining === 0) this.chState = CH_DATA_END;
+          break;
+        }
+        case CH_DATA_END:
+          p++;
+          if (b === 10) this.chState = CH_SIZE;
+          else if (b !== 13) return this.fail(p - off);
+          break;
+        case CH_TRAILER:
+          // trailer fields end with an empty line; lineLen counts bytes of the current line
+          p++;
+          if (++this.trailerLen > MAX_TRAILER) return this.fail(p - off);
+          if (b === 10) {
+            if (this.lineLen === 0) {
+              this.chState = CH_DONE;
+              this.done = true;
+            }
+            this.lineLen = 0;
+          } else if (b !== 13) this.lineLen++;
+          break;
+      }
+    }
+    return p - off;
+  }
+
+  private fail(consumed: number): number {
+    this.broken = true;
+    this.done = true;
+    return consumed;
+  }
+}
+
+function hexVal(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x41 && b <= 0x46) return b - 0x37;
+  if (b >= 0x61 && b <= 0x66) return b - 0x57;
+  return -1;
+}

@@ -1,0 +1,268 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { gzipSync, deflateSync, zlibSync } from 'fflate';
+import { HEAD_BAD, HEAD_MORE, header, looksLikeHttp, parseHttpHead, type HttpHead } from './head.js';
+import { BodyReader } from './body.js';
+import { HttpSession, type HttpTransaction } from './session.js';
+import { basicAuth, fileName } from './extract.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const cat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+};
+
+// tcp-retransmissions-http.pcap, stream 0: the first request head and its response head, byte for byte
+const POST_HEAD =
+  'POST /exhmedmx HTTP/1.1\r\nCache-Control: no-store\r\nDate: Tue, 24 Nov 2009 02:00:00 GMT\r\n' +
+  'Accept-Encoding: identity\r\nHost: \r\nUser-Agent: Nokia-ehperb/1\r\nContent-Length: 1090\r\nContent-Type: text/xml\r\n\r\n';
+const RESP_CHUNKED =
+  'HTTP/1.1 200 OK\r\nDate: Tue, 24 Nov 2009 01:50:17 GMT\r\nServer: Apache/1.3.31 (Unix)\r\n' +
+  'Transfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n0\r\n\r\n';
+
+test('parses a real request head', () => {
+  const b = enc(POST_HEAD + '<NWIXML');
+  const h = parseHttpHead(b, 0, b.length) as HttpHead;
+  assert.equal(h.isRequest, true);
+  assert.equal(h.method, 'POST');
+  assert.equal(h.uri, '/exhmedmx');
+  assert.equal(h.version, 'HTTP/1.1');
+  assert.equal(h.headLen, POST_HEAD.length);
+  assert.equal(header(h, 'host'), '');
+  assert.equal(header(h, 'USER-AGENT'), 'Nokia-ehperb/1');
+  assert.equal(header(h, 'content-length'), '1090');
+  assert.equal(h.headers.length, 7);
+  assert.equal(parseHttpHead(b, 0, 40), HEAD_MORE);
+});
+
+test('parses a real response head, LF-only heads and folded headers', () => {
+  const r = parseHttpHead(enc(RESP_CHUNKED), 0, RESP_CHUNKED.length) as HttpHead;
+  assert.equal(r.isRequest, false);
+  assert.equal(r.status, 200);
+  assert.equal(r.reason, 'OK');
+  assert.equal(header(r, 'server'), 'Apache/1.3.31 (Unix)');
+  const lf = enc('HTTP/1.0 404 Not Found\nX-A: one\n  two\n\n');
+  const h = parseHttpHead(lf, 0, lf.length) as HttpHead;
+  assert.equal(h.status, 404);
+  assert.equal(header(h, 'x-a'), 'one two');
+});
+
+test('content heuristic', () => {
+  assert.equal(looksLikeHttp(enc('GET / HTTP/1.1\r\n'), 0, 16), true);
+  assert.equal(looksLikeHttp(enc('HTTP/1.1 200 OK'), 0, 15), true);
+  assert.equal(looksLikeHttp(enc('OPTIONS * HTTP/1.1'), 0, 18), true);
+  assert.equal(looksLikeHttp(enc('CONNECT example.com:443 HTTP/1.1'), 0, 30), true);
+  assert.equal(looksLikeHttp(enc('HELO mail.example.com'), 0, 20), false);
+  assert.equal(looksLikeHttp(Uint8Array.of(0x16, 3, 1, 0, 0xc8, 1), 0, 6), false);
+  assert.equal(looksLikeHttp(enc('GETX / HTTP/1.1'), 0, 15), false);
+});
+
+test('header flood: fields past the cap are counted, an oversized head is refused', () => {
+  let s = 'GET / HTTP/1.1\r\n';
+  for (let i = 0; i < 1000; i++) s += `X-${i}: v\r\n`;
+  const b = enc(s + '\r\n');
+  const h = parseHttpHead(b, 0, b.length, { maxHead: 64 * 1024, maxHeaders: 128 }) as HttpHead;
+  assert.equal(h.headers.length, 128);
+  assert.equal(h.droppedHeaders, 872);
+  assert.equal(parseHttpHead(b, 0, b.length, { maxHead: 4096, maxHeaders: 128 }), HEAD_BAD);
+  // a never-ending head is refused once it passes the cap, without waiting for the end
+  const endless = enc('GET / HTTP/1.1\r\n' + 'X: y\r\n'.repeat(10000));
+  assert.equal(parseHttpHead(endless, 0, endless.length, { maxHead: 4096, maxHeaders: 128 }), HEAD_BAD);
+});
+
+function run(
+  chunks: [0 | 1, Uint8Array][],
+  limits?: ConstructorParameters<typeof HttpSession>[1],
+): HttpTransaction[] {
+  const out: HttpTransaction[] = [];
+  const s = new HttpSession((tx) => out.push(tx), limits);
+  let n = 0;
+  for (const [dir, b] of chunks) s.data(dir, b, ++n, 1000 + n, 0);
+  s.close();
+  return out;
+}
+
+test('session: request body by Content-Length split over segments, chunked empty response', () => {
+  const body = enc('<NWIXML:' + 'x'.repeat(1082));
+  const req = cat(enc(POST_HEAD), body);
+  const txs = run([
+    [0, req.subarray(0, 100)],
+    [0, req.subarray(100, 700)],
+    [0, req.subarray(700)],
+    [1, enc(RESP_CHUNKED)],
+  ]);
+  assert.equal(txs.length, 1);
+  const tx = txs[0]!;
+  assert.equal(tx.request!.method, 'POST');
+  assert.equal(tx.response!.status, 200);
+  assert.equal(tx.requestBody!.len, 1090);
+  assert.equal(tx.requestBody!.complete, true);
+  assert.equal(tx.requestBody!.sha256, createHash('sha256').update(body).digest('hex'));
+  assert.equal(tx.responseBody!.framing, 'chunked');
+  assert.equal(tx.responseBody!.len, 0);
+  assert.equal(tx.responseBody!.complete, true);
+  assert.equal(tx.packet, 1);
+  assert.equal(tx.clientDir, 0);
+});
+
+test('session: pipelined requests pair with responses in order; HEAD and 304 have no body', () => {
+  const txs = run([
+    [0, enc('HEAD /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n')],
+    [
+      1,
+      enc(
+        'HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 7\r\n\r\n',
+      ),
+    ],
+  ]);
+  assert.deepEqual(
+    txs.map((t) => [t.request?.uri, t.response?.status, t.responseBody]),
+    [
+      ['/a', 200, null],
+      ['/b', 304, null],
+    ],
+  );
+});
+
+test('session: chunked gzip body is de-chunked and decoded, hash over the decoded bytes', () => {
+  const text = enc('hello world '.repeat(500));
+  const gz = gzipSync(text);
+  const chunked = cat(
+    enc(`${(20).toString(16)};ext=1\r\n`),
+    gz.subarray(0, 20),
+    enc(`\r\n${(gz.length - 20).toString(16)}\r\n`),
+    gz.subarray(20),
+    enc('\r\n0\r\nX-Trailer: t\r\n\r\n'),
+  );
+  const resp = cat(
+    enc('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n'),
+    chunked,
+  );
+  const pieces: [0 | 1, Uint8Array][] = [[0, enc('GET /f.txt HTTP/1.1\r\nHost: x\r\n\r\n')]];
+  for (let i = 0; i < resp.length; i += 7) pieces.push([1, resp.subarray(i, i + 7)]);
+  const [tx] = run(pieces);
+  const b = tx!.responseBody!;
+  assert.equal(b.wireLen, gz.length);
+  assert.equal(b.len, text.length);
+  assert.equal(b.complete, true);
+  assert.equal(b.sha256, createHash('sha256').update(text).digest('hex'));
+  assert.equal(new TextDecoder().decode(b.head.subarray(0, 11)), 'hello world');
+});
+
+test('deflate in both zlib and raw form', () => {
+  const text = enc('abc'.repeat(1000));
+  for (const data of [zlibSync(text), deflateSync(text)]) {
+    const r = new BodyReader('length', data.length, 'deflate');
+    assert.equal(r.push(data, 0, data.length), data.length);
+    const info = r.info();
+    assert.equal(info.len, 3000);
+    assert.equal(info.decodeError, false);
+  }
+});
+
+test('gzip bomb: output stops at the cap and the body is flagged', () => {
+  const bomb = gzipSync(new Uint8Array(50 << 20), { level: 9 });
+  assert.ok(bomb.length < 100_000);
+  const r = new BodyReader('length', bomb.length, 'gzip', { maxDecoded: 1 << 20, keepBytes: 64 });
+  r.push(bomb, 0, bomb.length);
+  const info = r.info();
+  assert.equal(info.bomb, true);
+  assert.equal(info.len, 1 << 20);
+  assert.equal(info.sha256, null);
+});
+
+test('corrupt gzip is flagged, not thrown', () => {
+  const junk = enc('\x1f\x8b\x08\x00garbage that is not deflate at all');
+  const r = new BodyReader('length', junk.length, 'gzip');
+  r.push(junk, 0, junk.length);
+  const info = r.info();
+  assert.equal(info.decodeError, true);
+});
+
+test('malformed chunk sizes end the body as broken', () => {
+  for (const bad of ['zz\r\n', 'fffffffffffffffff\r\n', '\r\n', 'a'.repeat(2000)]) {
+    const r = new BodyReader('chunked', 0, null);
+    const b = enc(bad);
+    r.push(b, 0, b.length);
+    assert.equal(r.done, true, bad.slice(0, 20));
+    assert.equal(r.info().complete, false);
+  }
+});
+
+test('a gap inside a Content-Length body keeps the stream in step', () => {
+  const out: HttpTransaction[] = [];
+  const s = new HttpSession((tx) => out.push(tx));
+  s.data(0, enc('GET /big HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n'), 1, 1, 0);
+  s.data(1, enc('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n' + 'a'.repeat(300)), 2, 2, 0);
+  s.gap(1, 500);
+  s.data(1, enc('b'.repeat(200) + 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'), 3, 3, 0);
+  s.close();
+  assert.equal(out.length, 2);
+  assert.equal(out[0]!.responseBody!.complete, false);
+  assert.equal(out[0]!.responseBody!.wireLen, 500);
+  assert.equal(out[0]!.responseBody!.sha256, null);
+  assert.equal(out[1]!.request!.uri, '/next');
+  assert.equal(out[1]!.response!.status, 404);
+});
+
+test('a body until close, and upgrade to websocket stops parsing', () => {
+  const t1 = run([
+    [0, enc('GET / HTTP/1.0\r\n\r\n')],
+    [1, enc('HTTP/1.0 200 OK\r\n\r\nall of this')],
+  ]);
+  assert.equal(t1[0]!.responseBody!.len, 11);
+  assert.equal(t1[0]!.responseBody!.complete, true);
+  const t2 = run([
+    [0, enc('GET /ws HTTP/1.1\r\nUpgrade: websocket\r\n\r\n')],
+    [1, enc('HTTP/1.1 101 Switching Protocols\r\n\r\n\x81\x05hello')],
+    [0, enc('\x81\x85GET / HTTP/1.1\r\n\r\n')],
+  ]);
+  assert.equal(t2.length, 1);
+  assert.equal(t2[0]!.response!.status, 101);
+});
+
+test('non-HTTP bytes on a direction are given up quickly', () => {
+  const out: HttpTransaction[] = [];
+  const s = new HttpSession((tx) => out.push(tx));
+  s.data(0, Uint8Array.of(0x16, 3, 1, 2, 0, 1, 0, 1, 0xfc, 3, 3), 1, 1, 0);
+  s.close();
+  assert.equal(out.length, 0);
+  assert.equal(s.badHeads, 1);
+});
+
+test('Basic credentials and file names', () => {
+  const h = parseHttpHead(
+    enc('GET /files/report%202024.pdf?x=1 HTTP/1.1\r\nAuthorization: Basic dXNlcjpwYXNzOndvcmQ=\r\n\r\n'),
+    0,
+    200,
+  ) as HttpHead;
+  assert.deepEqual(basicAuth(h), { user: 'user', password: 'pass:word' });
+  assert.equal(fileName(h, null, false), 'report 2024.pdf');
+  const r = parseHttpHead(
+    enc('HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename="a b.zip"\r\n\r\n'),
+    0,
+    100,
+  ) as HttpHead;
+  assert.equal(fileName(h, r, true), 'a b.zip');
+  const bad = parseHttpHead(enc('GET / HTTP/1.1\r\nAuthorization: Basic !!!\r\n\r\n'), 0, 100) as HttpHead;
+  assert.equal(basicAuth(bad), null);
+});
+
+test('random bytes never throw', () => {
+  let seed = 3;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 255;
+  for (let n = 0; n < 300; n++) {
+    const s = new HttpSession(() => {});
+    const b = enc(POST_HEAD + RESP_CHUNKED);
+    for (let k = 0; k < 5; k++) b[rnd() % b.length] = rnd();
+    s.data(0, b, 1, 1, 0);
+    s.data(1, b, 2, 2, 0);
+    s.close();
+  }
+});
