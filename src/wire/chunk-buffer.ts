@@ -91,7 +91,8 @@ export class ChunkBuffer {
   }
 
   private grow(n: number): void {
-    if (n > this.maxSize) throw new PcaplensError('E_LIMIT', `record of ${n} bytes exceeds the reader's limit`);
+    if (n > this.maxSize)
+      throw new PcaplensError('E_LIMIT', `record of ${n} bytes exceeds the reader's limit`);
     const size = Math.min(this.maxSize, Math.max(n, this.buf.length * 2));
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.end));

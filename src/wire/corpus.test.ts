@@ -10,26 +10,53 @@ import { isPcaplensError } from '../shared/errors.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { openCapture } from './open.js';
 import type { CaptureReader } from './reader.js';
+import type { PacketRecord } from './record.js';
 import { MemorySource } from './test-support/memory-source.js';
-import { CORPUS_DIR, corpusAvailable, corpusFiles, headerInterfaces, num, one, readOracle } from './test-support/oracle.js';
+import {
+  CORPUS_DIR,
+  corpusAvailable,
+  corpusFiles,
+  headerInterfaces,
+  num,
+  one,
+  readOracle,
+} from './test-support/oracle.js';
 import { readAll } from './test-support/read-all.js';
 
 const SKIP = corpusAvailable() ? false : `corpus not found at ${CORPUS_DIR} (set PCAPLENS_CORPUS)`;
 
-type Expect = { kind: 'ok' } | { kind: 'not-capture' } | { kind: 'stops'; code: ErrorCode } | { kind: 'linktype' };
+type Expect =
+  { kind: 'ok' } | { kind: 'not-capture' } | { kind: 'stops'; code: ErrorCode } | { kind: 'linktype' };
 
 /** What tshark's read error says we should see. */
 function expectation(readError: string): Expect {
   if (readError === 'none') return { kind: 'ok' };
   if (readError.includes("isn't a capture file")) return { kind: 'not-capture' };
-  if (readError.includes('cut short in the middle of a packet')) return { kind: 'stops', code: 'E_TRUNCATED' };
+  if (readError.includes('cut short in the middle of a packet'))
+    return { kind: 'stops', code: 'E_TRUNCATED' };
   if (readError.includes('damaged or corrupt')) return { kind: 'stops', code: 'E_BAD_RECORD' };
   // tshark refuses link types it cannot decode; the reader delivers them (decoding reports them).
   if (readError.includes('unknown or unsupported')) return { kind: 'linktype' };
   throw new Error(`oracle read error not understood: ${readError}`);
 }
 
-async function check(file: string, open: () => Promise<CaptureReader>): Promise<void> {
+/** Every record's bytes must be the file's bytes at its dataOffset (uncompressed inputs). */
+function sameBytes(file: Uint8Array | null) {
+  let bad = 0;
+  const onRecord = (rec: PacketRecord): void => {
+    if (!file) return;
+    const a = rec.buf.subarray(rec.off, rec.off + rec.caplen);
+    const b = file.subarray(rec.dataOffset, rec.dataOffset + rec.caplen);
+    if (Buffer.compare(a, b) !== 0) bad++;
+  };
+  return { onRecord, bad: () => bad };
+}
+
+async function check(
+  file: string,
+  open: () => Promise<CaptureReader>,
+  bytes: Uint8Array | null = null,
+): Promise<void> {
   const o = readOracle(file);
   const exp = expectation((o.summary.get('tshark_read_error') ?? ['none']).join(' '));
   if (exp.kind === 'not-capture') {
@@ -38,7 +65,9 @@ async function check(file: string, open: () => Promise<CaptureReader>): Promise<
   }
   const r = await open();
   try {
-    const t = await readAll(r);
+    const same = sameBytes(bytes);
+    const t = await readAll(r, same.onRecord);
+    assert.equal(same.bad(), 0, 'packet bytes equal the file at dataOffset');
     assert.ok(t.numbered && t.inBounds && t.offsetsOk, 'frame numbers, buffer bounds and offsets');
     const fatal = r.problems.filter((p) => p.packet === undefined);
     if (exp.kind === 'stops') {
@@ -85,14 +114,16 @@ test('corpus: every capture matches the oracle (files, 1 MiB chunks)', { skip: S
 test('corpus: the same with 64-byte chunks', { skip: SKIP }, async (t) => {
   for (const f of files) {
     const bytes = readFileSync(join(CORPUS_DIR, f));
-    await t.test(f, () => check(f, () => openCapture(new MemorySource(bytes, f), { chunkSize: 64 })));
+    await t.test(f, () => check(f, () => openCapture(new MemorySource(bytes, f), { chunkSize: 64 }), bytes));
   }
 });
 
 test('corpus: the same with 4 KiB chunks, short reads and no known size', { skip: SKIP }, async (t) => {
   for (const f of files) {
     const bytes = readFileSync(join(CORPUS_DIR, f));
-    await t.test(f, () => check(f, () => openCapture(new MemorySource(bytes, f, 1000, false), { chunkSize: 4096 })));
+    await t.test(f, () =>
+      check(f, () => openCapture(new MemorySource(bytes, f, 1000, false), { chunkSize: 4096 }), bytes),
+    );
   }
 });
 
@@ -122,7 +153,9 @@ test('corpus: caplen above snaplen is read and reported once', { skip: SKIP }, a
 });
 
 test('corpus: a pcapng named .pcap is opened as pcapng', { skip: SKIP }, async () => {
-  const r = await openCapture(await openFileSource(join(CORPUS_DIR, 'pcapng-be-obsolete-packet-blocks-rawip-pfcp.pcap')));
+  const r = await openCapture(
+    await openFileSource(join(CORPUS_DIR, 'pcapng-be-obsolete-packet-blocks-rawip-pfcp.pcap')),
+  );
   await r.close();
   assert.equal(r.format, 'pcapng');
 });

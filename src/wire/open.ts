@@ -31,7 +31,8 @@ export async function openCapture(source: ByteSource, opts: OpenOptions = {}): P
   const name = source.name;
   try {
     await cb.ensure(4);
-    if (cb.error) throw new PcaplensError(cb.error.code, `${name}: ${cb.error.message}`);
+    // A source that fails before the magic is readable fails the open; a later failure becomes a problem.
+    if (cb.error && cb.avail < 4) throw new PcaplensError(cb.error.code, cb.error.message);
     const b = cb.buf;
     if (cb.avail < 4 || (!pcapMagic(b, cb.start) && !isPcapngShb(b, cb.start))) {
       const what = cb.avail === 0 ? 'is empty' : `starts with ${hex4(b, cb.start, cb.avail)}`;
@@ -39,7 +40,10 @@ export async function openCapture(source: ByteSource, opts: OpenOptions = {}): P
     }
     if (pcapMagic(b, cb.start)) {
       if (!(await cb.ensure(PCAP_HEADER_LEN))) {
-        throw new PcaplensError('E_TRUNCATED', `${name}: file ends inside the pcap file header (${cb.avail} of 24 bytes)`);
+        throw new PcaplensError(
+          'E_TRUNCATED',
+          `${name}: file ends inside the pcap file header (${cb.avail} of 24 bytes)`,
+        );
       }
       const header = parsePcapHeader(cb, name);
       cb.start += PCAP_HEADER_LEN;
@@ -48,11 +52,17 @@ export async function openCapture(source: ByteSource, opts: OpenOptions = {}): P
     }
     // pcapng: the byte-order magic must be there to tell a section header from chance bytes.
     if (!(await cb.ensure(12))) {
-      throw new PcaplensError('E_TRUNCATED', `${name}: file ends inside the pcapng section header (${cb.avail} of 12 bytes)`);
+      throw new PcaplensError(
+        'E_TRUNCATED',
+        `${name}: file ends inside the pcapng section header (${cb.avail} of 12 bytes)`,
+      );
     }
     const bom = cb.view.getUint32(cb.start + 8, true);
     if (bom !== 0x1a2b3c4d && bom !== 0x4d3c2b1a) {
-      throw new PcaplensError('E_NOT_CAPTURE', `${name}: not a pcap or pcapng file (pcapng section header without a byte-order magic)`);
+      throw new PcaplensError(
+        'E_NOT_CAPTURE',
+        `${name}: not a pcap or pcapng file (pcapng section header without a byte-order magic)`,
+      );
     }
     cb.need = 0;
     return new PcapngReader(cb, name);

@@ -28,10 +28,14 @@ export function pcapMagic(b: Uint8Array, o: number): { littleEndian: boolean; na
     b1 = b[o + 1],
     b2 = b[o + 2],
     b3 = b[o + 3];
-  if (b0 === 0xd4 && b1 === 0xc3 && b2 === 0xb2 && b3 === 0xa1) return { littleEndian: true, nanosecond: false };
-  if (b0 === 0xa1 && b1 === 0xb2 && b2 === 0xc3 && b3 === 0xd4) return { littleEndian: false, nanosecond: false };
-  if (b0 === 0x4d && b1 === 0x3c && b2 === 0xb2 && b3 === 0xa1) return { littleEndian: true, nanosecond: true };
-  if (b0 === 0xa1 && b1 === 0xb2 && b2 === 0x3c && b3 === 0x4d) return { littleEndian: false, nanosecond: true };
+  if (b0 === 0xd4 && b1 === 0xc3 && b2 === 0xb2 && b3 === 0xa1)
+    return { littleEndian: true, nanosecond: false };
+  if (b0 === 0xa1 && b1 === 0xb2 && b2 === 0xc3 && b3 === 0xd4)
+    return { littleEndian: false, nanosecond: false };
+  if (b0 === 0x4d && b1 === 0x3c && b2 === 0xb2 && b3 === 0xa1)
+    return { littleEndian: true, nanosecond: true };
+  if (b0 === 0xa1 && b1 === 0xb2 && b2 === 0x3c && b3 === 0x4d)
+    return { littleEndian: false, nanosecond: true };
   return null;
 }
 
@@ -46,7 +50,10 @@ export function parsePcapHeader(cb: ChunkBuffer, name: string): PcapHeader {
   const versionMajor = v.getUint16(o + 4, le);
   const versionMinor = v.getUint16(o + 6, le);
   if (versionMajor !== 2) {
-    throw new PcaplensError('E_NOT_CAPTURE', `${name}: pcap version ${versionMajor}.${versionMinor} is not supported`);
+    throw new PcaplensError(
+      'E_NOT_CAPTURE',
+      `${name}: pcap version ${versionMajor}.${versionMinor} is not supported`,
+    );
   }
   const linkTypeField = v.getUint32(o + 20, le);
   return {
@@ -117,8 +124,15 @@ export class PcapReader extends ReaderBase implements CaptureReader {
     rec.n = n;
     rec.fileOffset = at;
     rec.dataOffset = at + PCAP_RECORD_HEADER_LEN;
-    rec.tsSec = v.getUint32(p, le);
-    rec.tsNsec = v.getUint32(p + 4, le) * this.nsMul;
+    const nsec = v.getUint32(p + 4, le) * this.nsMul;
+    if (nsec < 1e9) {
+      rec.tsSec = v.getUint32(p, le);
+      rec.tsNsec = nsec;
+    } else {
+      // An out-of-range fraction (some writers, fuzzed files) is carried into the seconds: nsec stays < 1e9.
+      rec.tsSec = v.getUint32(p, le) + Math.floor(nsec / 1e9);
+      rec.tsNsec = nsec % 1e9;
+    }
     rec.hasTs = true;
     rec.caplen = caplen;
     rec.len = len;

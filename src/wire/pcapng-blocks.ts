@@ -111,7 +111,7 @@ export function parseShbOptions(
   comments: string[],
   maxComments: number,
 ): void {
-  for (c.reset(v, le, p + 24, p + blen - 4); c.next(); ) {
+  for (c.reset(v, le, p + 24, p + blen - 4); c.next();) {
     if (c.code === OPT_COMMENT) {
       if (comments.length < maxComments) comments.push(text(b, c.off, c.len));
     } else if (c.code === SHB_HARDWARE) info.hardware = text(b, c.off, c.len);
@@ -142,7 +142,7 @@ export function parseIdb(
   let description: string | null = null;
   let tsresol = 6;
   let tsoffset = 0;
-  for (c.reset(v, le, p + 16, p + blen - 4); c.next(); ) {
+  for (c.reset(v, le, p + 16, p + blen - 4); c.next();) {
     switch (c.code) {
       case IF_NAME:
         name = text(b, c.off, c.len);
@@ -204,7 +204,7 @@ export function parseNrb(
       s = z + 1;
     }
   }
-  for (c.reset(v, le, o, end); c.next(); ) {
+  for (c.reset(v, le, o, end); c.next();) {
     if (c.code === OPT_COMMENT && comments.length < maxComments) comments.push(text(b, c.off, c.len));
   }
   return true;
@@ -221,7 +221,7 @@ export function blockComments(
   comments: string[],
   maxComments: number,
 ): void {
-  for (c.reset(v, le, start, end); c.next(); ) {
+  for (c.reset(v, le, start, end); c.next();) {
     if (c.code === OPT_COMMENT && comments.length < maxComments) comments.push(text(b, c.off, c.len));
   }
 }

@@ -67,17 +67,30 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
         const bom = v.getUint32(p + 8, true);
         if (bom === BOM_MAGIC) le = true;
         else if (bom === 0x4d3c2b1a) le = false;
-        else return this.stop('E_BAD_RECORD', cb.base + p, `section header at offset ${cb.base + p} has a bad byte-order magic`);
+        else
+          return this.stop(
+            'E_BAD_RECORD',
+            cb.base + p,
+            `section header at offset ${cb.base + p} has a bad byte-order magic`,
+          );
       }
       const blen = v.getUint32(p + 4, le);
       if (blen < 12 || blen % 4 !== 0 || blen > HARD_MAX_RECORD) {
         const at = cb.base + p;
-        return this.stop('E_BAD_RECORD', at, `block of type 0x${type.toString(16)} at offset ${at} has an impossible length of ${blen} bytes`);
+        return this.stop(
+          'E_BAD_RECORD',
+          at,
+          `block of type 0x${type.toString(16)} at offset ${at} has an impossible length of ${blen} bytes`,
+        );
       }
       if (avail < blen) return this.needMore(blen, `a block of type 0x${type.toString(16)} (${blen} bytes)`);
       if (v.getUint32(p + blen - 4, le) !== blen) {
         const at = cb.base + p;
-        return this.stop('E_BAD_RECORD', at, `block of type 0x${type.toString(16)} at offset ${at}: trailing length differs from the leading ${blen}`);
+        return this.stop(
+          'E_BAD_RECORD',
+          at,
+          `block of type 0x${type.toString(16)} at offset ${at}: trailing length differs from the leading ${blen}`,
+        );
       }
       let got = SKIPPED;
       switch (type) {
@@ -97,12 +110,19 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
           this.interfaceBlock(p, blen);
           break;
         case BT_NRB:
-          if (!parseNrb(this.opt, cb.buf, v, le, p, blen, this.names, MAX_NAMES, this.comments, MAX_COMMENTS)) {
-            this.problem('E_BAD_RECORD', cb.base + p, `name resolution block at offset ${cb.base + p} has a record running past its end`);
+          if (
+            !parseNrb(this.opt, cb.buf, v, le, p, blen, this.names, MAX_NAMES, this.comments, MAX_COMMENTS)
+          ) {
+            this.problem(
+              'E_BAD_RECORD',
+              cb.base + p,
+              `name resolution block at offset ${cb.base + p} has a record running past its end`,
+            );
           }
           break;
         case BT_ISB:
-          if (blen >= 24) blockComments(this.opt, cb.buf, v, le, p + 20, p + blen - 4, this.comments, MAX_COMMENTS);
+          if (blen >= 24)
+            blockComments(this.opt, cb.buf, v, le, p + 20, p + blen - 4, this.comments, MAX_COMMENTS);
           break;
         default:
           // DSB, custom blocks, obsolete and unknown types: skipped by their length.
@@ -125,12 +145,23 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
     const versionMajor = v.getUint16(p + 12, le);
     const versionMinor = v.getUint16(p + 14, le);
     if (versionMajor !== 1) {
-      this.stop('E_BAD_RECORD', at, `section at offset ${at} has unsupported pcapng version ${versionMajor}.${versionMinor}`);
+      this.stop(
+        'E_BAD_RECORD',
+        at,
+        `section at offset ${at} has unsupported pcapng version ${versionMajor}.${versionMinor}`,
+      );
       return;
     }
     this.le = le;
     this.sectionBase = this.interfaces.length;
-    const info: SectionInfo = { littleEndian: le, versionMajor, versionMinor, hardware: null, os: null, application: null };
+    const info: SectionInfo = {
+      littleEndian: le,
+      versionMajor,
+      versionMinor,
+      hardware: null,
+      os: null,
+      application: null,
+    };
     parseShbOptions(this.opt, cb.buf, v, le, p, blen, info, this.comments, MAX_COMMENTS);
     this.sections.push(info);
   }
@@ -139,7 +170,11 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
     const cb = this.cb;
     const at = cb.base + p;
     if (blen < 20) {
-      this.stop('E_BAD_RECORD', at, `interface description block at offset ${at} is too short (${blen} bytes)`);
+      this.stop(
+        'E_BAD_RECORD',
+        at,
+        `interface description block at offset ${at} is too short (${blen} bytes)`,
+      );
       return;
     }
     if (this.interfaces.length >= MAX_INTERFACES) {
@@ -160,14 +195,20 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
     this.problem(
       'E_BAD_RECORD',
       at,
-      `packet block at offset ${at} refers to interface ${localId}, which its section does not define: packet skipped`,
-      this.count + 1,
+      `packet block at offset ${at} (after packet ${this.count}) refers to interface ${localId}, which its section does not define: skipped`,
     );
     return -1;
   }
 
   /** EPB and the obsolete PB share a layout: id, 64-bit timestamp, caplen, len, data, options. */
-  private packet(rec: PacketRecord, p: number, blen: number, localId: number, dataAt: number, what: string): number {
+  private packet(
+    rec: PacketRecord,
+    p: number,
+    blen: number,
+    localId: number,
+    dataAt: number,
+    what: string,
+  ): number {
     const cb = this.cb;
     const v = cb.view;
     const le = this.le;
@@ -179,7 +220,11 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
     const caplen = v.getUint32(p + 20, le);
     const optStart = p + dataAt + pad4(caplen);
     if (caplen > blen - dataAt - 4) {
-      this.stop('E_BAD_RECORD', at, `${what} block at offset ${at} claims ${caplen} captured bytes but holds only ${blen - dataAt - 4}`);
+      this.stop(
+        'E_BAD_RECORD',
+        at,
+        `${what} block at offset ${at} claims ${caplen} captured bytes but holds only ${blen - dataAt - 4}`,
+      );
       return SKIPPED;
     }
     const idx = this.iface(localId, at);
@@ -208,7 +253,7 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
     const c = this.opt;
     const b = this.cb.buf;
     let out: string | null = null;
-    for (c.reset(this.cb.view, this.le, start, end); c.next(); ) {
+    for (c.reset(this.cb.view, this.le, start, end); c.next();) {
       if (c.code !== OPT_COMMENT) continue;
       const s = text(b, c.off, c.len);
       out = out === null ? s : `${out}\n${s}`;

@@ -32,7 +32,8 @@ export class FileSource implements ByteSource {
 
 function ioError(path: string, e: unknown): PcaplensError {
   const code = (e as { code?: string } | null)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new PcaplensError('E_NOT_FOUND', `${path}: no such file`, { cause: e });
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new PcaplensError('E_NOT_FOUND', `${path}: no such file`, { cause: e });
   const why = e instanceof Error ? e.message : String(e);
   return new PcaplensError('E_IO', `${path}: cannot read (${why})`, { cause: e });
 }

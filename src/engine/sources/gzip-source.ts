@@ -69,8 +69,10 @@ export class GzipSource implements ByteSource {
     const code = (e as { code?: string } | null)?.code;
     const why = e instanceof Error ? e.message : String(e);
     // zlib says Z_BUF_ERROR ("unexpected end of file") when the compressed stream is cut short.
-    if (code === 'Z_BUF_ERROR') return new PcaplensError('E_TRUNCATED', `${this.name}: gzip data ends early (${why})`, { cause: e });
-    if (code === 'Z_DATA_ERROR') return new PcaplensError('E_NOT_CAPTURE', `${this.name}: corrupt gzip data (${why})`, { cause: e });
+    if (code === 'Z_BUF_ERROR')
+      return new PcaplensError('E_TRUNCATED', `${this.name}: gzip data ends early (${why})`, { cause: e });
+    if (code === 'Z_DATA_ERROR')
+      return new PcaplensError('E_NOT_CAPTURE', `${this.name}: corrupt gzip data (${why})`, { cause: e });
     return new PcaplensError('E_IO', `${this.name}: read failed (${why})`, { cause: e });
   }
 

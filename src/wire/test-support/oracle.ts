@@ -3,7 +3,9 @@
  * top of /work/shared/corpus/oracle.sh) for the capture-reader tests: the [summary] rows and the file-header
  * rows of [link_types]. Test support only.
  */
+// eslint-disable-next-line no-restricted-imports -- test support, never imported by the engine
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// eslint-disable-next-line no-restricted-imports -- test support, never imported by the engine
 import { join } from 'node:path';
 
 export const CORPUS_DIR = process.env.PCAPLENS_CORPUS ?? '/work/shared/corpus';
