@@ -1,0 +1,441 @@
+/**
+ * The engine's entry to decoding and conversation accounting: one Analysis per run, fed every record in
+ * capture order. Per packet it decodes into one reused Packet, counts protocols, updates hosts and one
+ * flow per IP header (tunnel outer and inner both, as tshark's conversation tables do), then calls the
+ * onPacket hook for the layers above (TCP reassembly, app parsers). Memory is bounded by live flows:
+ * idle flows and flows over `maxFlows` are finished and emitted through onFlow.
+ */
+import type { Problem } from '../shared/problem.js';
+import type { FlowRow, HostRow } from '../shared/rows.js';
+import { isoTime } from '../shared/time.js';
+import type { PacketRecord } from '../wire/record.js';
+import type { NetLayer } from '../dissect/dissector.js';
+import {
+  FRAG_PENDING,
+  L4_ICMP,
+  L4_ICMPV6,
+  L4_TCP,
+  L4_UDP,
+  Packet,
+  STATUS_MALFORMED,
+  STATUS_TRUNCATED,
+  TCP_ACK,
+  TCP_FIN,
+  TCP_RST,
+  TCP_SYN,
+} from '../dissect/dissector.js';
+import { decodeFrame } from '../dissect/decode-packet.js';
+import { PROTO_NAMES, P_COUNT } from '../dissect/proto-ids.js';
+import { appNames, tcpHeuristics, tcpPortApp, udpHeuristics, udpPortApp } from '../dissect/tables.js';
+import { Defragmenter, type DropReason, type FragmentLimits } from './defrag.js';
+import { FlowKey } from './flow-key.js';
+import {
+  FlowState,
+  TCPS_CLOSED,
+  TCPS_ESTABLISHED,
+  TCPS_FIN,
+  TCPS_NONE,
+  TCPS_RESET,
+  TCPS_SYN,
+  TCPS_SYN_ACK,
+} from './flow-state.js';
+import { FlowTable } from './flow-table.js';
+import { flowRow } from './flow-row.js';
+import { HostTable, type HostState } from './hosts.js';
+import { macNumber } from './addr-words.js';
+
+export interface AnalysisOptions {
+  /** a flow without packets for this long (capture time) is finished; default 3600 s */
+  idleTimeoutSec?: number;
+  /** live flows at most; the least recently active is finished first; default 500 000 */
+  maxFlows?: number;
+  /** finished flows go here instead of being kept for finish() */
+  onFlow?: (row: FlowRow) => void;
+  /** called for each finished flow before its row is emitted (app parsers may add to the row) */
+  onFlowEnd?: (flow: FlowState, row: FlowRow) => void;
+  /**
+   * called per packet and IP layer after accounting (flow is null for a fragment still waiting for the
+   * rest of its datagram, and for frames without IP where no MAC pair is known)
+   */
+  onPacket?: (pkt: Packet, flow: FlowState | null, dir: 0 | 1, rec: PacketRecord, layer: NetLayer | null) => void;
+  fragmentLimits?: FragmentLimits;
+  /** display names of the input files by PacketRecord.fileIndex, for problems */
+  fileNames?: readonly string[];
+}
+
+export interface AnalysisStats {
+  /** frames whose decoding stopped at a header cut by the snaplen */
+  truncated: number;
+  /** frames with a self-contradicting header */
+  malformed: number;
+  fragmentsReassembled: number;
+  fragmentDrops: Record<DropReason, number>;
+  /** flows finished early because of maxFlows */
+  flowsEvicted: number;
+}
+
+export interface AnalysisResult {
+  flows: FlowRow[];
+  hosts: HostRow[];
+  /** frames containing each protocol (names in dissect/proto-ids.ts), non-zero only */
+  protocols: Record<string, number>;
+  packets: number;
+  bytes: number;
+  bytesCaptured: number;
+  firstTs: string | null;
+  lastTs: string | null;
+  problems: Problem[];
+  stats: AnalysisStats;
+}
+
+interface FirstSeen {
+  fileIndex: number;
+  offset: number;
+  packet: number;
+  count: number;
+  linkType: number;
+}
+
+const HEURISTIC_TRIES = 4;
+
+export class Analysis {
+  private readonly pkt = new Packet();
+  private readonly key = new FlowKey();
+  private readonly table = new FlowTable();
+  private readonly hostTable = new HostTable();
+  private readonly defrag: Defragmenter;
+  private readonly counts = new Float64Array(P_COUNT);
+  private readonly done: FlowRow[] = [];
+  private readonly idleSec: number;
+  private readonly maxFlows: number;
+  private readonly opts: AnalysisOptions;
+  private nextId = 1;
+  private packets = 0;
+  private bytes = 0;
+  private bytesCaptured = 0;
+  private firstSec = -1;
+  private firstNsec = 0;
+  private lastSec = -1;
+  private lastNsec = 0;
+  private truncated = 0;
+  private malformed = 0;
+  private evicted = 0;
+  private readonly unknownLink = new Map<number, FirstSeen>();
+  private readonly fragDrops = new Map<DropReason, FirstSeen>();
+  private rec: PacketRecord | null = null;
+
+  constructor(opts: AnalysisOptions = {}) {
+    this.opts = opts;
+    this.idleSec = opts.idleTimeoutSec ?? 3600;
+    this.maxFlows = Math.max(1, opts.maxFlows ?? 500_000);
+    this.defrag = new Defragmenter(opts.fragmentLimits);
+    this.defrag.onDrop = (r) => this.noteDrop(r);
+    this.pkt.defrag = this.defrag;
+  }
+
+  /** flows created so far (finished or live) */
+  get flowCount(): number {
+    return this.nextId - 1;
+  }
+
+  /** Decodes and accounts one record. Never throws on packet bytes. */
+  addPacket(rec: PacketRecord): void {
+    const p = this.pkt;
+    this.rec = rec;
+    this.packets++;
+    this.bytes += rec.len;
+    this.bytesCaptured += rec.caplen;
+    if (this.firstSec < 0) {
+      this.firstSec = rec.tsSec;
+      this.firstNsec = rec.tsNsec;
+    }
+    this.lastSec = rec.tsSec;
+    this.lastNsec = rec.tsNsec;
+    p.tsSec = rec.tsSec;
+    p.tsNsec = rec.tsNsec;
+    if (!decodeFrame(p, rec.linkType, rec.buf, rec.off, rec.caplen, rec.len)) this.noteLinkType(rec);
+    for (let i = 0; i < p.protoCount; i++) this.counts[p.protoList[i]!]!++;
+    if (p.status === STATUS_TRUNCATED) this.truncated++;
+    else if (p.status === STATUS_MALFORMED) this.malformed++;
+    this.expireIdle(rec.tsSec);
+    if (p.layerCount === 0) {
+      this.accountL2(p, rec);
+      return;
+    }
+    for (let i = 0; i < p.layerCount; i++) this.accountLayer(p, p.layers[i]!, rec);
+  }
+
+  /** Finishes every live flow and returns the totals (flows already given to onFlow are not repeated). */
+  finish(): AnalysisResult {
+    for (let f = this.table.oldest(); f !== null; f = this.table.oldest()) this.finishFlow(f);
+    this.done.sort((a, b) => a.id - b.id);
+    const protocols: Record<string, number> = {};
+    for (let i = 0; i < P_COUNT; i++) if (this.counts[i]! > 0) protocols[PROTO_NAMES[i]!] = this.counts[i]!;
+    return {
+      flows: this.done.splice(0),
+      hosts: this.hostTable.rows(),
+      protocols,
+      packets: this.packets,
+      bytes: this.bytes,
+      bytesCaptured: this.bytesCaptured,
+      firstTs: this.firstSec >= 0 ? isoTime(this.firstSec, this.firstNsec) : null,
+      lastTs: this.lastSec >= 0 ? isoTime(this.lastSec, this.lastNsec) : null,
+      problems: this.problems(),
+      stats: {
+        truncated: this.truncated,
+        malformed: this.malformed,
+        fragmentsReassembled: this.defrag.completed,
+        fragmentDrops: { ...this.defrag.drops },
+        flowsEvicted: this.evicted,
+      },
+    };
+  }
+
+  private accountLayer(p: Packet, l: NetLayer, rec: PacketRecord): void {
+    const sec = rec.tsSec;
+    const nsec = rec.tsNsec;
+    const hs = this.hostTable.ip(l, 0, sec, nsec);
+    const hd = this.hostTable.ip(l, 1, sec, nsec);
+    hs.packetsSent++;
+    hs.bytesSent += rec.len;
+    hd.packetsRecv++;
+    hd.bytesRecv += rec.len;
+    if (hs !== hd) {
+      hs.addPeer(hd);
+      hd.addPeer(hs);
+    }
+    if (l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
+    // tshark puts a fragment in the transport conversation only once its datagram is complete
+    if (l.frag === FRAG_PENDING) {
+      this.opts.onPacket?.(p, null, 0, rec, l);
+      return;
+    }
+    const key = this.key;
+    key.fromLayer(l);
+    let f = this.table.get(key);
+    if (f !== null && l.l4 === L4_TCP && (l.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+      // Wireshark starts a new tcp.stream when a SYN's sequence number differs from the base sequence
+      // number of its direction (a reused 4-tuple); a retransmitted SYN keeps the same stream
+      const d = f.dirOf(key);
+      if (f.baseSeqSet[d] && f.baseSeq[d] !== l.tcpSeq) {
+        this.finishFlow(f);
+        f = null;
+      }
+    }
+    if (f === null) f = this.newFlow(key, l, hs, hd, rec);
+    else this.table.touch(f);
+    const dir = f.dirOf(key);
+    f.packets[dir]!++;
+    f.bytes[dir]! += rec.len;
+    f.lastSec = sec;
+    f.lastNsec = nsec;
+    if (l.l4 === L4_TCP) this.tcpUpdate(f, l, dir);
+    else if (l.l4 === L4_UDP && dir === 1 && !f.serverPortNoted) {
+      f.serverPortNoted = true;
+      hs.addServerPort(l.srcPort);
+    }
+    if (f.app === null && f.heuristicTries < HEURISTIC_TRIES && l.payloadLen > 0) this.heuristics(f, l);
+    this.opts.onPacket?.(p, f, dir, rec, l);
+  }
+
+  private newFlow(key: FlowKey, l: NetLayer, hs: HostState, hd: HostState, rec: PacketRecord): FlowState {
+    if (this.table.size >= this.maxFlows) {
+      const old = this.table.oldest();
+      if (old !== null) {
+        this.evicted++;
+        this.finishFlow(old);
+      }
+    }
+    const f = new FlowState(this.nextId++, key);
+    f.firstSec = rec.tsSec;
+    f.firstNsec = rec.tsNsec;
+    f.tunnelDepth = l.tunnelDepth;
+    f.vlan = l.vlan;
+    if (l.srcMacOff >= 0) f.srcMac = macNumber(l.macBuf, l.srcMacOff);
+    if (l.dstMacOff >= 0) f.dstMac = macNumber(l.macBuf, l.dstMacOff);
+    f.srcHost = hs;
+    f.dstHost = hd;
+    if (l.l4 === L4_ICMP || l.l4 === L4_ICMPV6) {
+      f.icmpType = l.icmpType;
+      f.icmpCode = l.icmpCode;
+    }
+    if (l.l4 === L4_TCP || l.l4 === L4_UDP) {
+      const tab = l.l4 === L4_TCP ? tcpPortApp : udpPortApp;
+      // like Wireshark, the lower port is tried first
+      const lo = Math.min(l.srcPort, l.dstPort);
+      const hi = Math.max(l.srcPort, l.dstPort);
+      const app = tab[lo] || tab[hi];
+      if (app) {
+        f.app = appNames[app]!;
+        f.appSource = 'port';
+      }
+    }
+    this.table.add(f);
+    return f;
+  }
+
+  private tcpUpdate(f: FlowState, l: NetLayer, dir: 0 | 1): void {
+    const fl = l.tcpFlags;
+    const first = f.packets[0]! + f.packets[1]! === 1;
+    f.tcpFlags |= fl & 0xff;
+    if (!f.baseSeqSet[dir]) {
+      f.baseSeqSet[dir] = true;
+      f.baseSeq[dir] = fl & TCP_SYN ? l.tcpSeq : (l.tcpSeq - 1) >>> 0;
+    }
+    const synAck = fl & (TCP_SYN | TCP_ACK);
+    if (first && synAck !== TCP_SYN) f.midstream = true;
+    if (fl & TCP_RST) f.tcpState = TCPS_RESET;
+    else if (synAck === TCP_SYN) {
+      if (f.tcpState === TCPS_NONE && !f.midstream) f.tcpState = TCPS_SYN;
+    } else if (synAck === (TCP_SYN | TCP_ACK)) {
+      if (f.tcpState === TCPS_SYN || f.tcpState === TCPS_NONE) f.tcpState = TCPS_SYN_ACK;
+      const responder = dir === 0 ? f.srcHost : f.dstHost;
+      responder?.addServerPort(l.srcPort);
+    } else if (fl & TCP_ACK && f.tcpState === TCPS_SYN_ACK && dir === 0) f.tcpState = TCPS_ESTABLISHED;
+    if (fl & TCP_FIN) {
+      f.finSeen[dir] = true;
+      if (f.tcpState !== TCPS_RESET) f.tcpState = f.finSeen[0] && f.finSeen[1] ? TCPS_CLOSED : TCPS_FIN;
+    }
+  }
+
+  private heuristics(f: FlowState, l: NetLayer): void {
+    f.heuristicTries++;
+    const list = l.l4 === L4_TCP ? tcpHeuristics : l.l4 === L4_UDP ? udpHeuristics : null;
+    if (list === null) return;
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i]!;
+      if (h.test(l.pbuf, l.payloadOff, l.payloadLen)) {
+        f.app = appNames[h.app]!;
+        f.appSource = 'heuristic';
+        return;
+      }
+    }
+  }
+
+  private accountL2(p: Packet, rec: PacketRecord): void {
+    if (p.srcMacOff < 0) {
+      this.opts.onPacket?.(p, null, 0, rec, null);
+      return;
+    }
+    const hs = this.hostTable.mac(p.macBuf, p.srcMacOff, rec.tsSec, rec.tsNsec);
+    hs.packetsSent++;
+    hs.bytesSent += rec.len;
+    if (p.dstMacOff < 0) {
+      this.opts.onPacket?.(p, null, 0, rec, null);
+      return;
+    }
+    const hd = this.hostTable.mac(p.macBuf, p.dstMacOff, rec.tsSec, rec.tsNsec);
+    hd.packetsRecv++;
+    hd.bytesRecv += rec.len;
+    if (hs !== hd) {
+      hs.addPeer(hd);
+      hd.addPeer(hs);
+    }
+    const key = this.key;
+    key.fromMacs(p.macBuf, p.srcMacOff, p.dstMacOff, p.etherType < 0 ? 0 : p.etherType);
+    let f = this.table.get(key);
+    if (f === null) {
+      if (this.table.size >= this.maxFlows) {
+        const old = this.table.oldest();
+        if (old !== null) {
+          this.evicted++;
+          this.finishFlow(old);
+        }
+      }
+      f = new FlowState(this.nextId++, key);
+      f.firstSec = rec.tsSec;
+      f.firstNsec = rec.tsNsec;
+      f.srcMac = macNumber(p.macBuf, p.srcMacOff);
+      f.dstMac = macNumber(p.macBuf, p.dstMacOff);
+      f.vlan = p.vlanCount > 0 ? p.vlanIds[p.vlanCount - 1]! : -1;
+      f.srcHost = hs;
+      f.dstHost = hd;
+      this.table.add(f);
+    } else this.table.touch(f);
+    const dir = f.dirOf(key);
+    f.packets[dir]!++;
+    f.bytes[dir]! += rec.len;
+    f.lastSec = rec.tsSec;
+    f.lastNsec = rec.tsNsec;
+    this.opts.onPacket?.(p, f, dir, rec, null);
+  }
+
+  private expireIdle(nowSec: number): void {
+    for (let f = this.table.oldest(); f !== null && f.lastSec + this.idleSec < nowSec; f = this.table.oldest()) {
+      this.finishFlow(f);
+    }
+  }
+
+  private finishFlow(f: FlowState): void {
+    this.table.remove(f);
+    const row = flowRow(f);
+    this.opts.onFlowEnd?.(f, row);
+    if (this.opts.onFlow) this.opts.onFlow(row);
+    else this.done.push(row);
+  }
+
+  private fileName(i: number): string {
+    return this.opts.fileNames?.[i] ?? `input #${i + 1}`;
+  }
+
+  private noteLinkType(rec: PacketRecord): void {
+    const k = rec.fileIndex * 65536 + (rec.linkType & 0xffff);
+    const e = this.unknownLink.get(k);
+    if (e) e.count++;
+    else {
+      this.unknownLink.set(k, {
+        fileIndex: rec.fileIndex,
+        offset: rec.fileOffset,
+        packet: rec.n,
+        count: 1,
+        linkType: rec.linkType,
+      });
+    }
+  }
+
+  private noteDrop(reason: DropReason): void {
+    const rec = this.rec;
+    const e = this.fragDrops.get(reason);
+    if (e) e.count++;
+    else {
+      this.fragDrops.set(reason, {
+        fileIndex: rec?.fileIndex ?? 0,
+        offset: rec?.fileOffset ?? 0,
+        packet: rec?.n ?? 0,
+        count: 1,
+        linkType: rec?.linkType ?? 0,
+      });
+    }
+  }
+
+  private problems(): Problem[] {
+    const out: Problem[] = [];
+    for (const e of this.unknownLink.values()) {
+      out.push({
+        file: this.fileName(e.fileIndex),
+        offset: e.offset,
+        code: 'E_LINKTYPE',
+        message: `link type ${e.linkType} is not decoded: ${e.count} frame(s) counted as "other"`,
+        packet: e.packet,
+      });
+    }
+    const what: Record<DropReason, string> = {
+      overflow: 'over the fragment memory limit',
+      oversize: 'larger than the largest datagram allowed',
+      conflict: 'with conflicting lengths',
+      timeout: 'incomplete past the reassembly timeout',
+    };
+    for (const [reason, e] of this.fragDrops) {
+      // an incomplete datagram is ordinary (capture started or ended mid-way); limits are worth a problem
+      if (reason === 'timeout') continue;
+      out.push({
+        file: this.fileName(e.fileIndex),
+        offset: e.offset,
+        code: reason === 'conflict' ? 'E_BAD_RECORD' : 'E_LIMIT',
+        message: `${e.count} fragmented IP datagram(s) ${what[reason]} were dropped`,
+        packet: e.packet,
+      });
+    }
+    return out;
+  }
+}

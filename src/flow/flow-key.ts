@@ -1,0 +1,91 @@
+/**
+ * Symmetric conversation key: (kind, IP version, protocol, endpoint A, endpoint B) where A is the
+ * numerically smaller (address, port) endpoint, so both directions find the same flow. Filled in place per
+ * packet; the hash is a number (no string keys on the hot path). VLAN ids are not part of the key: tshark
+ * joins a conversation seen tagged and untagged (vlan-8021q-http-retrans.pcap).
+ */
+import type { NetLayer } from '../dissect/dissector.js';
+import { L4_SCTP, L4_TCP, L4_UDP } from '../dissect/dissector.js';
+import { u16be, u32be } from '../wire/byte-view.js';
+
+/** An IP conversation (TCP/UDP/SCTP per port pair, ICMP and other protocols per address pair). */
+export const KEY_IP = 1;
+/** A link-layer conversation between two MAC addresses (ARP and other non-IP frames). */
+export const KEY_L2 = 2;
+
+export class FlowKey {
+  kind = KEY_IP;
+  /** 4, 6, or 0 for link-layer keys */
+  ver = 0;
+  /** IP protocol, or the EtherType for link-layer keys */
+  proto = 0;
+  /** L4_* of the layer (tells a TCP conversation from IP protocol 6 with a broken header) */
+  l4 = 0;
+  readonly a = new Uint32Array(4);
+  readonly b = new Uint32Array(4);
+  pa = 0;
+  pb = 0;
+  /** the packet's source is endpoint A */
+  srcIsA = true;
+  hash = 0;
+  private readonly s = new Uint32Array(4);
+  private readonly d = new Uint32Array(4);
+
+  fromLayer(l: NetLayer): void {
+    const s = this.s;
+    const d = this.d;
+    this.kind = KEY_IP;
+    this.ver = l.version;
+    this.proto = l.ipProto;
+    this.l4 = l.l4;
+    if (l.version === 4) {
+      s[0] = s[1] = s[2] = d[0] = d[1] = d[2] = 0;
+      s[3] = l.src4;
+      d[3] = l.dst4;
+    } else {
+      for (let i = 0; i < 4; i++) {
+        s[i] = u32be(l.buf, l.srcOff + 4 * i);
+        d[i] = u32be(l.buf, l.dstOff + 4 * i);
+      }
+    }
+    const ports = l.l4 === L4_TCP || l.l4 === L4_UDP || l.l4 === L4_SCTP;
+    this.order(ports ? l.srcPort : 0, ports ? l.dstPort : 0);
+  }
+
+  fromMacs(buf: Uint8Array, srcOff: number, dstOff: number, etherType: number): void {
+    const s = this.s;
+    const d = this.d;
+    this.kind = KEY_L2;
+    this.ver = 0;
+    this.proto = etherType;
+    this.l4 = 0;
+    s[0] = s[1] = d[0] = d[1] = 0;
+    s[2] = u16be(buf, srcOff);
+    s[3] = u32be(buf, srcOff + 2);
+    d[2] = u16be(buf, dstOff);
+    d[3] = u32be(buf, dstOff + 2);
+    this.order(0, 0);
+  }
+
+  private order(sp: number, dp: number): void {
+    const s = this.s;
+    const d = this.d;
+    let c = 0;
+    for (let i = 0; i < 4 && c === 0; i++) if (s[i] !== d[i]) c = s[i]! < d[i]! ? -1 : 1;
+    if (c === 0) c = sp - dp;
+    this.srcIsA = c <= 0;
+    const a = this.srcIsA ? s : d;
+    const b = this.srcIsA ? d : s;
+    this.a.set(a);
+    this.b.set(b);
+    this.pa = this.srcIsA ? sp : dp;
+    this.pb = this.srcIsA ? dp : sp;
+    let h = Math.imul(this.kind * 31 + this.ver * 7 + this.proto, 0x9e3779b1) ^ Math.imul(this.l4, 0x27d4eb2f);
+    for (let i = 0; i < 4; i++) {
+      h = Math.imul(h ^ this.a[i]!, 0x85ebca6b);
+      h = Math.imul(h ^ (h >>> 13) ^ this.b[i]!, 0xc2b2ae35);
+    }
+    h = Math.imul(h ^ ((this.pa << 16) | this.pb), 0x85ebca6b);
+    this.hash = (h ^ (h >>> 16)) | 0;
+  }
+}
