@@ -11,7 +11,7 @@ export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
  * records in place and advances `start`; when a record is incomplete it sets `need` (bytes wanted from `start`)
  * and asks for fill(), which moves the unconsumed tail to the front, grows the buffer if one record is larger
  * than it (never past `maxSize`), then reads until the buffer is full or the input ends. Memory is therefore
- * bounded by the largest record, not by the file.
+ * bounded by the largest record, not by the file. The buffer does not shrink back after a large record.
  */
 export class ChunkBuffer {
   buf: Uint8Array;
@@ -64,7 +64,10 @@ export class ChunkBuffer {
       this.end -= this.start;
       this.start = 0;
     }
-    if (this.need > this.buf.length) this.grow(this.need);
+    // Grow step by step (at most doubling past 1 MiB), so a hostile length in a record header costs memory
+    // only as far as the input really holds the bytes.
+    if (this.need > this.buf.length)
+      this.grow(Math.min(this.need, Math.max(this.buf.length * 2, DEFAULT_CHUNK_SIZE)));
     const buf = this.buf;
     try {
       while (this.end < buf.length) {
@@ -93,7 +96,7 @@ export class ChunkBuffer {
   private grow(n: number): void {
     if (n > this.maxSize)
       throw new PcaplensError('E_LIMIT', `record of ${n} bytes exceeds the reader's limit`);
-    const size = Math.min(this.maxSize, Math.max(n, this.buf.length * 2));
+    const size = Math.min(this.maxSize, n);
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.end));
     this.buf = next;

@@ -102,3 +102,23 @@ test('open: not a capture, empty, unsupported version, truncated header', async 
     assert.ok(src.closed, 'a failed open closes the source');
   }
 });
+
+test('pcap: a hostile record length grows the buffer only as far as the input holds bytes', async () => {
+  // snaplen 0xffffffff lets records up to the hard cap (256 MiB) pass the length check
+  const bytes = hex(`
+    d4c3b2a1 0200 0400 00000000 00000000
+    ffffffff 01000000               # snaplen 4294967295, LINKTYPE_ETHERNET
+    01000000 00000000
+    0000000c 0000000c               # caplen = len = 200 MiB
+    ${'00'.repeat(3000)}`);
+  // size unknown (like a pipe or gzip), so only reading can tell that the bytes are missing
+  const r = await openCapture(new MemorySource(bytes, 'big.pcap', Infinity, false), { chunkSize: 4096 });
+  const t = await readAll(r);
+  assert.equal(t.packets, 0);
+  assert.deepEqual(
+    r.problems.map((p) => [p.code, p.offset]),
+    [['E_TRUNCATED', 24]],
+  );
+  const buf = (r as unknown as { cb: { buf: Uint8Array } }).cb.buf;
+  assert.ok(buf.length <= 1024 * 1024, `buffer grew to ${buf.length}`);
+});

@@ -14,11 +14,13 @@ export class FileSource implements ByteSource {
     readonly name: string,
     readonly size: number,
     private readonly fh: FileHandle,
+    /** regular files are read by position; pipes and devices in sequence */
+    private readonly positional = true,
   ) {}
 
   async read(into: Uint8Array, offset: number, length: number): Promise<number> {
     if (this.closed || length <= 0) return 0;
-    const { bytesRead } = await this.fh.read(into, offset, length, this.consumed);
+    const { bytesRead } = await this.fh.read(into, offset, length, this.positional ? this.consumed : null);
     this.consumed += bytesRead;
     return bytesRead;
   }
@@ -41,6 +43,7 @@ function ioError(path: string, e: unknown): PcaplensError {
 /**
  * Opens a capture file for streaming. A gzip file (magic 1f 8b) is decompressed on the fly: the source then
  * reports `compressed: true`, and `size`/`consumed` count compressed bytes (for progress).
+ * A pipe or device is read in sequence with size -1 (no gzip detection there: it cannot be peeked).
  * Throws E_NOT_FOUND for a missing file, E_IO for a directory or an unreadable file.
  */
 export async function openFileSource(path: string): Promise<ByteSource> {
@@ -53,6 +56,7 @@ export async function openFileSource(path: string): Promise<ByteSource> {
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw new PcaplensError('E_IO', `${path}: is a directory, not a capture file`);
+    if (!st.isFile()) return new FileSource(path, -1, fh, false);
     const head = new Uint8Array(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
     if (bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b) return openGzipSource(path, fh, st.size);
