@@ -84,6 +84,8 @@ export class NetLayer {
   /** TCP options of interest (-1 when absent) */
   tcpMss = -1;
   tcpWscale = -1;
+  /** TCP fields were read but the header runs past the segment: not a TCP conversation (l4 stays OTHER) */
+  tcpShort = false;
   icmpType = -1;
   icmpCode = -1;
   /** ICMPv6 neighbour solicitation/advertisement target address offset in pbuf, else -1 */
@@ -117,6 +119,7 @@ export class NetLayer {
     this.tcpWin = 0;
     this.tcpMss = -1;
     this.tcpWscale = -1;
+    this.tcpShort = false;
     this.icmpType = -1;
     this.icmpCode = -1;
     this.ndTargetOff = -1;

@@ -97,6 +97,7 @@ interface FirstSeen {
 }
 
 const HEURISTIC_TRIES = 4;
+const CLOCK_JUMP_SEC = 86400;
 
 export class Analysis {
   private readonly pkt = new Packet();
@@ -123,6 +124,8 @@ export class Analysis {
   private readonly unknownLink = new Map<number, FirstSeen>();
   private readonly fragDrops = new Map<DropReason, FirstSeen>();
   private rec: PacketRecord | null = null;
+  private clock = -1;
+  private jumpPending = false;
 
   constructor(opts: AnalysisOptions = {}) {
     this.opts = opts;
@@ -157,7 +160,7 @@ export class Analysis {
     for (let i = 0; i < p.protoCount; i++) this.counts[p.protoList[i]!]!++;
     if (p.status === STATUS_TRUNCATED) this.truncated++;
     else if (p.status === STATUS_MALFORMED) this.malformed++;
-    this.expireIdle(rec.tsSec);
+    if (this.advanceClock(rec.tsSec)) this.expireIdle(this.clock);
     if (p.layerCount === 0) {
       this.accountL2(p, rec);
       return;
@@ -211,6 +214,7 @@ export class Analysis {
       return;
     }
     const key = this.key;
+    if (l.tcpShort && (l.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.shortSyn(l);
     key.fromLayer(l);
     let f = this.table.get(key);
     if (f !== null && l.l4 === L4_TCP && (l.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
@@ -236,6 +240,21 @@ export class Analysis {
     }
     if (f.app === null && f.heuristicTries < HEURISTIC_TRIES && l.payloadLen > 0) this.heuristics(f, l);
     this.opts.onPacket?.(p, f, dir, rec, l);
+  }
+
+  /**
+   * A SYN whose TCP header runs past the segment is not counted in a TCP conversation, but tshark still
+   * starts a new tcp.stream for it when it reuses a 4-tuple (fuzzed-be-wireshark-2006.pcap): finish the old one.
+   */
+  private shortSyn(l: NetLayer): void {
+    const l4 = l.l4;
+    l.l4 = L4_TCP;
+    this.key.fromLayer(l);
+    l.l4 = l4;
+    const f = this.table.get(this.key);
+    if (f === null) return;
+    const d = f.dirOf(this.key);
+    if (f.baseSeqSet[d] && f.baseSeq[d] !== l.tcpSeq) this.finishFlow(f);
   }
 
   private newFlow(key: FlowKey, l: NetLayer, hs: HostState, hd: HostState, rec: PacketRecord): FlowState {
@@ -358,6 +377,25 @@ export class Analysis {
     f.lastSec = rec.tsSec;
     f.lastNsec = rec.tsNsec;
     this.opts.onPacket?.(p, f, dir, rec, null);
+  }
+
+  /**
+   * The capture clock that drives idle expiry: the latest timestamp, except that a single packet more than
+   * a day ahead of it (a broken or hand-made timestamp, seen in the corpus) does not move it; two in a row do.
+   */
+  private advanceClock(sec: number): boolean {
+    if (this.clock < 0 || sec <= this.clock) {
+      if (this.clock < 0) this.clock = sec;
+      this.jumpPending = false;
+      return false;
+    }
+    if (sec - this.clock > CLOCK_JUMP_SEC && !this.jumpPending) {
+      this.jumpPending = true;
+      return false;
+    }
+    this.jumpPending = false;
+    this.clock = sec;
+    return true;
   }
 
   private expireIdle(nowSec: number): void {

@@ -1,4 +1,4 @@
-import type { Packet } from '../../dissector.js';
+import type { NetLayer, Packet } from '../../dissector.js';
 import { FRAG_PENDING, FRAG_REASSEMBLED, STATUS_MALFORMED, STATUS_TRUNCATED } from '../../dissector.js';
 import { P_IPV6 } from '../../proto-ids.js';
 import { decodeIpPayload } from '../../ip-payload.js';
@@ -29,6 +29,19 @@ function jumboLength(b: Uint8Array, o: number, len: number): number {
     i += 2 + ol;
   }
   return -1;
+}
+
+/**
+ * A routing header with segments left names the packet's final destination, which (like Wireshark) we
+ * use as the layer's destination for conversations: the last address of a type 0 (RFC 2460) or type 2
+ * (RFC 6275) header, the first entry of a Segment Routing header (type 4, RFC 8754).
+ */
+function finalDestination(l: NetLayer, b: Uint8Array, o: number, len: number): void {
+  const type = b[o + 2]!;
+  const left = b[o + 3]!;
+  if (left === 0 || len < 24) return;
+  if (type === 0 || type === 2) l.dstOff = o + len - 16;
+  else if (type === 4) l.dstOff = o + 8;
 }
 
 /**
@@ -86,6 +99,7 @@ export function decodeIpv6(p: Packet, b: Uint8Array, off: number, end: number): 
           dend = Math.min(end, off + 40 + j);
         }
       }
+      if (nh === ROUTING && buf === b) finalDestination(l, buf, o, len);
       l.extCount++;
       nh = buf[o]!;
       o += len;

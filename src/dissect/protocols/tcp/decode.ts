@@ -6,7 +6,7 @@ import { has, u16be, u32be } from '../../../wire/byte-view.js';
 
 /**
  * TCP (RFC 9293): sport(2) dport(2) seq(4) ack(4) offset/flags(2) window(2) csum(2) urg(2) options.
- * The layer becomes a TCP conversation only when the fixed header is complete (as tshark's tap).
+ * The layer becomes a TCP conversation only when the whole header (with options) is present, as in tshark.
  */
 export function decodeTcp(p: Packet, b: Uint8Array, off: number, end: number): void {
   p.mark(P_TCP);
@@ -20,19 +20,22 @@ export function decodeTcp(p: Packet, b: Uint8Array, off: number, end: number): v
     p.fail(STATUS_MALFORMED);
     return;
   }
-  l.l4 = L4_TCP;
   l.srcPort = u16be(b, off);
   l.dstPort = u16be(b, off + 2);
   l.tcpSeq = u32be(b, off + 4);
   l.tcpAck = u32be(b, off + 8);
   l.tcpFlags = u16be(b, off + 12) & 0x1ff;
   l.tcpWin = u16be(b, off + 14);
+  // a header longer than the segment ("short segment", often crafted): tshark shows the fields but keeps
+  // the packet out of TCP conversations; it stays an IP-level one here too
   if (!has(off, hl, end)) {
-    p.fail(STATUS_TRUNCATED);
+    p.fail(p.end - p.off < p.frameLen ? STATUS_TRUNCATED : STATUS_MALFORMED);
+    l.tcpShort = true;
     l.payloadOff = end;
     l.payloadLen = 0;
     return;
   }
+  l.l4 = L4_TCP;
   // options (RFC 9293 3.2): kind 0 ends, 1 pads, others carry a length >= 2
   let o = off + 20;
   const oe = off + hl;
