@@ -25,6 +25,7 @@ function isPcapngShb(b: Uint8Array, o: number): boolean {
  * Opens a capture by its content (a file name's extension is never trusted: many ".pcap" files are pcapng).
  * Throws PcaplensError E_NOT_CAPTURE for anything that is neither pcap nor pcapng (empty input included), and
  * E_TRUNCATED when the input ends inside the file header. Once open, bad bytes become `reader.problems`.
+ * A failed open closes the source.
  */
 export async function openCapture(source: ByteSource, opts: OpenOptions = {}): Promise<CaptureReader> {
   const cb = new ChunkBuffer(source, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, HARD_MAX_RECORD);

@@ -142,7 +142,7 @@ export class PcapReader extends ReaderBase implements CaptureReader {
     rec.off = p + PCAP_RECORD_HEADER_LEN;
     rec.comment = null;
     cb.start = p + total;
-    if (caplen > this.snaplen && !this.warnedSnaplen) this.warnSnaplen(at, n, caplen);
+    if (caplen > this.snaplen && this.snaplen > 0 && !this.warnedSnaplen) this.warnSnaplen(at, n, caplen);
     if (caplen > len && !this.warnedLen) this.warnLen(at, n, caplen, len);
     return READ_RECORD;
   }
