@@ -1,0 +1,23 @@
+/** QUIC descriptor: fields, port bindings and the long-header heuristic. */
+import type { FieldDef } from '../../../shared/fields.js';
+import { looksLikeQuic } from './session.js';
+
+export const QUIC_FIELDS: FieldDef[] = [
+  {
+    id: 'quic.version',
+    type: 'string',
+    doc: 'QUIC version of the Initial packets (QUIC v1, QUIC v2, draft-29, ...)',
+  },
+  { id: 'quic.dcid', type: 'string', doc: "client's first Destination Connection ID (hex)" },
+  { id: 'quic.scid', type: 'string', doc: "client's Source Connection ID (hex)" },
+];
+
+export const QUIC_DESCRIPTOR = {
+  id: 'quic',
+  name: 'QUIC',
+  fields: QUIC_FIELDS,
+  udpPorts: [443, 4433, 4443, 8443],
+  heuristic: looksLikeQuic,
+};
+
+export { looksLikeQuic };
