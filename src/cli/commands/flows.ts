@@ -1,0 +1,33 @@
+import { parseTableArgs } from '../args.js';
+import { FLOW_COLUMNS, FLOW_TABLE_COLUMNS } from '../columns.js';
+import type { CliIo } from '../io.js';
+import { runAnalysis } from '../run-analysis.js';
+import { FORMAT_HELP, type Command } from './command.js';
+import { writeRows } from './table-output.js';
+
+export const flowsCommand: Command = {
+  name: 'flows',
+  summary: 'conversations (TCP/UDP/ICMP/... 5-tuples), one row each',
+  help: `Usage: pcaplens flows <capture...> [--format json|csv|table]
+
+One row per conversation: protocol, endpoints (src = the side that sent first), packets and bytes each way
+(bytes are frame lengths on the wire), first/last time, detected application, TCP state, Community ID.
+Several captures are merged in time order. gzip-compressed captures are read directly.
+
+Options:
+${FORMAT_HELP}
+
+Example:
+  pcaplens flows traffic.pcapng --format csv > flows.csv
+`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const args = parseTableArgs(argv, 'flows', io.stdout.isTTY === true);
+    if (args.help) {
+      io.stdout.write(this.help);
+      return 0;
+    }
+    const { flows } = await runAnalysis(args.files, io);
+    await writeRows(io.stdout, args.format, flows, FLOW_COLUMNS, FLOW_TABLE_COLUMNS);
+    return 0;
+  },
+};

@@ -1,0 +1,44 @@
+import { parseTableArgs } from '../args.js';
+import { flatten } from '../format/cell.js';
+import { csvLine } from '../format/csv.js';
+import { jsonObject } from '../format/json.js';
+import { renderKeyValue } from '../format/table.js';
+import { writeOut, type CliIo } from '../io.js';
+import { runAnalysis } from '../run-analysis.js';
+import { FORMAT_HELP, type Command } from './command.js';
+
+export const summaryCommand: Command = {
+  name: 'summary',
+  summary: 'what is in the captures: files, formats, link types, totals, time span, protocols, problems',
+  help: `Usage: pcaplens summary <capture...> [--format json|csv|table]
+
+Per file: format (pcap/pcapng, "+gzip" when compressed), link types, packets, bytes, first/last time and the
+problems found (with their byte offsets). Totals over all files, frames per protocol, number of flows and hosts.
+json prints one object; csv and table print field/value pairs (nested fields with dotted names).
+
+Options:
+${FORMAT_HELP}
+
+Example:
+  pcaplens summary day1.pcap day2.pcap.gz
+`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const args = parseTableArgs(argv, 'summary', io.stdout.isTTY === true);
+    if (args.help) {
+      io.stdout.write(this.help);
+      return 0;
+    }
+    const { summary } = await runAnalysis(args.files, io);
+    if (args.format === 'json') {
+      await writeOut(io.stdout, jsonObject(summary));
+    } else {
+      const pairs = flatten(summary);
+      if (args.format === 'csv') {
+        await writeOut(io.stdout, csvLine(['field', 'value']) + pairs.map((p) => csvLine(p)).join(''));
+      } else {
+        await writeOut(io.stdout, renderKeyValue(pairs));
+      }
+    }
+    return 0;
+  },
+};

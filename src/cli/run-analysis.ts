@@ -1,0 +1,34 @@
+/**
+ * Runs the engine over the command line's files for a table command: progress bar on a terminal, one warning
+ * line per problem on stderr (naming file and offset), capped so a badly broken file cannot flood the terminal.
+ */
+import { analyzeFiles, type AnalyzeFilesResult } from '../engine/analyze-files.js';
+import type { Problem } from '../shared/problem.js';
+import { terminalSafe } from './format/terminal-safe.js';
+import type { CliIo } from './io.js';
+import { ProgressBar } from './progress-bar.js';
+
+const MAX_WARNINGS = 20;
+
+export function warningLine(p: Problem): string {
+  const where = `offset ${p.offset}` + (p.packet !== undefined ? `, packet ${p.packet}` : '');
+  return terminalSafe(`pcaplens: warning: ${p.file}: ${where}: ${p.message} (${p.code})`) + '\n';
+}
+
+export async function runAnalysis(files: string[], io: CliIo): Promise<AnalyzeFilesResult> {
+  const bar = new ProgressBar(io.stderr);
+  try {
+    const result = await analyzeFiles(files, { onProgress: (p) => bar.update(p), signal: io.signal });
+    bar.clear();
+    const problems = result.summary.problems;
+    for (const p of problems.slice(0, MAX_WARNINGS)) io.stderr.write(warningLine(p));
+    if (problems.length > MAX_WARNINGS) {
+      io.stderr.write(
+        `pcaplens: warning: ${problems.length - MAX_WARNINGS} more problems (see pcaplens summary)\n`,
+      );
+    }
+    return result;
+  } finally {
+    bar.clear();
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The ingest pipeline for files on disk: open every capture (gzip is undone by the source), merge them in time
+ * order, read with the sync/async loop, feed the flow Analysis, and build the CaptureSummary.
+ * A file that cannot be opened is a problem of the run; the run fails only when nothing could be read.
+ */
+import { PcaplensError, isPcaplensError, type ErrorCode } from '../shared/errors.js';
+import type { Problem } from '../shared/problem.js';
+import type { CaptureSummary, FlowRow, HostRow } from '../shared/rows.js';
+import { isoTime, toSeconds } from '../shared/time.js';
+import { Analysis } from '../flow/analysis.js';
+import { openCapture } from '../wire/open.js';
+import { mergeReaders } from '../wire/merge.js';
+import type { CaptureReader } from '../wire/reader.js';
+import { READ_END, READ_NEED_MORE, READ_RECORD } from '../wire/reader.js';
+import { PacketRecord } from '../wire/record.js';
+import type { ByteSource } from '../wire/source.js';
+import { openFileSource } from './sources/file-source.js';
+import { FileStats, type FileInfo } from './file-stats.js';
+import { ProgressThrottle, type Progress } from './progress.js';
+
+export interface AnalyzeOptions {
+  onProgress?: (p: Progress) => void;
+  /** minimum time between two progress events (default 100 ms) */
+  progressIntervalMs?: number;
+  signal?: AbortSignal;
+  /** passed to the flow Analysis */
+  idleTimeoutSec?: number;
+  maxFlows?: number;
+  /**
+   * Finished flows are handed here as they end (idle, evicted, or at the end of input) instead of being
+   * collected: memory then stays bounded by the live flows. The result's `flows` is empty in that case.
+   */
+  onFlow?: (row: FlowRow) => void;
+}
+
+export interface AnalyzeFilesResult {
+  summary: CaptureSummary;
+  flows: FlowRow[];
+  hosts: HostRow[];
+}
+
+/** Records between two progress/abort checks on the synchronous path. */
+const CHECK_EVERY = 4096;
+
+interface Opened {
+  index: number;
+  source: ByteSource;
+  reader: CaptureReader;
+}
+
+function problemOf(file: string, e: unknown): Problem {
+  const code: ErrorCode = isPcaplensError(e) ? e.code : 'E_IO';
+  let message = e instanceof Error ? e.message : String(e);
+  // the sources prefix their messages with the path or its base name; the problem names the file already
+  for (const prefix of [file + ': ', file.slice(file.lastIndexOf('/') + 1) + ': ']) {
+    if (message.startsWith(prefix)) message = message.slice(prefix.length);
+  }
+  return { file, offset: 0, code, message };
+}
+
+async function openOne(path: string): Promise<{ source: ByteSource; reader: CaptureReader }> {
+  const source = await openFileSource(path);
+  try {
+    return { source, reader: await openCapture(source) };
+  } catch (e) {
+    await source.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+function uniqueLinkTypes(reader: CaptureReader): number[] {
+  const seen: number[] = [];
+  for (const itf of reader.interfaces) if (!seen.includes(itf.linkType)) seen.push(itf.linkType);
+  return seen;
+}
+
+export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Promise<AnalyzeFilesResult> {
+  if (paths.length === 0) throw new PcaplensError('E_USAGE', 'no capture file given');
+  opts.signal?.throwIfAborted();
+
+  const infos: FileInfo[] = paths.map((name) => ({
+    name,
+    format: 'unknown',
+    linkTypes: [],
+    size: -1,
+    problems: [],
+  }));
+  const opened: Opened[] = [];
+  const openErrors: PcaplensError[] = [];
+  try {
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]!;
+      try {
+        const { source, reader } = await openOne(path);
+        opened.push({ index: i, source, reader });
+        infos[i]!.size = source.size;
+      } catch (e) {
+        infos[i]!.problems.push(problemOf(path, e));
+        openErrors.push(
+          isPcaplensError(e) ? e : new PcaplensError('E_IO', `${path}: ${infos[i]!.problems[0]!.message}`),
+        );
+      }
+    }
+    if (opened.length === 0) throw openErrors[0]!;
+    return await run(opened, infos, opts);
+  } finally {
+    for (const o of opened) await o.reader.close().catch(() => undefined);
+  }
+}
+
+async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): Promise<AnalyzeFilesResult> {
+  const stats = new FileStats(infos.length);
+  const analysis = new Analysis({
+    idleTimeoutSec: opts.idleTimeoutSec,
+    maxFlows: opts.maxFlows,
+    onFlow: opts.onFlow,
+    fileNames: infos.map((i) => i.name),
+  });
+  // merged records carry the position in `opened`; map it back to the command-line position
+  const indexOf = opened.map((o) => o.index);
+  const reader = opened.length === 1 ? opened[0]!.reader : mergeReaders(opened.map((o) => o.reader));
+  const bytesTotal = opened.reduce((s, o) => (s < 0 || o.source.size < 0 ? -1 : s + o.source.size), 0);
+  const consumed = (): number => opened.reduce((s, o) => s + o.source.consumed, 0);
+  const throttle = opts.onProgress
+    ? new ProgressThrottle(opts.onProgress, opts.progressIntervalMs ?? 100)
+    : null;
+  const signal = opts.signal;
+
+  const rec = new PacketRecord();
+  let packets = 0;
+  for (;;) {
+    const s = reader.read(rec);
+    if (s === READ_RECORD) {
+      rec.fileIndex = indexOf[rec.fileIndex] ?? rec.fileIndex;
+      stats.add(rec);
+      analysis.addPacket(rec);
+      if (++packets % CHECK_EVERY === 0) {
+        signal?.throwIfAborted();
+        throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount);
+      }
+    } else if (s === READ_NEED_MORE) {
+      await reader.fill();
+      signal?.throwIfAborted();
+      throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount);
+    } else if (s === READ_END) {
+      break;
+    }
+  }
+
+  const result = analysis.finish();
+  for (const o of opened) {
+    const info = infos[o.index]!;
+    info.format = o.reader.format + (o.reader.compressed || o.source.compressed ? '+gzip' : '');
+    info.linkTypes = uniqueLinkTypes(o.reader);
+    // readers name files by base name; problems name the file as the user gave it
+    for (const p of o.reader.problems) info.problems.push({ ...p, file: info.name });
+  }
+  // decoding problems (unknown link type, fragment limits) belong to the file they were found in
+  for (const p of result.problems) (infos.find((i) => i.name === p.file) ?? infos[0]!).problems.push(p);
+  const files = infos.map((info, i) => stats.fileSummary(i, info));
+  const problems: Problem[] = files.flatMap((f) => f.problems);
+  if (packets === 0 && problems.length > 0 && files.every((f) => f.problems.length > 0)) {
+    const first = problems[0]!;
+    throw new PcaplensError(first.code, `no packet could be read: ${first.file}: ${first.message}`);
+  }
+  const span = stats.span();
+  const summary: CaptureSummary = {
+    files,
+    packets,
+    bytes: files.reduce((s, f) => s + f.bytes, 0),
+    bytes_captured: stats.bytesCaptured.reduce((s, n) => s + n, 0),
+    first_ts: span ? isoTime(span.first[0], span.first[1]) : null,
+    last_ts: span ? isoTime(span.last[0], span.last[1]) : null,
+    duration: span ? toSeconds(span.last[0] - span.first[0], span.last[1] - span.first[1]) : 0,
+    protocols: result.protocols,
+    flows: analysis.flowCount,
+    hosts: result.hosts.length,
+    problems,
+  };
+  throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount, true);
+  return { summary, flows: result.flows, hosts: result.hosts };
+}

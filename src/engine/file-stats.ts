@@ -1,0 +1,93 @@
+/**
+ * Per-input-file counters updated for every packet of a run (packets, bytes, first/last time) and turned into
+ * the `files` entries of the CaptureSummary at the end. Dense arrays indexed by PacketRecord.fileIndex: no
+ * allocation per packet.
+ */
+import type { Problem } from '../shared/problem.js';
+import type { CaptureFileSummary } from '../shared/rows.js';
+import { compareTime, isoTime } from '../shared/time.js';
+import type { PacketRecord } from '../wire/record.js';
+
+export interface FileInfo {
+  name: string;
+  /** pcap, pcapng, with "+gzip" when compressed; "unknown" when the file could not be opened */
+  format: string;
+  linkTypes: number[];
+  size: number;
+  problems: Problem[];
+}
+
+export class FileStats {
+  readonly packets: number[];
+  readonly bytes: number[];
+  readonly bytesCaptured: number[];
+  private readonly firstSec: number[];
+  private readonly firstNsec: number[];
+  private readonly lastSec: number[];
+  private readonly lastNsec: number[];
+
+  constructor(readonly count: number) {
+    this.packets = new Array<number>(count).fill(0);
+    this.bytes = new Array<number>(count).fill(0);
+    this.bytesCaptured = new Array<number>(count).fill(0);
+    this.firstSec = new Array<number>(count).fill(0);
+    this.firstNsec = new Array<number>(count).fill(0);
+    this.lastSec = new Array<number>(count).fill(0);
+    this.lastNsec = new Array<number>(count).fill(0);
+  }
+
+  add(rec: PacketRecord): void {
+    const i = rec.fileIndex;
+    if (i < 0 || i >= this.count) return;
+    const n = this.packets[i]!;
+    this.packets[i] = n + 1;
+    this.bytes[i]! += rec.len;
+    this.bytesCaptured[i]! += rec.caplen;
+    // earliest and latest, not first and last in file order: captures are not always in time order
+    if (n === 0 || compareTime(rec.tsSec, rec.tsNsec, this.firstSec[i]!, this.firstNsec[i]!) < 0) {
+      this.firstSec[i] = rec.tsSec;
+      this.firstNsec[i] = rec.tsNsec;
+    }
+    if (n === 0 || compareTime(rec.tsSec, rec.tsNsec, this.lastSec[i]!, this.lastNsec[i]!) > 0) {
+      this.lastSec[i] = rec.tsSec;
+      this.lastNsec[i] = rec.tsNsec;
+    }
+  }
+
+  get totalPackets(): number {
+    let s = 0;
+    for (const n of this.packets) s += n;
+    return s;
+  }
+
+  fileSummary(i: number, info: FileInfo): CaptureFileSummary {
+    const has = this.packets[i]! > 0;
+    return {
+      name: info.name,
+      format: info.format,
+      link_types: info.linkTypes,
+      packets: this.packets[i]!,
+      bytes: this.bytes[i]!,
+      size: info.size,
+      first_ts: has ? isoTime(this.firstSec[i]!, this.firstNsec[i]!) : null,
+      last_ts: has ? isoTime(this.lastSec[i]!, this.lastNsec[i]!) : null,
+      problems: info.problems,
+    };
+  }
+
+  /** Earliest and latest timestamps over all files, as [sec, nsec] pairs, or null without packets. */
+  span(): { first: [number, number]; last: [number, number] } | null {
+    let first: [number, number] | null = null;
+    let last: [number, number] | null = null;
+    for (let i = 0; i < this.count; i++) {
+      if (this.packets[i] === 0) continue;
+      if (!first || compareTime(this.firstSec[i]!, this.firstNsec[i]!, first[0], first[1]) < 0) {
+        first = [this.firstSec[i]!, this.firstNsec[i]!];
+      }
+      if (!last || compareTime(this.lastSec[i]!, this.lastNsec[i]!, last[0], last[1]) > 0) {
+        last = [this.lastSec[i]!, this.lastNsec[i]!];
+      }
+    }
+    return first && last ? { first, last } : null;
+  }
+}
