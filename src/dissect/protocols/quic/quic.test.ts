@@ -65,7 +65,7 @@ test('QUIC v2 Initial (pcapng-dsb-quic-v2-sll.pcapng): version 2 salt, labels an
 test('corrupted Initials fail the tag check instead of producing garbage; floods are bounded', () => {
   const [d1] = datagrams('firefox-cloudflare-initials');
   const bad = d1!.slice();
-  bad[200] ^= 0x55;
+  bad[200] = bad[200]! ^ 0x55;
   const h = parseLongHeader(bad, 0, bad.length)!;
   assert.equal(openInitial(bad, h, initialKeys(h.dcid, h.version, 'client')!), null);
   const s = new QuicSession(4);
