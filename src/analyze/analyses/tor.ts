@@ -1,0 +1,153 @@
+/**
+ * Tor: connections to addresses on a relay list (exact, dated by the list), and, without a list hit, TLS sessions
+ * that look like Tor's link handshake (random "www.<base32>.com" SNI, random "www.<base32>.net" certificate names,
+ * relay ports, a name no DNS query in the capture asked for). The second is a heuristic and says so.
+ */
+import { commonName, torLikeName, TOR_RELAY_PORTS } from '../../enrich/tor-relays.js';
+import type { FlowRow } from '../../shared/rows.js';
+import { clamp01, flowIds, minMaxTs, plural, round, type AlertDraft } from '../alert.js';
+import type { AnalysisConfig } from '../config.js';
+import type { AnalysisInput } from '../input.js';
+
+export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft[] {
+  const out: AlertDraft[] = [];
+  const listed = new Set<string>();
+  if (input.tor) {
+    const groups = new Map<
+      string,
+      { flows: FlowRow[]; exit: boolean; portMatched: boolean | null; list: string; date: string | null }
+    >();
+    for (const f of input.flows) {
+      // Outbound use: the responder is the relay. Inbound: a relay (usually an exit) reached a local service.
+      for (const [relay, peer, port, dir] of [
+        [f.dst_ip, f.src_ip, f.dst_port, 'to'],
+        [f.src_ip, f.dst_ip, f.src_port, 'from'],
+      ] as const) {
+        const m = input.tor.match(relay, port);
+        if (!m) continue;
+        const k = `${dir}|${peer}|${relay}`;
+        let g = groups.get(k);
+        if (!g)
+          groups.set(
+            k,
+            (g = { flows: [], exit: m.exit, portMatched: m.port_matched, list: m.list, date: m.date }),
+          );
+        g.flows.push(f);
+        if (m.port_matched === true) g.portMatched = true;
+        listed.add(relay);
+        break;
+      }
+    }
+    for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const [dir, peer, relay] = key.split('|') as [string, string, string];
+      const ports = [...new Set(g.flows.map((f) => (dir === 'to' ? f.dst_port : f.src_port)))]
+        .filter((p) => p !== null)
+        .sort((a, b) => a! - b!);
+      const role = g.exit ? 'Tor exit relay' : 'Tor relay';
+      out.push({
+        key: `tor_relay|${key}`,
+        kind: 'tor_relay',
+        severity: dir === 'to' ? 'medium' : 'low',
+        score: g.portMatched === false ? 0.7 : 1,
+        heuristic: false,
+        ...minMaxTs(g.flows),
+        hosts: [peer, relay],
+        ...flowIds(
+          g.flows.map((f) => f.id),
+          cfg.maxFlowIdsPerAlert,
+        ),
+        explanation:
+          dir === 'to'
+            ? `${peer} connected to ${relay}, a ${role} on the list "${g.list}"${g.date ? ` of ${g.date}` : ''} (${plural(g.flows.length, 'flow')}).`
+            : `${relay}, a ${role} on the list "${g.list}"${g.date ? ` of ${g.date}` : ''}, connected to ${peer} (${plural(g.flows.length, 'flow')}).`,
+        evidence: {
+          list: g.list,
+          list_date: g.date,
+          exit: g.exit,
+          port_matched: g.portMatched,
+          ports: ports as number[],
+          direction: dir === 'to' ? 'outbound' : 'inbound',
+        },
+        rule: 'tor_relay: flow endpoint is on the Tor relay list (address; port too when the list has ports)',
+      });
+    }
+  }
+
+  // Heuristic over TLS rows.
+  const asked = new Set<string>();
+  for (const d of input.dns ?? []) if (d.query_name) asked.add(d.query_name.toLowerCase().replace(/\.$/, ''));
+  const groups = new Map<
+    string,
+    {
+      flowIds: number[];
+      ts: { first_ts: string; last_ts: string }[];
+      score: number;
+      signs: Set<string>;
+      sni: string[];
+    }
+  >();
+  const flowById = new Map(input.flows.map((f) => [f.id, f]));
+  for (const t of input.tls ?? []) {
+    if (listed.has(t.server_ip)) continue;
+    const signs: string[] = [];
+    let score = 0;
+    const sni = t.server_name?.toLowerCase() ?? null;
+    if (torLikeName(sni, 'com')) {
+      score += 0.45;
+      signs.push('random www.<base32>.com SNI');
+    }
+    const subj = commonName(t.cert_subject);
+    const iss = commonName(t.cert_issuer);
+    if (torLikeName(subj, 'net') || t.cert_san.some((n) => torLikeName(n, 'net'))) {
+      score += 0.3;
+      signs.push('random www.<base32>.net certificate subject');
+    }
+    if (torLikeName(iss)) {
+      score += 0.1;
+      signs.push('random www.<base32> certificate issuer');
+    }
+    if (t.server_port !== null && TOR_RELAY_PORTS.has(t.server_port) && t.server_port !== 443) {
+      score += 0.15;
+      signs.push(`relay port ${t.server_port}`);
+    }
+    // A real client looks its server's name up first; Tor never does. Only meaningful when DNS was captured.
+    if (sni && asked.has(sni)) score *= 0.3;
+    else if (sni && signs.length && asked.size > 0) {
+      score += 0.15;
+      signs.push('SNI never asked of DNS in this capture');
+    }
+    if (!signs.length) continue;
+    const k = `${t.client_ip}|${t.server_ip}|${t.server_port ?? ''}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { flowIds: [], ts: [], score: 0, signs: new Set(), sni: [] }));
+    g.flowIds.push(t.flow_id);
+    const f = flowById.get(t.flow_id);
+    g.ts.push(f ? { first_ts: f.first_ts, last_ts: f.last_ts } : { first_ts: t.ts, last_ts: t.ts });
+    g.score = Math.max(g.score, score);
+    for (const s of signs) g.signs.add(s);
+    if (sni && !g.sni.includes(sni) && g.sni.length < 10) g.sni.push(sni);
+  }
+  for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (g.score < cfg.tor.minHeuristicScore) continue;
+    const [client, server, port] = key.split('|') as [string, string, string];
+    out.push({
+      key: `tor_like_tls|${key}`,
+      kind: 'tor_like_tls',
+      severity: 'low',
+      score: round(clamp01(g.score)),
+      heuristic: true,
+      ...minMaxTs(g.ts),
+      hosts: [client, server],
+      ...flowIds(g.flowIds, cfg.maxFlowIdsPerAlert),
+      explanation: `TLS from ${client} to ${server}:${port} looks like Tor's handshake (${[...g.signs].join('; ')}), though ${server} is on no relay list given.`,
+      evidence: {
+        signs: [...g.signs],
+        server_names: g.sni,
+        sessions: g.flowIds.length,
+        relay_list_checked: Boolean(input.tor),
+      },
+      rule: `tor_like_tls: heuristic score >= ${cfg.tor.minHeuristicScore} (SNI 0.45, certificate subject 0.3, issuer 0.1, relay port 0.15, SNI not looked up while DNS was captured 0.15; x0.3 when DNS asked for the SNI)`,
+    });
+  }
+  return out;
+}
