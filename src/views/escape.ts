@@ -82,5 +82,5 @@ export function csvCell(v: string | number | null | undefined): string {
 }
 
 export function csvLine(cells: readonly (string | number | null | undefined)[]): string {
-  return cells.map(csvCell).join(',') + '\n';
+  return cells.map(csvCell).join(',') + '\r\n';
 }

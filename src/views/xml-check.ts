@@ -13,7 +13,6 @@ export interface XmlCheck {
 
 const NAME = /^[A-Za-z_:][\w.\-:]*/;
 const ENTITY = /^&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/;
-// eslint-disable-next-line no-control-regex
 const BAD_CHAR =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
