@@ -40,6 +40,7 @@ test('decodes a real response with compressed answers', () => {
   assert.equal(m.answers[0]!.name, 'www.google.com');
   assert.equal(m.truncated, false);
   assert.equal(looksLikeDns(GOOGLE, 0, GOOGLE.length), true);
+  assert.equal(looksLikeDns(GOOGLE, 0, 16), false);
 });
 
 // dns-many-types.pcap frame 20: NXDOMAIN for wpad.HOME with the root SOA in authority

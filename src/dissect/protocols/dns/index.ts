@@ -1,4 +1,8 @@
-/** DNS descriptor: fields, port bindings and the heuristic the registry uses. Also covers mDNS and LLMNR. */
+/**
+ * DNS descriptors: fields, port bindings and the heuristic. mDNS and LLMNR share the format and the fields
+ * but get their own ids so a flow's `app` tells them apart (as tshark does).
+ */
+import type { ProtocolDescriptor } from '../../dissector.js';
 import type { FieldDef } from '../../../shared/fields.js';
 import { has, u16be } from '../../../wire/byte-view.js';
 
@@ -17,21 +21,12 @@ export const DNS_FIELDS: FieldDef[] = [
   { id: 'dns.proto', type: 'string', doc: 'dns, mdns, llmnr or nbns' },
 ];
 
-export const DNS_DESCRIPTOR = {
-  id: 'dns',
-  name: 'Domain Name System',
-  fields: DNS_FIELDS,
-  /** port -> flavour; DNS over TCP adds the 2-byte length prefix */
-  udpPorts: { 53: 'dns', 5353: 'mdns', 5355: 'llmnr' } as Record<number, string>,
-  tcpPorts: { 53: 'dns', 5353: 'mdns', 5355: 'llmnr' } as Record<number, string>,
-  heuristic: looksLikeDns,
-};
-
 /**
  * Cheap test for DNS on an unbound UDP port: a sane header (opcode 0..5, counts small and consistent) followed
- * by a question whose first label length fits.
+ * by a question whose first label length fits. Takes (buffer, offset, length) like the registry's heuristics.
  */
-export function looksLikeDns(buf: Uint8Array, off: number, end: number): boolean {
+export function looksLikeDns(buf: Uint8Array, off: number, len: number): boolean {
+  const end = off + len;
   if (!has(off, 17, end)) return false;
   const flags = u16be(buf, off + 2);
   const opcode = (flags >> 11) & 15;
@@ -46,3 +41,30 @@ export function looksLikeDns(buf: Uint8Array, off: number, end: number): boolean
   const l = buf[off + 12]!;
   return l > 0 && l < 64 && off + 13 + l < end;
 }
+
+export const dns: ProtocolDescriptor = {
+  id: 'dns',
+  name: 'Domain Name System',
+  fields: DNS_FIELDS,
+  bindings: [
+    { table: 'udp.port', value: 53 },
+    { table: 'tcp.port', value: 53 },
+  ],
+};
+
+export const mdns: ProtocolDescriptor = {
+  id: 'mdns',
+  name: 'Multicast DNS',
+  fields: [],
+  bindings: [{ table: 'udp.port', value: 5353 }],
+};
+
+export const llmnr: ProtocolDescriptor = {
+  id: 'llmnr',
+  name: 'Link-Local Multicast Name Resolution',
+  fields: [],
+  bindings: [
+    { table: 'udp.port', value: 5355 },
+    { table: 'tcp.port', value: 5355 },
+  ],
+};

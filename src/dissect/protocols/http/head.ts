@@ -62,14 +62,23 @@ export function looksLikeHttp(buf: Uint8Array, off: number, end: number): boolea
   )
     return true;
   let i = off;
-  while (i < off + n && i - off <= MAX_METHOD && buf[i]! >= 0x41 && buf[i]! <= 0x5a) i++;
+  while (i < off + n && i - off <= MAX_METHOD && ((buf[i]! >= 0x41 && buf[i]! <= 0x5a) || buf[i] === 0x2d))
+    i++;
   const mlen = i - off;
-  if (mlen < 3 || buf[i] !== 0x20) return false;
-  const m = latin1(buf, off, i);
-  if (!KNOWN_METHODS.has(m)) return false;
+  if (mlen < 3 || i >= off + n || buf[i] !== 0x20 || !knownMethod(buf, off, mlen)) return false;
   const c = buf[i + 1];
   // origin-form "/", absolute-form "http://", asterisk "*", authority-form for CONNECT
-  return c === undefined || i + 1 >= off + n || c === 0x2f || c === 0x2a || c === 0x68 || m === 'CONNECT';
+  return i + 1 >= off + n || c === 0x2f || c === 0x2a || c === 0x68 || (mlen === 7 && buf[off] === 0x43);
+}
+
+/** Whether buf[off, off+len) is one of KNOWN_METHODS, without building a string. */
+function knownMethod(buf: Uint8Array, off: number, len: number): boolean {
+  outer: for (const m of METHOD_BYTES) {
+    if (m.length !== len) continue;
+    for (let k = 0; k < len; k++) if (buf[off + k] !== m[k]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 const KNOWN_METHODS = new Set([
@@ -97,6 +106,7 @@ const KNOWN_METHODS = new Set([
   'M-SEARCH',
   'SOURCE',
 ]);
+const METHOD_BYTES: Uint8Array[] = [...KNOWN_METHODS].map((m) => Uint8Array.from(m, (c) => c.charCodeAt(0)));
 
 /** Parses a head at buf[off, end). HEAD_MORE: not complete yet; HEAD_BAD: not HTTP or over the size cap. */
 export function parseHttpHead(

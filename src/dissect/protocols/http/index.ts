@@ -1,4 +1,5 @@
 /** HTTP/1.x descriptor: fields, port bindings and the content heuristic. */
+import type { ProtocolDescriptor } from '../../dissector.js';
 import type { FieldDef } from '../../../shared/fields.js';
 import { looksLikeHttp } from './head.js';
 
@@ -21,12 +22,16 @@ export const HTTP_FIELDS: FieldDef[] = [
   { id: 'http.auth_user', type: 'string', doc: 'user name from Authorization: Basic' },
 ];
 
-export const HTTP_DESCRIPTOR = {
+const PORTS = [80, 8000, 8008, 8080, 8081, 8088, 3128, 5985];
+
+export const http: ProtocolDescriptor = {
   id: 'http',
   name: 'Hypertext Transfer Protocol',
   fields: HTTP_FIELDS,
-  tcpPorts: [80, 8000, 8008, 8080, 8081, 8088, 3128, 1900, 5985],
-  heuristic: looksLikeHttp,
+  bindings: [
+    ...PORTS.map((value) => ({ table: 'tcp.port' as const, value })),
+    { table: 'heuristic', transport: 'tcp', test: (b, off, len) => looksLikeHttp(b, off, off + len) },
+  ],
 };
 
 export { looksLikeHttp };

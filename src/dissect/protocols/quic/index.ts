@@ -1,4 +1,5 @@
 /** QUIC descriptor: fields, port bindings and the long-header heuristic. */
+import type { ProtocolDescriptor } from '../../dissector.js';
 import type { FieldDef } from '../../../shared/fields.js';
 import { looksLikeQuic } from './session.js';
 
@@ -12,12 +13,14 @@ export const QUIC_FIELDS: FieldDef[] = [
   { id: 'quic.scid', type: 'string', doc: "client's Source Connection ID (hex)" },
 ];
 
-export const QUIC_DESCRIPTOR = {
+export const quic: ProtocolDescriptor = {
   id: 'quic',
   name: 'QUIC',
   fields: QUIC_FIELDS,
-  udpPorts: [443, 4433, 4443, 8443],
-  heuristic: looksLikeQuic,
+  bindings: [
+    { table: 'udp.port', value: 443 },
+    { table: 'heuristic', transport: 'udp', test: (b, off, len) => looksLikeQuic(b, off, off + len) },
+  ],
 };
 
 export { looksLikeQuic };

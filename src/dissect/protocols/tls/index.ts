@@ -1,4 +1,5 @@
 /** TLS descriptor: fields, port bindings and the record-header heuristic. */
+import type { ProtocolDescriptor } from '../../dissector.js';
 import type { FieldDef } from '../../../shared/fields.js';
 import { looksLikeTls } from './session.js';
 
@@ -25,12 +26,16 @@ export const TLS_FIELDS: FieldDef[] = [
   { id: 'tls.cert_sha256', type: 'string', doc: 'SHA-256 of the leaf certificate DER' },
 ];
 
-export const TLS_DESCRIPTOR = {
+const PORTS = [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443, 8883];
+
+export const tls: ProtocolDescriptor = {
   id: 'tls',
   name: 'Transport Layer Security',
   fields: TLS_FIELDS,
-  tcpPorts: [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443, 8883],
-  heuristic: looksLikeTls,
+  bindings: [
+    ...PORTS.map((value) => ({ table: 'tcp.port' as const, value })),
+    { table: 'heuristic', transport: 'tcp', test: (b, off, len) => looksLikeTls(b, off, off + len) },
+  ],
 };
 
 export { looksLikeTls };
