@@ -110,7 +110,10 @@ export function registerProtocols(): void {
           else tcpPortApp[bd.value & 0xffff] = appIndex(d.id);
           break;
         case 'heuristic':
-          (bd.transport === 'tcp' ? tcpHeuristics : udpHeuristics).push({ app: appIndex(d.id), test: bd.test });
+          (bd.transport === 'tcp' ? tcpHeuristics : udpHeuristics).push({
+            app: appIndex(d.id),
+            test: bd.test,
+          });
           break;
       }
     }

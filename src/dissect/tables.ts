@@ -9,16 +9,18 @@ import { P_OTHER } from './proto-ids.js';
 /** LINKTYPE_* numbers above this are not decoded (none of the ones we know is). */
 export const MAX_LINKTYPE = 1024;
 
-export const linkDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(MAX_LINKTYPE).fill(
-  undefined,
-);
-export const etherTypeDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(65536).fill(
-  undefined,
-);
+export const linkDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(
+  MAX_LINKTYPE,
+).fill(undefined);
+export const etherTypeDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(
+  65536,
+).fill(undefined);
 export const ipProtoDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(256).fill(
   undefined,
 );
-export const pppDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(65536).fill(undefined);
+export const pppDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(65536).fill(
+  undefined,
+);
 export const udpPortDecoders: (LayerDecoder | undefined)[] = new Array<LayerDecoder | undefined>(65536).fill(
   undefined,
 );
@@ -89,14 +91,28 @@ export function dispatchPpp(p: Packet, proto: number, b: Uint8Array, off: number
 }
 
 /** Tunnel decoders on UDP ports (VXLAN...). Returns true when one took the payload. */
-export function dispatchUdpPort(p: Packet, sport: number, dport: number, b: Uint8Array, off: number, end: number) {
+export function dispatchUdpPort(
+  p: Packet,
+  sport: number,
+  dport: number,
+  b: Uint8Array,
+  off: number,
+  end: number,
+) {
   const d = udpPortDecoders[dport] ?? udpPortDecoders[sport];
   if (d === undefined) return false;
   if (enter(p)) d(p, b, off, end);
   return true;
 }
 
-export function dispatchTcpPort(p: Packet, sport: number, dport: number, b: Uint8Array, off: number, end: number) {
+export function dispatchTcpPort(
+  p: Packet,
+  sport: number,
+  dport: number,
+  b: Uint8Array,
+  off: number,
+  end: number,
+) {
   const d = tcpPortDecoders[dport] ?? tcpPortDecoders[sport];
   if (d === undefined) return false;
   if (enter(p)) d(p, b, off, end);

@@ -2,7 +2,8 @@
 import { ipv4ToString, ipv6ToString, macToString } from '../shared/addr.js';
 
 export function wordsToBytes(w: Uint32Array, ver: number): Uint8Array {
-  if (ver === 4) return new Uint8Array([w[3]! >>> 24, (w[3]! >>> 16) & 255, (w[3]! >>> 8) & 255, w[3]! & 255]);
+  if (ver === 4)
+    return new Uint8Array([w[3]! >>> 24, (w[3]! >>> 16) & 255, (w[3]! >>> 8) & 255, w[3]! & 255]);
   const out = new Uint8Array(16);
   for (let i = 0; i < 4; i++) {
     out[4 * i] = w[i]! >>> 24;
@@ -17,7 +18,14 @@ export function wordsToBytes(w: Uint32Array, ver: number): Uint8Array {
 export function wordsToString(w: Uint32Array, ver: number): string {
   if (ver === 4) return ipv4ToString(w[3]!);
   if (ver === 6) return ipv6ToString(wordsToBytes(w, 6), 0);
-  const m = new Uint8Array([w[2]! >>> 8, w[2]! & 255, w[3]! >>> 24, (w[3]! >>> 16) & 255, (w[3]! >>> 8) & 255, w[3]! & 255]);
+  const m = new Uint8Array([
+    w[2]! >>> 8,
+    w[2]! & 255,
+    w[3]! >>> 24,
+    (w[3]! >>> 16) & 255,
+    (w[3]! >>> 8) & 255,
+    w[3]! & 255,
+  ]);
   return macToString(m, 0);
 }
 

@@ -57,7 +57,13 @@ export interface AnalysisOptions {
    * called per packet and IP layer after accounting (flow is null for a fragment still waiting for the
    * rest of its datagram, and for frames without IP where no MAC pair is known)
    */
-  onPacket?: (pkt: Packet, flow: FlowState | null, dir: 0 | 1, rec: PacketRecord, layer: NetLayer | null) => void;
+  onPacket?: (
+    pkt: Packet,
+    flow: FlowState | null,
+    dir: 0 | 1,
+    rec: PacketRecord,
+    layer: NetLayer | null,
+  ) => void;
   fragmentLimits?: FragmentLimits;
   /** display names of the input files by PacketRecord.fileIndex, for problems */
   fileNames?: readonly string[];
@@ -399,7 +405,11 @@ export class Analysis {
   }
 
   private expireIdle(nowSec: number): void {
-    for (let f = this.table.oldest(); f !== null && f.lastSec + this.idleSec < nowSec; f = this.table.oldest()) {
+    for (
+      let f = this.table.oldest();
+      f !== null && f.lastSec + this.idleSec < nowSec;
+      f = this.table.oldest()
+    ) {
       this.finishFlow(f);
     }
   }

@@ -20,18 +20,36 @@ function ip(s: string): Uint8Array {
 }
 
 test('community id: TCP, UDP, SCTP both directions', () => {
-  assert.equal(communityId(6, ip('128.232.110.120'), ip('66.35.250.204'), 34855, 80), '1:LQU9qZlK+B5F3KDmev6m5PMibrg=');
-  assert.equal(communityId(6, ip('66.35.250.204'), ip('128.232.110.120'), 80, 34855), '1:LQU9qZlK+B5F3KDmev6m5PMibrg=');
+  assert.equal(
+    communityId(6, ip('128.232.110.120'), ip('66.35.250.204'), 34855, 80),
+    '1:LQU9qZlK+B5F3KDmev6m5PMibrg=',
+  );
+  assert.equal(
+    communityId(6, ip('66.35.250.204'), ip('128.232.110.120'), 80, 34855),
+    '1:LQU9qZlK+B5F3KDmev6m5PMibrg=',
+  );
   assert.equal(communityId(6, ip('10.0.0.1'), ip('10.0.0.2'), 10, 11569), '1:SXBGMX1lBOwhhoDrZynfROxnhnM=');
-  assert.equal(communityId(17, ip('8.8.8.8'), ip('192.168.1.52'), 53, 54585), '1:d/FP5EW3wiY1vCndhwleRRKHowQ=');
-  assert.equal(communityId(132, ip('192.168.170.56'), ip('192.168.170.8'), 80, 7), '1:jQgCxbku+pNGw8WPbEc/TS/uTpQ=');
+  assert.equal(
+    communityId(17, ip('8.8.8.8'), ip('192.168.1.52'), 53, 54585),
+    '1:d/FP5EW3wiY1vCndhwleRRKHowQ=',
+  );
+  assert.equal(
+    communityId(132, ip('192.168.170.56'), ip('192.168.170.8'), 80, 7),
+    '1:jQgCxbku+pNGw8WPbEc/TS/uTpQ=',
+  );
 });
 
 test('community id: ICMP pairs types, one-way types keep their code', () => {
   assert.equal(communityId(1, ip('192.168.0.89'), ip('192.168.0.1'), 8, 0), '1:X0snYXpgwiv9TZtqg64sgzUn6Dk=');
   assert.equal(communityId(1, ip('192.168.0.1'), ip('192.168.0.89'), 0, 8), '1:X0snYXpgwiv9TZtqg64sgzUn6Dk=');
-  assert.equal(communityId(1, ip('192.168.0.1'), ip('192.168.0.89'), 0, 20), '1:X0snYXpgwiv9TZtqg64sgzUn6Dk=');
-  assert.equal(communityId(1, ip('192.168.0.89'), ip('192.168.0.1'), 20, 1), '1:tz/fHIDUHs19NkixVVoOZywde+I=');
+  assert.equal(
+    communityId(1, ip('192.168.0.1'), ip('192.168.0.89'), 0, 20),
+    '1:X0snYXpgwiv9TZtqg64sgzUn6Dk=',
+  );
+  assert.equal(
+    communityId(1, ip('192.168.0.89'), ip('192.168.0.1'), 20, 1),
+    '1:tz/fHIDUHs19NkixVVoOZywde+I=',
+  );
 });
 
 test('community id: ICMPv6 and plain IP', () => {
@@ -43,5 +61,8 @@ test('community id: ICMPv6 and plain IP', () => {
     communityId(58, ip('3ffe:507:0:1:200:86ff:fe05:80da'), ip('3ffe:507:0:1:260:97ff:fe07:69ea'), 3, 0),
     '1:/OGBt9BN1ofenrmSPWYicpij2Vc=',
   );
-  assert.equal(communityId(46, ip('10.1.24.4'), ip('10.1.12.1'), null, null), '1:/nQI4Rh/TtY3mf0R2gJFBkVlgS4=');
+  assert.equal(
+    communityId(46, ip('10.1.24.4'), ip('10.1.12.1'), null, null),
+    '1:/nQI4Rh/TtY3mf0R2gJFBkVlgS4=',
+  );
 });

@@ -17,7 +17,20 @@ function udpDatagram(n: number): Uint8Array {
 function frag4(data: Uint8Array, from: number, to: number, more: boolean, id = 7): Uint8Array {
   const len = 20 + to - from;
   const fo = from / 8;
-  const h = [0x45, 0, len >> 8, len & 255, id >> 8, id & 255, (more ? 0x20 : 0) | (fo >> 8), fo & 255, 64, 17, 0, 0];
+  const h = [
+    0x45,
+    0,
+    len >> 8,
+    len & 255,
+    id >> 8,
+    id & 255,
+    (more ? 0x20 : 0) | (fo >> 8),
+    fo & 255,
+    64,
+    17,
+    0,
+    0,
+  ];
   const f = new Uint8Array(len);
   f.set(h);
   f.set([10, 0, 0, 1, 10, 0, 0, 2], 12);
@@ -78,7 +91,12 @@ test('a hole keeps the datagram pending; interleaved ids reassemble separately',
   const a = udpDatagram(792);
   const b = udpDatagram(392);
   const d = new Defragmenter();
-  const ps = run(d, [frag4(a, 0, 400, true, 1), frag4(b, 0, 200, true, 2), frag4(a, 600, 800, false, 1), frag4(b, 200, 400, false, 2)]);
+  const ps = run(d, [
+    frag4(a, 0, 400, true, 1),
+    frag4(b, 0, 200, true, 2),
+    frag4(a, 600, 800, false, 1),
+    frag4(b, 200, 400, false, 2),
+  ]);
   assert.equal(ps[2]!.layers[0]!.frag, FRAG_PENDING); // 400..600 of id 1 missing
   assert.equal(ps[3]!.layers[0]!.frag, FRAG_REASSEMBLED);
   assert.equal(ps[3]!.layers[0]!.payloadLen, 392);

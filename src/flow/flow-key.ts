@@ -80,7 +80,8 @@ export class FlowKey {
     this.b.set(b);
     this.pa = this.srcIsA ? sp : dp;
     this.pb = this.srcIsA ? dp : sp;
-    let h = Math.imul(this.kind * 31 + this.ver * 7 + this.proto, 0x9e3779b1) ^ Math.imul(this.l4, 0x27d4eb2f);
+    let h =
+      Math.imul(this.kind * 31 + this.ver * 7 + this.proto, 0x9e3779b1) ^ Math.imul(this.l4, 0x27d4eb2f);
     for (let i = 0; i < 4; i++) {
       h = Math.imul(h ^ this.a[i]!, 0x85ebca6b);
       h = Math.imul(h ^ (h >>> 13) ^ this.b[i]!, 0xc2b2ae35);

@@ -78,7 +78,12 @@ export class FlowState {
   }
 
   matches(key: FlowKey): boolean {
-    if (this.hash !== key.hash || this.kind !== key.kind || this.ver !== key.ver || this.proto !== key.proto) {
+    if (
+      this.hash !== key.hash ||
+      this.kind !== key.kind ||
+      this.ver !== key.ver ||
+      this.proto !== key.proto
+    ) {
       return false;
     }
     if (this.l4 !== key.l4 || this.pa !== key.pa || this.pb !== key.pb) return false;

@@ -93,7 +93,10 @@ export class HostTable {
     for (let i = 0; i < 4; i++) h = Math.imul(h ^ w[i]! ^ (h >>> 15), 0x85ebca6b);
     h |= 0;
     let e = this.byHash.get(h) ?? null;
-    while (e !== null && !(e.ver === ver && e.w[0] === w[0] && e.w[1] === w[1] && e.w[2] === w[2] && e.w[3] === w[3])) {
+    while (
+      e !== null &&
+      !(e.ver === ver && e.w[0] === w[0] && e.w[1] === w[1] && e.w[2] === w[2] && e.w[3] === w[3])
+    ) {
       e = e.next;
     }
     if (e !== null) {

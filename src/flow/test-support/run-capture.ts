@@ -30,8 +30,31 @@ export async function analyzeCapture(path: string, opts: AnalysisOptions = {}): 
 export const ORACLE_NAME: Record<string, string> = { ipv4: 'ip', pppoe: 'pppoes', ieee80211: 'wlan' };
 
 /** The protocols both we and the oracle count. */
-export const COMPARED = ['eth', 'arp', 'ipv4', 'ipv6', 'tcp', 'udp', 'icmp', 'icmpv6', 'vlan', 'sll', 'radiotap',
-  'ieee80211', 'llc', 'ppp', 'pppoe', 'mpls', 'gre', 'vxlan', 'nflog', 'esp', 'ah', 'igmp', 'eapol'];
+export const COMPARED = [
+  'eth',
+  'arp',
+  'ipv4',
+  'ipv6',
+  'tcp',
+  'udp',
+  'icmp',
+  'icmpv6',
+  'vlan',
+  'sll',
+  'radiotap',
+  'ieee80211',
+  'llc',
+  'ppp',
+  'pppoe',
+  'mpls',
+  'gre',
+  'vxlan',
+  'nflog',
+  'esp',
+  'ah',
+  'igmp',
+  'eapol',
+];
 
 /** Differences between our protocol counts and the oracle's, as "name: ours vs tshark" strings. */
 export function protocolDiffs(res: AnalysisResult, o: Oracle): string[] {
@@ -71,11 +94,21 @@ function compareEndpoint(a: string, ap: number, b: string, bp: number): number {
 }
 
 /** Sorted canonical rows of our flows of one protocol, and of the oracle's table (bytes "?" when inexact). */
-export function convRows(res: AnalysisResult, o: Oracle, proto: 'tcp' | 'udp'): { ours: string[]; theirs: string[] } {
-  const ours = res.flows.filter((f) => f.proto === proto).map(canon).sort();
+export function convRows(
+  res: AnalysisResult,
+  o: Oracle,
+  proto: 'tcp' | 'udp',
+): { ours: string[]; theirs: string[] } {
+  const ours = res.flows
+    .filter((f) => f.proto === proto)
+    .map(canon)
+    .sort();
   const table = proto === 'tcp' ? o.convTcp : o.convUdp;
   const theirs = table
-    .map((c) => `${c.a}:${c.aPort} ${c.b}:${c.bPort} ${c.framesAB} ${c.bytesAB ?? '?'} ${c.framesBA} ${c.bytesBA ?? '?'}`)
+    .map(
+      (c) =>
+        `${c.a}:${c.aPort} ${c.b}:${c.bPort} ${c.framesAB} ${c.bytesAB ?? '?'} ${c.framesBA} ${c.bytesBA ?? '?'}`,
+    )
     .sort();
   return { ours, theirs };
 }

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { L4_ICMPV6, L4_OTHER, L4_TCP, L4_UDP, STATUS_MALFORMED, STATUS_OK, STATUS_TRUNCATED } from '../../dissector.js';
+import {
+  L4_ICMPV6,
+  L4_OTHER,
+  L4_TCP,
+  L4_UDP,
+  STATUS_MALFORMED,
+  STATUS_OK,
+  STATUS_TRUNCATED,
+} from '../../dissector.js';
 import { P_AH, P_ESP, P_ICMPV6, P_IPV6, P_TCP, P_UDP } from '../../proto-ids.js';
 import { concat, decode, hex } from '../../test-support/hex.js';
 
