@@ -126,7 +126,12 @@ export async function checkPage(
     return { problems, values };
   } finally {
     clearTimeout(timer);
-    child.kill();
-    rmSync(profile, { recursive: true, force: true });
+    // let Chromium finish writing its profile before removing it
+    const exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+    const grace = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 6000))]);
+    clearTimeout(grace);
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }

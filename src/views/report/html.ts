@@ -14,7 +14,7 @@ th,td{border-bottom:1px solid #e6e9ee;padding:3px 8px;text-align:left;vertical-a
 th{background:#f0f3f6;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .muted{color:#68707a}.note{background:#fff8e1;border-left:3px solid #f0b400;padding:6px 10px;margin:8px 0;font-size:13px}
 .empty{color:#68707a;font-style:italic}.bar{display:inline-block;height:9px;background:#4e79a7;vertical-align:middle}
-.figure{overflow:auto;max-height:900px;border:1px solid #e6e9ee}.figure svg{max-width:100%;height:auto}
+.scroll{max-height:560px;overflow:auto;border:1px solid #e6e9ee}.figure{overflow:auto;max-height:900px;border:1px solid #e6e9ee}.figure svg{max-width:100%;height:auto}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0;font-size:14px}dt{color:#68707a}dd{margin:0}
 .sev-high{color:#b00020;font-weight:bold}.sev-medium{color:#c25e00}.secret{color:#68707a;font-style:italic}
 `;
@@ -70,7 +70,8 @@ export function htmlTable<R>(
     all > shown.length
       ? `<p class="muted">Showing ${shown.length} of ${all} rows; the full table is in tables/.</p>`
       : '';
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
+  const table = `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return (shown.length > 25 ? `<div class="scroll">${table}</div>` : table) + more;
 }
 
 export function section(id: string, title: string, body: string): string {
