@@ -92,18 +92,28 @@ export function tableBindings(table: TableName): Map<string, Binding> {
     m.set(id, { cols, type: KIND_TYPE[cols[0]!.kind], doc, ...(proto ? { proto } : {}) });
   };
   const hostTable = table === 'hosts';
-  alias('ip.src', ['src_ip'], 'source address');
-  alias('ip.dst', ['dst_ip'], 'destination address');
-  alias('ip.addr', hostTable ? ['ip'] : ['src_ip', 'dst_ip'], 'either address (CIDR allowed)');
-  alias('port', ['src_port', 'dst_port'], 'either port');
-  alias('src_port', ['src_port'], 'source port');
-  alias('dst_port', ['dst_port'], 'destination port');
-  for (const tr of ['tcp', 'udp', 'sctp']) {
-    alias(`${tr}.port`, ['src_port', 'dst_port'], `either ${tr} port`, tr);
-    alias(`${tr}.srcport`, ['src_port'], `${tr} source port`, tr);
-    alias(`${tr}.dstport`, ['dst_port'], `${tr} destination port`, tr);
+  // flows say src/dst (src = first sender), application rows client/server: the same filter fields reach both
+  const app = refs.has('client_ip');
+  const [sIp, dIp, sPort, dPort] = app
+    ? ['client_ip', 'server_ip', 'client_port', 'server_port']
+    : ['src_ip', 'dst_ip', 'src_port', 'dst_port'];
+  alias('ip.src', [sIp], 'source (client) address');
+  alias('ip.dst', [dIp], 'destination (server) address');
+  alias('ip.addr', hostTable ? ['ip'] : [sIp, dIp], 'either address (CIDR allowed)');
+  alias('port', [sPort, dPort], 'either port');
+  alias('src_port', [sPort], 'source (client) port');
+  alias('dst_port', [dPort], 'destination (server) port');
+  // transport guard: flows.proto, dns.transport; tables without one get no tcp.port etc.
+  const transportCol = table === 'flows' ? 'proto' : refs.has('transport') ? 'transport' : null;
+  if (transportCol) {
+    for (const tr of ['tcp', 'udp', 'sctp']) {
+      alias(`${tr}.port`, [sPort, dPort], `either ${tr} port`, tr);
+      alias(`${tr}.srcport`, [sPort], `${tr} source port`, tr);
+      alias(`${tr}.dstport`, [dPort], `${tr} destination port`, tr);
+    }
+    alias('transport', [transportCol], 'transport: tcp, udp, icmp, ...');
   }
-  alias('proto', ['proto'], 'transport: tcp, udp, icmp, ...');
+  alias('proto', ['proto'], table === 'flows' ? 'transport: tcp, udp, icmp, ...' : 'protocol of the row');
   alias('app', ['app'], 'detected application protocol');
   alias('eth.src', ['src_mac'], 'source MAC');
   alias('eth.dst', ['dst_mac'], 'destination MAC');

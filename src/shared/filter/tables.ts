@@ -49,15 +49,48 @@ const keyOf = (prop: string) => (row: Record<string, unknown>) =>
   typeof row[prop] === 'string' ? ipKey(row[prop]) : null;
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
-function ipPair(): ColumnDef[] {
+/** Columns every application row starts with (AppRowBase in shared/app-rows.ts). */
+function artifactHead(): ColumnDef[] {
   return [
-    { name: 'src_ip', type: 'text', nullable: true, doc: 'source address (client side)' },
-    { name: 'src_port', type: 'int', nullable: true, doc: 'source port' },
-    { name: 'dst_ip', type: 'text', nullable: true, doc: 'destination address (server side)' },
-    { name: 'dst_port', type: 'int', nullable: true, doc: 'destination port' },
-    { name: 'proto', type: 'text', nullable: true, doc: 'transport: tcp, udp, ...' },
+    { name: 'flow_id', type: 'bigint', nullable: true, doc: 'flow this row belongs to' },
+    { name: 'ts', type: 'time', doc: 'time of the first packet of the transaction' },
+    { name: 'packet', type: 'bigint', nullable: true, doc: 'frame number of that first packet' },
+    { name: 'client_ip', type: 'text', nullable: true, doc: 'endpoint that initiated the transaction' },
+    { name: 'client_port', type: 'int', nullable: true, doc: 'client port' },
+    { name: 'server_ip', type: 'text', nullable: true, doc: 'endpoint that answered' },
+    { name: 'server_port', type: 'int', nullable: true, doc: 'server port' },
   ];
 }
+function artifactKeys(): ColumnDef[] {
+  return [
+    {
+      name: 'client_ip_key',
+      type: 'text',
+      nullable: true,
+      filterAs: 'ipkey',
+      derive: keyOf('client_ip'),
+      doc: 'client address key',
+    },
+    {
+      name: 'server_ip_key',
+      type: 'text',
+      nullable: true,
+      filterAs: 'ipkey',
+      derive: keyOf('server_ip'),
+      doc: 'server address key',
+    },
+  ];
+}
+
+function artifact(name: ArtifactTable, columns: ColumnDef[]): TableDef {
+  return {
+    name,
+    columns: [...artifactHead(), ...columns, ...artifactKeys()],
+    key: ['seq'],
+    timeSpan: ['ts', 'ts'],
+  };
+}
+
 function keyPair(): ColumnDef[] {
   return [
     {
@@ -77,23 +110,6 @@ function keyPair(): ColumnDef[] {
       doc: 'destination address key',
     },
   ];
-}
-/** Columns every artifact row (dns, http, tls, ...) starts with. */
-function artifactHead(): ColumnDef[] {
-  return [
-    { name: 'flow_id', type: 'bigint', nullable: true, doc: 'flow this row belongs to' },
-    { name: 'ts', type: 'time', doc: 'time of the first packet of the transaction' },
-    ...ipPair(),
-  ];
-}
-
-function artifact(name: ArtifactTable, columns: ColumnDef[]): TableDef {
-  return {
-    name,
-    columns: [...artifactHead(), ...columns, ...keyPair()],
-    key: ['seq'],
-    timeSpan: ['ts', 'ts'],
-  };
 }
 
 const t = (name: string, doc: string, nullable = true): ColumnDef => ({ name, type: 'text', nullable, doc });
@@ -208,12 +224,17 @@ export const TABLES: Record<TableName, TableDef> = {
     timeSpan: ['first_ts', 'last_ts'],
   },
   dns: artifact('dns', [
-    i('transaction_id', 'DNS message id'),
+    t('proto', 'dns, mdns, llmnr, nbns'),
+    t('transport', 'udp or tcp'),
+    i('trans_id', 'DNS message id'),
     t('query_name', 'queried name'),
-    t('query_type', 'query type (A, AAAA, ...)'),
-    t('rcode', 'response code (NOERROR, NXDOMAIN, ...), null without response'),
-    { name: 'answers', type: 'text[]', nullable: true, doc: 'answer records as text' },
+    t('query_type', 'A, AAAA, PTR, ...'),
+    t('query_class', 'query class'),
+    t('rcode', 'NOERROR, NXDOMAIN, ...; null when no response was seen'),
+    { name: 'answers', type: 'text[]', nullable: true, doc: 'answer records as "type value" text' },
     i('ttl', 'smallest answer TTL'),
+    { name: 'rtt', type: 'float', nullable: true, doc: 'response time in seconds' },
+    t('flags', 'flags as letters (AA TC RD RA)'),
   ]),
   http: artifact('http', [
     t('method', 'request method'),
@@ -222,47 +243,69 @@ export const TABLES: Record<TableName, TableDef> = {
     t('version', 'HTTP version'),
     t('user_agent', 'User-Agent header'),
     t('referer', 'Referer header'),
-    i('status', 'response status code'),
-    t('content_type', 'response Content-Type'),
-    i('request_bytes', 'request body bytes'),
-    i('response_bytes', 'response body bytes'),
+    { name: 'status', type: 'int', nullable: true, doc: 'response status code' },
+    t('reason', 'response reason phrase'),
+    t('request_content_type', 'request Content-Type'),
+    t('response_content_type', 'response Content-Type'),
+    i('request_body_len', 'decoded request body bytes'),
+    i('response_body_len', 'decoded response body bytes'),
+    t('server', 'Server header'),
+    { name: 'has_cookie', type: 'bool', nullable: true, doc: 'request carried a Cookie' },
+    { name: 'has_set_cookie', type: 'bool', nullable: true, doc: 'response carried Set-Cookie' },
+    t('auth_user', 'user of Authorization: Basic'),
   ]),
   tls: artifact('tls', [
-    t('version', 'negotiated version'),
+    t('carrier', 'tls or quic'),
+    t('client_version', 'highest version the client offers'),
+    t('version', 'version the server chose'),
     t('server_name', 'SNI server name'),
     { name: 'alpn', type: 'text[]', nullable: true, doc: 'ALPN protocols offered' },
-    t('cipher', 'chosen cipher suite'),
-    t('ja3', 'JA3 fingerprint of the ClientHello'),
-    t('ja3s', 'JA3S fingerprint of the ServerHello'),
+    t('cipher', 'cipher suite the server chose (0x1301)'),
+    t('ja3', 'JA3 fingerprint'),
+    t('ja3_string', 'JA3 input string'),
+    t('ja3s', 'JA3S fingerprint'),
+    t('ja3s_string', 'JA3S input string'),
     t('ja4', 'JA4 fingerprint'),
-    t('cert_subject', 'server certificate subject'),
-    t('cert_issuer', 'server certificate issuer'),
-    { name: 'cert_not_before', type: 'time', nullable: true, doc: 'certificate validity start' },
-    { name: 'cert_not_after', type: 'time', nullable: true, doc: 'certificate validity end' },
+    t('cert_subject', 'leaf certificate subject'),
+    t('cert_issuer', 'leaf certificate issuer'),
+    t('cert_serial', 'leaf certificate serial'),
+    // ISO text, not epoch ns: certificates say 9999-12-31, past what 64-bit nanoseconds hold
+    t('cert_not_before', 'certificate validity start (ISO-8601)'),
+    t('cert_not_after', 'certificate validity end (ISO-8601)'),
+    { name: 'cert_san', type: 'text[]', nullable: true, doc: 'subject alternative names' },
+    { name: 'cert_self_signed', type: 'bool', nullable: true, doc: 'issuer equals subject' },
+    t('cert_sha256', 'SHA-256 of the leaf certificate'),
+    { name: 'cert_chain_len', type: 'int', nullable: true, doc: 'certificates in the chain' },
   ]),
   dhcp: artifact('dhcp', [
-    t('message_type', 'DISCOVER, OFFER, REQUEST, ACK, ...'),
-    i('transaction_id', 'xid'),
+    t('proto', 'dhcp or dhcpv6'),
+    t('msg_type', 'DISCOVER, OFFER, REQUEST, ACK, ...'),
+    i('trans_id', 'transaction id'),
     { name: 'client_mac', type: 'text', nullable: true, filterAs: 'mac', doc: 'client hardware address' },
-    t('hostname', 'client host name (option 12)'),
-    t('requested_ip', 'requested address (option 50)'),
-    t('assigned_ip', 'your address (yiaddr)'),
-    t('vendor_class', 'vendor class id (option 60)'),
+    t('requested_ip', 'address asked for'),
+    t('assigned_ip', 'address given (yiaddr)'),
+    t('host_name', 'client host name'),
+    t('vendor_class', 'vendor class id'),
+    t('param_request_list', 'option 55 codes, a client fingerprint'),
+    t('server_id', 'DHCP server id'),
+    i('lease_time', 'lease seconds'),
   ]),
   credentials: artifact('credentials', [
-    t('protocol', 'protocol the credential was seen in'),
+    t('proto', 'http, ftp, smtp, pop3, imap, telnet, snmp, ...'),
+    t('method', 'basic, plain, login, user/pass, community, ...'),
     t('username', 'user name'),
-    t('secret_kind', 'password, hash, token, ...'),
-    t('secret', 'the secret as seen'),
-    t('evidence', 'where it was found'),
+    t('password', 'password or secret as seen'),
+    t('detail', 'host, URI, mechanism details'),
   ]),
   files: artifact('files', [
-    t('protocol', 'protocol that carried the file'),
+    t('proto', 'http, ftp, smtp, smb2'),
     t('name', 'file name'),
-    t('mime', 'media type'),
-    i('size', 'bytes'),
-    t('sha256', 'SHA-256 of the content'),
-    t('path', 'where the extracted content is kept'),
+    t('content_type', 'media type'),
+    i('size', 'bytes seen'),
+    i('declared_size', 'size announced by the protocol'),
+    t('sha256', 'SHA-256 of the bytes seen'),
+    { name: 'complete', type: 'bool', nullable: true, doc: 'the transfer was seen whole' },
+    t('direction', 'download or upload'),
   ]),
   alerts: artifact('alerts', [
     t('severity', 'info, low, medium, high'),

@@ -49,7 +49,8 @@ class SqlBuilder {
   ) {}
 
   private p(v: unknown): string {
-    this.params.push(v);
+    // stores keep U+FFFD for U+0000 (PostgreSQL text cannot hold it); literals follow so they still match
+    this.params.push(typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v);
     return this.d.param(this.params.length);
   }
 

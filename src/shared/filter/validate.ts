@@ -125,7 +125,7 @@ class Checker {
 
   private guard(b: Binding, node: CheckedNode): CheckedNode {
     if (!b.proto) return node;
-    const proto = this.bindings.get('proto')!.cols[0]!;
+    const proto = this.bindings.get('transport')!.cols[0]!;
     return { kind: 'and', left: { kind: 'in', col: proto, values: [b.proto] }, right: node };
   }
 
@@ -152,7 +152,11 @@ class Checker {
         ? { kind: 'compare', cols: [ver], op: '==', value: { t: 'num', n } }
         : { kind: 'compare', cols: [ver], op: '>', value: { t: 'num', n: 0 } };
     }
-    if (TRANSPORTS.includes(lower)) return { kind: 'in', col: colRef('proto'), values: [lower] };
+    if (TRANSPORTS.includes(lower)) {
+      return this.bindings.has('transport')
+        ? { kind: 'in', col: colRef('transport'), values: [lower] }
+        : { kind: 'const', value: lower === 'tcp' && (t === 'http' || t === 'tls') };
+    }
     if (this.cols.has('app')) return { kind: 'in', col: colRef('app'), values: [lower] };
     return { kind: 'const', value: false };
   }

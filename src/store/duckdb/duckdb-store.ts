@@ -1,0 +1,178 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DuckDBDataChunk,
+  DuckDBInstance,
+  listValue,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { PcaplensError } from '../../shared/errors.js';
+import { DUCKDB_DIALECT } from '../../shared/filter/to-sql.js';
+import type { Encoded } from '../codec.js';
+import type { StoreDialect } from '../queries.js';
+import { Serial } from '../serial.js';
+import { SqlStore, type AppendColumn, type Row, type Tx } from '../sql-store.js';
+
+/**
+ * The embedded default: one DuckDB file in the data directory. Imports go through the appender in
+ * columnar chunks inside one transaction on a writer connection; reads use their own connection and see
+ * only committed captures.
+ */
+export const DUCKDB_FILE = 'pcaplens.duckdb';
+
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+const DIALECT: StoreDialect = { ...DUCKDB_DIALECT, intDiv: (a, b) => `(${a} // ${b})` };
+
+function storeError(e: unknown): PcaplensError {
+  if (e instanceof PcaplensError) return e;
+  return new PcaplensError('E_STORE', `duckdb: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}
+
+function toDuck(type: AppendColumn['type'], v: Encoded): DuckDBValue {
+  if (v === null) return null;
+  switch (type) {
+    case 'bigint':
+    case 'time':
+      return typeof v === 'bigint' ? v : BigInt(v as number);
+    case 'text[]':
+    case 'int[]':
+      return listValue(v as (string | number)[]);
+    default:
+      return v as DuckDBValue;
+  }
+}
+
+export class DuckDbStore extends SqlStore {
+  readonly kind = 'duckdb';
+  protected readonly dialect = DIALECT;
+  protected readonly dialectName = 'duckdb' as const;
+  private readonly writeLock = new Serial();
+  private readonly readLock = new Serial();
+  /** actual column order per table, which the appender follows */
+  private readonly layout = new Map<string, string[]>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {
+    super();
+  }
+
+  /** Opens (creating when needed) the database in dataDir, or in memory for ':memory:'. Call migrate() next. */
+  static async open(dataDir: string): Promise<DuckDbStore> {
+    try {
+      let path = ':memory:';
+      if (dataDir !== ':memory:') {
+        await mkdir(dataDir, { recursive: true });
+        path = join(dataDir, DUCKDB_FILE);
+      }
+      const instance = await DuckDBInstance.create(path);
+      return new DuckDbStore(instance, await instance.connect(), await instance.connect());
+    } catch (e) {
+      throw storeError(e);
+    }
+  }
+
+  private static async all(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<Row[]> {
+    try {
+      const r = await conn.runAndReadAll(sql, params as DuckDBValue[] | undefined);
+      return r.getRowObjectsJS() as Row[];
+    } catch (e) {
+      throw storeError(e);
+    }
+  }
+
+  protected read(sql: string, params?: unknown[]): Promise<Row[]> {
+    return this.readLock.run(() => DuckDbStore.all(this.reader, sql, params));
+  }
+
+  private async columnsOf(table: string): Promise<string[]> {
+    let cols = this.layout.get(table);
+    if (!cols) {
+      const rows = await DuckDbStore.all(
+        this.writer,
+        'SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position',
+        [table],
+      );
+      cols = rows.map((r) => String(r.column_name));
+      this.layout.set(table, cols);
+    }
+    return cols;
+  }
+
+  private async append(table: string, columns: AppendColumn[], data: Encoded[][]): Promise<void> {
+    const order = await this.columnsOf(table);
+    const byName = new Map(columns.map((c, i) => [c.name, i]));
+    let appender;
+    try {
+      appender = await this.writer.createAppender(table);
+    } catch (e) {
+      throw storeError(e);
+    }
+    try {
+      const types: DuckDBType[] = order.map((_, i) => appender.columnType(i));
+      const rowCount = data[0]?.length ?? 0;
+      for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+        const end = Math.min(rowCount, start + CHUNK_ROWS);
+        const chunk = DuckDBDataChunk.create(types, end - start);
+        order.forEach((name, ci) => {
+          const idx = byName.get(name);
+          const values: DuckDBValue[] = new Array(end - start);
+          if (idx === undefined) values.fill(null);
+          else {
+            const src = data[idx]!;
+            const type = columns[idx]!.type;
+            for (let r = start; r < end; r++) values[r - start] = toDuck(type, src[r] ?? null);
+          }
+          chunk.setColumnValues(ci, values);
+        });
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw storeError(e);
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  protected transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      await DuckDbStore.all(this.writer, 'BEGIN TRANSACTION');
+      const tx: Tx = {
+        all: (sql, params) => DuckDbStore.all(this.writer, sql, params),
+        append: (table, columns, data) => this.append(table, columns, data),
+      };
+      try {
+        const out = await fn(tx);
+        await DuckDbStore.all(this.writer, 'COMMIT');
+        return out;
+      } catch (e) {
+        await DuckDbStore.all(this.writer, 'ROLLBACK').catch(() => {});
+        // a rolled-back DDL may have changed nothing we cached, but start clean
+        this.layout.clear();
+        throw e;
+      }
+    });
+  }
+
+  override async migrate(): Promise<void> {
+    await super.migrate();
+    this.layout.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.writeLock.run(async () => {
+      await this.readLock.run(async () => {
+        this.writer.closeSync();
+        this.reader.closeSync();
+        this.instance.closeSync();
+      });
+    });
+  }
+}

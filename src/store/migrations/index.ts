@@ -1,0 +1,5 @@
+import type { Migration } from './ddl.js';
+import { migration001 } from './001-initial.js';
+
+/** Every migration, in version order. Append new ones; never edit or reorder applied ones. */
+export const MIGRATIONS: Migration[] = [migration001];
