@@ -204,7 +204,7 @@ export class Packet {
   readonly layers: NetLayer[] = [];
   layerCount = 0;
 
-  /** nesting depth of decoder calls, guards against crafted recursion */
+  /** decoder calls so far in this frame: caps crafted nesting (tunnels in tunnels ...) */
   depth = 0;
   tunnelDepth = 0;
 
