@@ -3,6 +3,7 @@
  * line per problem on stderr (naming file and offset), capped so a badly broken file cannot flood the terminal.
  */
 import { analyzeFiles, type AnalyzeFilesResult } from '../engine/analyze-files.js';
+import type { FlowRow } from '../shared/rows.js';
 import type { Problem } from '../shared/problem.js';
 import { terminalSafe } from './format/terminal-safe.js';
 import type { CliIo } from './io.js';
@@ -15,10 +16,15 @@ export function warningLine(p: Problem): string {
   return terminalSafe(`pcaplens: warning: ${p.file}: ${where}: ${p.message} (${p.code})`) + '\n';
 }
 
-export async function runAnalysis(files: string[], io: CliIo): Promise<AnalyzeFilesResult> {
+/** With `onFlow`, finished flows are streamed to it and the result's `flows` is empty. */
+export async function runAnalysis(
+  files: string[],
+  io: CliIo,
+  onFlow?: (row: FlowRow) => void,
+): Promise<AnalyzeFilesResult> {
   const bar = new ProgressBar(io.stderr);
   try {
-    const result = await analyzeFiles(files, { onProgress: (p) => bar.update(p), signal: io.signal });
+    const result = await analyzeFiles(files, { onProgress: (p) => bar.update(p), signal: io.signal, onFlow });
     bar.clear();
     const problems = result.summary.problems;
     for (const p of problems.slice(0, MAX_WARNINGS)) io.stderr.write(warningLine(p));

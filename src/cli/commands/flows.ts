@@ -4,6 +4,7 @@ import type { CliIo } from '../io.js';
 import { runAnalysis } from '../run-analysis.js';
 import { FORMAT_HELP, type Command } from './command.js';
 import { writeRows } from './table-output.js';
+import { RowStream } from '../format/row-stream.js';
 
 export const flowsCommand: Command = {
   name: 'flows',
@@ -13,6 +14,9 @@ export const flowsCommand: Command = {
 One row per conversation: protocol, endpoints (src = the side that sent first), packets and bytes each way
 (bytes are frame lengths on the wire), first/last time, detected application, TCP state, Community ID.
 Several captures are merged in time order. gzip-compressed captures are read directly.
+json and csv rows are written as conversations end (idle for an hour of capture time, or at the end of the
+input), so output starts early and memory stays flat on large captures; sort by id for start order.
+The table view is sorted by id.
 
 Options:
 ${FORMAT_HELP}
@@ -26,8 +30,16 @@ Example:
       io.stdout.write(this.help);
       return 0;
     }
-    const { flows } = await runAnalysis(args.files, io);
-    await writeRows(io.stdout, args.format, flows, FLOW_COLUMNS, FLOW_TABLE_COLUMNS);
+    if (args.format === 'table') {
+      const { flows } = await runAnalysis(args.files, io);
+      flows.sort((a, b) => a.id - b.id);
+      await writeRows(io.stdout, args.format, flows, FLOW_COLUMNS, FLOW_TABLE_COLUMNS);
+      return 0;
+    }
+    // json/csv stream each flow as it ends: output starts early and memory stays bounded by live flows
+    const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
+    await runAnalysis(args.files, io, (row) => stream.add(row));
+    await stream.end();
     return 0;
   },
 };

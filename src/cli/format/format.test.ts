@@ -74,3 +74,26 @@ test('json: one array, risky code points escaped', () => {
   assert.equal([...jsonArrayChunks([])].join(''), '[]\n');
   assert.deepEqual(JSON.parse(jsonObject({ s: '\u202e' })), { s: '\u202e' });
 });
+
+test('row stream: JSON array and CSV written row by row, empty cases valid', async () => {
+  const { RowStream } = await import('./row-stream.js');
+  const { MemoryStream } = await import('../io.js');
+  const out = new MemoryStream();
+  const s = new RowStream(out, 'json', ['a']);
+  for (let i = 0; i < 3000; i++) s.add({ a: i, b: '=x' });
+  await s.end();
+  const rows = JSON.parse(out.text) as { a: number }[];
+  assert.equal(rows.length, 3000);
+  assert.equal(rows[2999]!.a, 2999);
+  const csv = new MemoryStream();
+  const c = new RowStream(csv, 'csv', ['a']);
+  c.add({ a: -1, b: '=x' });
+  await c.end();
+  assert.equal(csv.text, "a,b\r\n-1,'=x\r\n");
+  const empty = new MemoryStream();
+  await new RowStream(empty, 'json', ['a']).end();
+  assert.equal(empty.text, '[]\n');
+  const emptyCsv = new MemoryStream();
+  await new RowStream(emptyCsv, 'csv', ['a', 'b']).end();
+  assert.equal(emptyCsv.text, 'a,b\r\n');
+});
