@@ -56,7 +56,8 @@ export interface AnalysisConfig {
     nxdomainBoost: number;
   };
   unresolved: {
-    /** score (0..1) needed to alert for a public destination no name in the capture points to */
+    /** score (0..1) needed to alert for a public destination no name in the capture points to; above 0.6 so that
+     *  well-known ports (which score at most 0.6) never alert: cached look-ups are too common there */
     minScore: number;
   };
   insecure: {
@@ -83,7 +84,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   },
   dnsTunnel: { minUniqueSubdomains: 50, minAvgSubdomainLength: 20, minEntropy: 3.5, minTxtNullQueries: 50 },
   dga: { minLabelLength: 12, minEntropy: 3.3, minNames: 5, nxdomainBoost: 5 },
-  unresolved: { minScore: 0.6 },
+  unresolved: { minScore: 0.65 },
   insecure: { flagPortsWithoutCredentials: true },
   tor: { minHeuristicScore: 0.6 },
 };

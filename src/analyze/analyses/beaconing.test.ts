@@ -86,3 +86,9 @@ test('multicast destinations are not beacons', () => {
   const m = beacon(10).map((f) => ({ ...f, dst_ip: '224.0.0.251' }));
   assert.equal(detectBeaconing(m, cfg).length, 0);
 });
+
+test('subnet-directed broadcasts (group destination MAC) are not beacons', () => {
+  const b = beacon(14, 7.1).map((f) => ({ ...f, dst_ip: '172.17.255.255', dst_mac: 'ff:ff:ff:ff:ff:ff' }));
+  assert.equal(detectBeaconing(b, cfg).length, 0);
+  assert.equal(detectBeaconing(beacon(14, 7.1), cfg).length, 1);
+});

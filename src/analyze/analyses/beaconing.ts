@@ -8,6 +8,13 @@ import { classifyAddress } from '../../enrich/address-class.js';
 import { clamp01, flowIds, isoSeconds, minMaxTs, round, type AlertDraft } from '../alert.js';
 import type { AnalysisConfig } from '../config.js';
 
+/** I/G bit of the destination MAC: broadcast (also subnet-directed, e.g. 172.17.255.255) and multicast frames. */
+export function groupMac(mac: string | null): boolean {
+  if (!mac) return false;
+  const b = parseInt(mac.slice(0, 2), 16);
+  return Number.isFinite(b) && (b & 1) === 1;
+}
+
 export function median(xs: readonly number[]): number {
   if (!xs.length) return 0;
   const s = [...xs].sort((a, b) => a - b);
@@ -62,7 +69,7 @@ export function detectBeaconing(flows: readonly FlowRow[], cfg: AnalysisConfig):
   for (const f of flows) {
     if (f.proto !== 'tcp' && f.proto !== 'udp') continue;
     const cls = classifyAddress(f.dst_ip).class;
-    if (cls === 'multicast' || cls === 'broadcast' || cls === 'invalid') continue;
+    if (cls === 'multicast' || cls === 'broadcast' || cls === 'invalid' || groupMac(f.dst_mac)) continue;
     const k = `${f.proto}|${f.src_ip}|${f.dst_ip}|${f.dst_port}`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = []));

@@ -47,6 +47,13 @@ const PORT_RULES: PortRule[] = [
   },
   {
     proto: 'tcp',
+    port: 25,
+    name: 'SMTP',
+    why: 'carries mail (and any AUTH login) unencrypted unless STARTTLS is used',
+    upgradable: true,
+  },
+  {
+    proto: 'tcp',
     port: 587,
     name: 'SMTP submission',
     why: 'carries AUTH logins unencrypted unless STARTTLS is used',

@@ -7,6 +7,7 @@ import type { FlowRow } from '../../shared/rows.js';
 import { classifyAddress } from '../../enrich/address-class.js';
 import { clamp01, flowIds, isoSeconds, minMaxTs, plural, round, type AlertDraft } from '../alert.js';
 import type { AnalysisConfig } from '../config.js';
+import { groupMac } from './beaconing.js';
 
 /** True for a flow that looks like a probe rather than a conversation. */
 export function isProbe(f: FlowRow): boolean {
@@ -20,9 +21,11 @@ export function isProbe(f: FlowRow): boolean {
   return false;
 }
 
-function unicastTarget(ip: string): boolean {
-  const c = classifyAddress(ip).class;
-  return c !== 'multicast' && c !== 'broadcast' && c !== 'unspecified' && c !== 'invalid';
+function unicastTarget(f: FlowRow): boolean {
+  const c = classifyAddress(f.dst_ip).class;
+  return (
+    c !== 'multicast' && c !== 'broadcast' && c !== 'unspecified' && c !== 'invalid' && !groupMac(f.dst_mac)
+  );
 }
 
 interface Attempt {
@@ -79,11 +82,7 @@ function scoreFor(count: number, threshold: number): number {
 export function detectPortScans(flows: readonly FlowRow[], cfg: AnalysisConfig): AlertDraft[] {
   const out: AlertDraft[] = [];
   const probes = flows.filter(
-    (f) =>
-      (f.proto === 'tcp' || f.proto === 'udp') &&
-      f.dst_port !== null &&
-      isProbe(f) &&
-      unicastTarget(f.dst_ip),
+    (f) => (f.proto === 'tcp' || f.proto === 'udp') && f.dst_port !== null && isProbe(f) && unicastTarget(f),
   );
   const groups = group(probes, (f) => `${f.proto}|${f.src_ip}|${f.dst_ip}`);
   for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -130,7 +129,7 @@ export function detectHostSweeps(flows: readonly FlowRow[], cfg: AnalysisConfig)
   const out: AlertDraft[] = [];
   const candidates = flows.filter(
     (f) =>
-      unicastTarget(f.dst_ip) &&
+      unicastTarget(f) &&
       (f.proto === 'icmp' ||
         f.proto === 'icmpv6' ||
         ((f.proto === 'tcp' || f.proto === 'udp') && f.dst_port !== null && isProbe(f))),

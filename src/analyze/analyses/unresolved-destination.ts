@@ -2,7 +2,9 @@
  * PcapXray called a destination "malicious" when no DNS answer in the capture led to it. Alone that flags every
  * cached lookup and hard-coded service, so here it is one sign among several, scored: a public destination no name
  * in the capture points to (0.3), on a port with no well-known service (+0.3), with no name from TLS SNI or HTTP
- * Host either (+0.2), application unrecognised (+0.1), contacted repeatedly (+0.1).
+ * Host either (+0.2), application unrecognised on that unknown port (+0.1), contacted repeatedly (+0.1). With the
+ * default threshold (0.65) a well-known port never alerts (at most 0.6). Without DNS rows nothing is known about
+ * names, so the analysis does not run.
  */
 import { classifyAddress } from '../../enrich/address-class.js';
 import { collectPassiveNames } from '../../enrich/passive-names.js';
@@ -20,6 +22,7 @@ export const KNOWN_SERVICE_PORTS: ReadonlySet<number> = new Set([
 ]);
 
 export function detectUnresolvedDestinations(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft[] {
+  if (!input.dns || input.dns.length === 0) return [];
   const names = input.names ?? collectPassiveNames({ dns: input.dns, tls: input.tls, http: input.http });
   const groups = new Map<string, FlowRow[]>();
   for (const f of input.flows) {
@@ -38,7 +41,8 @@ export function detectUnresolvedDestinations(input: AnalysisInput, cfg: Analysis
     const port = f0.dst_port!;
     const signs: string[] = ['no DNS answer in the capture points to it'];
     let score = 0.3;
-    if (!KNOWN_SERVICE_PORTS.has(port)) {
+    const unknownPort = !KNOWN_SERVICE_PORTS.has(port);
+    if (unknownPort) {
       score += 0.3;
       signs.push(`port ${port} has no well-known service`);
     }
@@ -47,7 +51,7 @@ export function detectUnresolvedDestinations(input: AnalysisInput, cfg: Analysis
       score += 0.2;
       signs.push('no name from TLS SNI or HTTP Host either');
     }
-    if (g.every((f) => f.app === null)) {
+    if (unknownPort && g.every((f) => f.app === null)) {
       score += 0.1;
       signs.push('application not recognised');
     }
@@ -79,7 +83,7 @@ export function detectUnresolvedDestinations(input: AnalysisInput, cfg: Analysis
         signs,
         names_seen: otherNames.map((n) => n.name),
       },
-      rule: `unresolved_destination: score >= ${cfg.unresolved.minScore} (unresolved public address 0.3, unknown port 0.3, no SNI/Host name 0.2, app unknown 0.1, >= 3 connections 0.1)`,
+      rule: `unresolved_destination: score >= ${cfg.unresolved.minScore} (unresolved public address 0.3, unknown port 0.3, no SNI/Host name 0.2, app unknown on an unknown port 0.1, >= 3 connections 0.1)`,
     });
   }
   return out;
