@@ -9,6 +9,8 @@ export interface TableArgs {
   files: string[];
   format: OutputFormat;
   help: boolean;
+  /** --filter expression, for commands that accept one */
+  filter: string | null;
 }
 
 /** parseArgs' error codes mapped to one short line each. */
@@ -25,7 +27,12 @@ function usageMessage(e: unknown, verb: string): string {
   }
 }
 
-export function parseTableArgs(argv: string[], verb: string, stdoutIsTTY: boolean): TableArgs {
+export function parseTableArgs(
+  argv: string[],
+  verb: string,
+  stdoutIsTTY: boolean,
+  opts: { filter?: boolean } = {},
+): TableArgs {
   let parsed;
   try {
     parsed = parseArgs({
@@ -35,6 +42,7 @@ export function parseTableArgs(argv: string[], verb: string, stdoutIsTTY: boolea
       options: {
         format: { type: 'string', short: 'f' },
         help: { type: 'boolean', short: 'h' },
+        ...(opts.filter ? { filter: { type: 'string' as const } } : {}),
       },
     });
   } catch (e) {
@@ -52,5 +60,6 @@ export function parseTableArgs(argv: string[], verb: string, stdoutIsTTY: boolea
   if (!help && positionals.length === 0) {
     throw new PcaplensError('E_USAGE', `${verb}: no capture file given (see pcaplens ${verb} --help)`);
   }
-  return { files: positionals, format, help };
+  const filter = typeof values.filter === 'string' ? values.filter : null;
+  return { files: positionals, format, help, filter };
 }

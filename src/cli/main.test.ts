@@ -122,6 +122,34 @@ test('flows and hosts: json is exactly one array on stdout, csv has the same row
   }
 });
 
+test('--filter keeps the matching rows; a bad filter is a usage error naming the nearest field', async () => {
+  const file = fx('dns-edns-ecs-ipv4-fragments.pcap');
+  const all = JSON.parse((await run(['flows', file])).out) as {
+    proto: string;
+    src_port: number;
+    dst_port: number;
+  }[];
+  const tcp = await run(['flows', '--filter', 'tcp', file]);
+  assert.equal(tcp.code, 0, tcp.err);
+  const rows = JSON.parse(tcp.out) as { proto: string }[];
+  assert.equal(rows.length, all.filter((f) => f.proto === 'tcp').length);
+  assert.ok(rows.length > 0 && rows.every((f) => f.proto === 'tcp'));
+  const dns = JSON.parse(
+    (await run(['flows', '--format', 'json', '--filter', 'udp and port == 53', file])).out,
+  );
+  assert.equal(
+    dns.length,
+    all.filter((f) => f.proto === 'udp' && (f.src_port === 53 || f.dst_port === 53)).length,
+  );
+  const hosts = JSON.parse((await run(['hosts', '--filter', 'host.packets_sent >= 10', file])).out);
+  assert.ok(hosts.length > 0 && hosts.every((h: { packets_sent: number }) => h.packets_sent >= 10));
+  const bad = await run(['flows', '--filter', 'ip.adr == 1.2.3.4', file]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^pcaplens: filter, column 1: unknown field ip\.adr; did you mean ip\.addr\?\n$/);
+  assert.equal(bad.out, '');
+  assert.equal((await run(['summary', '--filter', 'tcp', file])).code, 2);
+});
+
 test('default format on a terminal is a table', async () => {
   const r = await run(['flows', fx('vxlan-http.pcap')], { tty: true });
   assert.equal(r.code, 0);

@@ -29,7 +29,7 @@ function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));
   return `pcaplens ${version()}: turns packet captures (pcap, pcapng, gzip of either) into answers.
 
-Usage: pcaplens <command> <capture...> [--format json|csv|table]
+Usage: pcaplens <command> <capture...> [--format json|csv|table] [--filter EXPR]
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
@@ -90,7 +90,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (process.env.PCAPLENS_DEBUG && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
     if (isPcaplensError(e)) {
       io.stderr.write(errorLine(e));
-      return e.code === 'E_USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+      // a filter that does not parse is a command-line mistake too
+      return e.code === 'E_USAGE' || e.code === 'E_FILTER' ? EXIT_USAGE : EXIT_FAILURE;
     }
     io.stderr.write(errorLine(`internal error: ${e instanceof Error ? e.message : String(e)}`));
     return EXIT_FAILURE;

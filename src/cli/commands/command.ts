@@ -14,3 +14,7 @@ export const FORMAT_HELP = `  -f, --format FMT   json, csv or table. Default: ta
                      json prints one JSON document on stdout and nothing else; csv is RFC 4180 with
                      spreadsheet formula cells neutralised; table strips terminal escape sequences.
   -h, --help         this help`;
+
+export const FILTER_HELP = `      --filter EXPR  keep the rows matching EXPR (Wireshark-like: ip.addr == 10.0.0.0/8 and tcp.port == 443,
+                     udp and not port == 53, flow.bytes_fwd > 1000000, app == "tls"); unknown fields are
+                     reported with the nearest names`;

@@ -2,43 +2,49 @@ import { parseTableArgs } from '../args.js';
 import { FLOW_COLUMNS, FLOW_TABLE_COLUMNS } from '../columns.js';
 import type { CliIo } from '../io.js';
 import { runAnalysis } from '../run-analysis.js';
-import { FORMAT_HELP, type Command } from './command.js';
+import { FILTER_HELP, FORMAT_HELP, type Command } from './command.js';
+import { rowFilter } from './row-filter.js';
 import { writeRows } from './table-output.js';
 import { RowStream } from '../format/row-stream.js';
 
 export const flowsCommand: Command = {
   name: 'flows',
   summary: 'conversations (TCP/UDP/ICMP/... 5-tuples), one row each',
-  help: `Usage: pcaplens flows <capture...> [--format json|csv|table]
+  help: `Usage: pcaplens flows <capture...> [--format json|csv|table] [--filter EXPR]
 
 One row per conversation: protocol, endpoints (src = the side that sent first), packets and bytes each way
 (bytes are frame lengths on the wire), first/last time, detected application, TCP state, Community ID.
 Several captures are merged in time order. gzip-compressed captures are read directly.
 json and csv rows are written as conversations end (idle for an hour of capture time, or at the end of the
-input), so output starts early and memory stays flat on large captures; sort by id for start order.
+input), so output starts early and finished conversations are not held in memory; sort by id for start order.
 The table view is sorted by id.
 
 Options:
 ${FORMAT_HELP}
+${FILTER_HELP}
 
 Example:
   pcaplens flows traffic.pcapng --format csv > flows.csv
 `,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseTableArgs(argv, 'flows', io.stdout.isTTY === true);
+    const args = parseTableArgs(argv, 'flows', io.stdout.isTTY === true, { filter: true });
     if (args.help) {
       io.stdout.write(this.help);
       return 0;
     }
+    const keep = rowFilter(args.filter, 'flows');
     if (args.format === 'table') {
       const { flows } = await runAnalysis(args.files, io);
-      flows.sort((a, b) => a.id - b.id);
-      await writeRows(io.stdout, args.format, flows, FLOW_COLUMNS, FLOW_TABLE_COLUMNS);
+      const rows = keep ? flows.filter(keep) : flows;
+      rows.sort((a, b) => a.id - b.id);
+      await writeRows(io.stdout, args.format, rows, FLOW_COLUMNS, FLOW_TABLE_COLUMNS);
       return 0;
     }
     // json/csv stream each flow as it ends: output starts early and memory stays bounded by live flows
     const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
-    await runAnalysis(args.files, io, (row) => stream.add(row));
+    await runAnalysis(args.files, io, (row) => {
+      if (!keep || keep(row)) stream.add(row);
+    });
     await stream.end();
     return 0;
   },
