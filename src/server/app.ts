@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Progress } from '../engine/progress.js';
+import { PcaplensError } from '../shared/errors.js';
+import type { CaptureRow } from '../shared/store-rows.js';
+import type { Store } from '../store/store.js';
+import { ApiDoc } from './api-doc.js';
+import type { ServerContext } from './context.js';
+import { toErrorReply } from './http-error.js';
+import { IngestQueue } from './jobs.js';
+import { captureRoutes } from './routes/captures.js';
+import { eventRoutes } from './routes/events.js';
+import { tableRoutes } from './routes/tables.js';
+import { viewRoutes } from './routes/views.js';
+import { SECURITY_HEADERS, hostAllowed, originAllowed } from './security.js';
+
+/**
+ * The web app: JSON API under /api (OpenAPI at /api/openapi.json), SSE ingest progress, and the built UI.
+ * The store is opened by the caller (serve command, tests) and stays theirs to close.
+ */
+export type IngestFn = (
+  store: Store,
+  dataDir: string,
+  paths: string[],
+  opts: { name?: string; onProgress?: (p: Progress) => void; signal?: AbortSignal },
+) => Promise<CaptureRow>;
+
+export interface AppOptions {
+  store: Store;
+  dataDir: string;
+  /** stores one capture made of the given files (engine/ingest.ts ingestFiles) */
+  ingest: IngestFn;
+  /** per uploaded file; default 4 GiB */
+  maxUploadBytes?: number;
+  /** files per upload request; default 32 */
+  maxUploadFiles?: number;
+  /** the built UI (index.html and assets); default dist/ui when it exists, null for API only */
+  uiDir?: string | null;
+  /**
+   * Host names accepted besides loopback names (DNS-rebinding guard); null accepts any Host (set when
+   * binding a non-loopback address on purpose).
+   */
+  allowedHosts?: string[] | null;
+  logger?: boolean;
+  version?: string;
+}
+
+export const DEFAULT_MAX_UPLOAD = 4 * 1024 ** 3;
+
+/** dist/ui next to the compiled server (dist/server) or the built UI from a source checkout (src/server). */
+export function defaultUiDir(): string | null {
+  for (const rel of ['../ui/', '../../dist/ui/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return null;
+}
+
+export interface App {
+  app: FastifyInstance;
+  queue: IngestQueue;
+}
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
+  const maxUploadFiles = opts.maxUploadFiles ?? 32;
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, maxParamLength: 200 });
+  const queue = new IngestQueue((job, o) =>
+    opts.ingest(opts.store, opts.dataDir, job.paths, {
+      name: job.name,
+      onProgress: o.onProgress,
+      signal: o.signal,
+    }),
+  );
+  const ctx: ServerContext = {
+    store: opts.store,
+    queue,
+    doc: new ApiDoc(opts.version ?? '0'),
+    uploadsDir: join(opts.dataDir, 'uploads'),
+    maxUploadBytes,
+    maxUploadFiles,
+  };
+  const allowed =
+    opts.allowedHosts === null ? null : new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
+
+  await app.register(fastifyMultipart, {
+    limits: {
+      fileSize: maxUploadBytes,
+      files: maxUploadFiles,
+      fields: 16,
+      fieldSize: 1024,
+      parts: maxUploadFiles + 16,
+    },
+  });
+
+  app.addHook('onRequest', async (req) => {
+    if (!hostAllowed(req.headers.host, allowed)) throw new PcaplensError('E_USAGE', 'unexpected Host header');
+    if (
+      req.method !== 'GET' &&
+      req.method !== 'HEAD' &&
+      !originAllowed(req.headers.origin, req.headers.host)
+    ) {
+      throw new PcaplensError('E_USAGE', 'cross-origin request refused');
+    }
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = toErrorReply(err);
+    if (status >= 500) req.log.error(err);
+    // the multipart stream may still be arriving; answer and close rather than read it all
+    if (req.isMultipart?.()) reply.header('connection', 'close');
+    return reply.code(status).send(body);
+  });
+
+  const uiDir = opts.uiDir === undefined ? defaultUiDir() : opts.uiDir;
+  if (uiDir) await app.register(fastifyStatic, { root: uiDir, index: ['index.html'], wildcard: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (uiDir && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+    return reply
+      .code(404)
+      .send({ error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  ctx.doc.add(
+    app,
+    {
+      method: 'GET',
+      url: '/api/openapi.json',
+      tag: 'meta',
+      summary: 'This document',
+      responses: { '200': ['OpenAPI 3.1'] },
+    },
+    async () => ctx.doc.document(),
+  );
+  ctx.doc.add(
+    app,
+    {
+      method: 'GET',
+      url: '/api/health',
+      tag: 'meta',
+      summary: 'Liveness and store kind',
+      responses: { '200': ['ok'] },
+    },
+    async () => ({
+      ok: true,
+      store: opts.store.kind,
+      version: opts.version ?? '0',
+      max_upload_bytes: maxUploadBytes,
+    }),
+  );
+  captureRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  tableRoutes(app, ctx);
+  viewRoutes(app, ctx);
+
+  app.addHook('onClose', async () => {
+    await queue.close();
+  });
+  return { app, queue };
+}

@@ -1,0 +1,14 @@
+import type { Store } from '../store/store.js';
+import type { ApiDoc } from './api-doc.js';
+import type { IngestQueue } from './jobs.js';
+
+/** What every route module gets. */
+export interface ServerContext {
+  store: Store;
+  queue: IngestQueue;
+  doc: ApiDoc;
+  /** where uploads are written before ingest */
+  uploadsDir: string;
+  maxUploadBytes: number;
+  maxUploadFiles: number;
+}

@@ -1,0 +1,200 @@
+import { rm } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { PcaplensError } from '../../shared/errors.js';
+import type { ServerContext } from '../context.js';
+import { receiveUpload } from '../upload.js';
+import { captureIdOf } from '../scope.js';
+
+/** Upload, list, show, delete and cancel captures; ingest jobs are "j<n>" ids, stored captures are numbers. */
+const ID = { id: { type: 'string', pattern: '^(j?\\d{1,15})$', description: 'capture id, or job id j<n>' } };
+
+const CAPTURE_SCHEMA = {
+  type: 'object',
+  description: 'a stored capture (CaptureRow)',
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    sha256: { type: 'string' },
+    size: { type: 'integer' },
+    format: { type: 'string' },
+    link_types: { type: 'array', items: { type: 'integer' } },
+    packets: { type: 'integer' },
+    bytes: { type: 'integer' },
+    first_ts: { type: ['string', 'null'] },
+    last_ts: { type: ['string', 'null'] },
+    status: { type: 'string', enum: ['complete', 'partial'] },
+    errors: { type: 'array' },
+    created_at: { type: 'string' },
+  },
+};
+const JOB_SCHEMA = {
+  type: 'object',
+  description: 'an ingest job',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    files: { type: 'array', items: { type: 'string' } },
+    size: { type: 'integer' },
+    state: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+    progress: { type: ['object', 'null'] },
+    capture_id: { type: ['integer', 'null'] },
+    error: { type: ['object', 'null'] },
+  },
+};
+
+export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { doc, store, queue } = ctx;
+
+  doc.add(
+    app,
+    {
+      method: 'POST',
+      url: '/api/captures',
+      tag: 'captures',
+      summary:
+        'Upload captures (multipart, one or more files, pcap/pcapng or gzip of either). Each file becomes one capture, or all one capture when the form field merge=true. Ingest runs in the background.',
+      requestBody: {
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              properties: {
+                file: { type: 'array', items: { type: 'string', format: 'binary' } },
+                name: { type: 'string' },
+                merge: { type: 'string', enum: ['true', 'false'] },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        '202': [
+          'queued jobs',
+          { type: 'object', properties: { jobs: { type: 'array', items: JOB_SCHEMA } } },
+        ],
+        '400': ['no file, or bad form'],
+        '413': ['E_LIMIT: a file exceeds the upload limit'],
+        '415': ['E_NOT_CAPTURE: a file is not a capture'],
+      },
+    },
+    async (req, reply) => {
+      const up = await receiveUpload(req, ctx.uploadsDir, ctx.maxUploadFiles);
+      const removeDir = () => rm(up.dir, { recursive: true, force: true });
+      const merge = up.fields.merge === 'true' || up.fields.merge === '1';
+      const groups = merge ? [up.files] : up.files.map((f) => [f]);
+      let pending = groups.length;
+      // the upload directory goes once every job made from it has ended (ingest keeps its own copy)
+      const cleanup = async () => {
+        if (--pending === 0) await removeDir();
+      };
+      const jobs = groups.map((g) => {
+        const name = (groups.length === 1 && up.fields.name?.trim()) || g.map((f) => f.name).join(' + ');
+        return queue.add(
+          name,
+          g.map((f) => f.path),
+          g.reduce((s, f) => s + f.size, 0),
+          cleanup,
+        );
+      });
+      return reply.code(202).send({ jobs });
+    },
+  );
+
+  doc.add(
+    app,
+    {
+      method: 'GET',
+      url: '/api/captures',
+      tag: 'captures',
+      summary: 'Stored captures (newest first) and the ingest jobs of this server run',
+      responses: {
+        '200': [
+          'captures and jobs',
+          {
+            type: 'object',
+            properties: {
+              captures: { type: 'array', items: CAPTURE_SCHEMA },
+              jobs: { type: 'array', items: JOB_SCHEMA },
+            },
+          },
+        ],
+      },
+    },
+    async () => ({ captures: await store.listCaptures(), jobs: queue.list() }),
+  );
+
+  doc.add(
+    app,
+    {
+      method: 'GET',
+      url: '/api/captures/:id',
+      tag: 'captures',
+      summary: 'One stored capture, or one ingest job (id j<n>)',
+      params: ID,
+      responses: {
+        '200': ['the capture, or { job, capture }', CAPTURE_SCHEMA],
+        '404': ['E_NOT_FOUND'],
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      if (id.startsWith('j')) {
+        const job = queue.get(id);
+        if (!job) throw new PcaplensError('E_NOT_FOUND', `no job ${id}`);
+        return { job, capture: job.capture_id === null ? null : await store.getCapture(job.capture_id) };
+      }
+      const c = await store.getCapture(captureIdOf(id));
+      if (!c) throw new PcaplensError('E_NOT_FOUND', `no capture ${id}`);
+      return c;
+    },
+  );
+
+  doc.add(
+    app,
+    {
+      method: 'DELETE',
+      url: '/api/captures/:id',
+      tag: 'captures',
+      summary: 'Delete a stored capture and all its rows, or cancel an ingest job (id j<n>)',
+      params: ID,
+      responses: {
+        '204': ['deleted or cancelled'],
+        '404': ['E_NOT_FOUND'],
+        '409': ['E_EXISTS: the job has ended'],
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params as { id: string };
+      if (id.startsWith('j')) {
+        cancelJob(ctx, id);
+        return reply.code(204).send();
+      }
+      if (!(await store.deleteCapture(captureIdOf(id))))
+        throw new PcaplensError('E_NOT_FOUND', `no capture ${id}`);
+      return reply.code(204).send();
+    },
+  );
+
+  doc.add(
+    app,
+    {
+      method: 'POST',
+      url: '/api/captures/:id/cancel',
+      tag: 'captures',
+      summary: 'Cancel a queued or running ingest job',
+      params: ID,
+      responses: { '204': ['cancelled'], '404': ['E_NOT_FOUND'], '409': ['E_EXISTS: the job has ended'] },
+    },
+    async (req, reply) => {
+      cancelJob(ctx, (req.params as { id: string }).id);
+      return reply.code(204).send();
+    },
+  );
+}
+
+function cancelJob(ctx: ServerContext, id: string): void {
+  const job = ctx.queue.get(id);
+  if (!job) throw new PcaplensError('E_NOT_FOUND', `no job ${id}`);
+  if (!ctx.queue.cancel(id))
+    throw new PcaplensError('E_EXISTS', `job ${id} has already ended (${job.state})`);
+}
