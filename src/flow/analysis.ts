@@ -203,19 +203,16 @@ export class Analysis {
   private accountLayer(p: Packet, l: NetLayer, rec: PacketRecord): void {
     const sec = rec.tsSec;
     const nsec = rec.tsNsec;
-    const hs = this.hostTable.ip(l, 0, sec, nsec);
-    const hd = this.hostTable.ip(l, 1, sec, nsec);
-    hs.packetsSent++;
-    hs.bytesSent += rec.len;
-    hd.packetsRecv++;
-    hd.bytesRecv += rec.len;
-    if (hs !== hd) {
-      hs.addPeer(hd);
-      hd.addPeer(hs);
-    }
-    if (l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
     // tshark puts a fragment in the transport conversation only once its datagram is complete
     if (l.frag === FRAG_PENDING) {
+      const hs = this.hostTable.ip(l, 0, sec, nsec);
+      const hd = this.hostTable.ip(l, 1, sec, nsec);
+      this.countHosts(hs, hd, rec.len);
+      if (hs !== hd) {
+        hs.addPeer(hd);
+        hd.addPeer(hs);
+      }
+      if (l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
       this.opts.onPacket?.(p, null, 0, rec, l);
       return;
     }
@@ -232,13 +229,21 @@ export class Analysis {
         f = null;
       }
     }
-    if (f === null) f = this.newFlow(key, l, hs, hd, rec);
-    else this.table.touch(f);
+    if (f === null) {
+      f = this.newFlow(key, l, this.hostTable.ip(l, 0, sec, nsec), this.hostTable.ip(l, 1, sec, nsec), rec);
+    } else this.table.touch(f);
     const dir = f.dirOf(key);
+    // the flow holds its two hosts: no host look-up per packet
+    const hs = (dir === 0 ? f.srcHost : f.dstHost)!;
+    const hd = (dir === 0 ? f.dstHost : f.srcHost)!;
+    hs.touch(sec, nsec);
+    hd.touch(sec, nsec);
+    this.countHosts(hs, hd, rec.len);
     f.packets[dir]!++;
     f.bytes[dir]! += rec.len;
     f.lastSec = sec;
     f.lastNsec = nsec;
+    if (f.packets[dir] === 1 && l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
     if (l.l4 === L4_TCP) this.tcpUpdate(f, l, dir);
     else if (l.l4 === L4_UDP && dir === 1 && !f.serverPortNoted) {
       f.serverPortNoted = true;
@@ -246,6 +251,13 @@ export class Analysis {
     }
     if (f.app === null && f.heuristicTries < HEURISTIC_TRIES && l.payloadLen > 0) this.heuristics(f, l);
     this.opts.onPacket?.(p, f, dir, rec, l);
+  }
+
+  private countHosts(hs: HostState, hd: HostState, len: number): void {
+    hs.packetsSent++;
+    hs.bytesSent += len;
+    hd.packetsRecv++;
+    hd.bytesRecv += len;
   }
 
   /**
@@ -280,6 +292,10 @@ export class Analysis {
     if (l.dstMacOff >= 0) f.dstMac = macNumber(l.macBuf, l.dstMacOff);
     f.srcHost = hs;
     f.dstHost = hd;
+    if (hs !== hd) {
+      hs.addPeer(hd);
+      hd.addPeer(hs);
+    }
     if (l.l4 === L4_ICMP || l.l4 === L4_ICMPV6) {
       f.icmpType = l.icmpType;
       f.icmpCode = l.icmpCode;
