@@ -4,7 +4,7 @@
 // missing. Prints a table and writes bench/out/bench-<date>.json. Record the figures in bench/README.md by hand.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -21,7 +21,8 @@ const half = join(dataDir, 'half.pcap');
 
 function ensureCapture(path, sizeMb) {
   if (existsSync(path) && statSync(path).size >= sizeMb * 1048576 * 0.95) return;
-  if (!existsSync(makeBig)) throw new Error(`bench: ${path} is missing and ${makeBig} is not there to build it`);
+  if (!existsSync(makeBig))
+    throw new Error(`bench: ${path} is missing and ${makeBig} is not there to build it`);
   console.error(`bench: building ${path} (${sizeMb} MB) with make-big.sh ...`);
   mkdirSync(dataDir, { recursive: true });
   const r = spawnSync(makeBig, [path, String(sizeMb)], { stdio: 'inherit' });
@@ -72,8 +73,12 @@ function measure(cmd, args) {
       const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
       const rssKb = m ? Number(m[1]) : hwm;
+      // CPU time (user + system) is less sensitive than wall time to other load on a shared machine
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      const cpuS = user && sys ? Number(user[1]) + Number(sys[1]) : null;
       if (code !== 0) console.error(stderr.split('\n').slice(-15).join('\n'));
-      resolve({ wallS, rssKb, code });
+      resolve({ wallS, cpuS, rssKb, code });
     });
   });
 }
@@ -82,7 +87,10 @@ async function best(label, cmd, args) {
   let b = null;
   for (let i = 0; i < runs; i++) {
     const r = await measure(cmd, args);
-    console.error(`bench: ${label} run ${i + 1}: ${r.wallS.toFixed(1)} s, ${(r.rssKb / 1024).toFixed(0)} MB peak RSS, exit ${r.code}`);
+    console.error(
+      `bench: ${label} run ${i + 1}: ${r.wallS.toFixed(1)} s wall, ${r.cpuS?.toFixed(1) ?? '?'} s CPU, ` +
+        `${(r.rssKb / 1024).toFixed(0)} MB peak RSS, exit ${r.code}`,
+    );
     if (r.code !== 0) throw new Error(`bench: ${label} failed (exit ${r.code})`);
     if (!b || r.wallS < b.wallS) b = { ...r, rssKb: Math.max(r.rssKb, b?.rssKb ?? 0) };
   }
@@ -97,6 +105,9 @@ ensureCapture(big, 1024);
 ensureCapture(half, 512);
 ensureDist();
 const mb = (p) => statSync(p).size / 1048576;
+const loadBefore = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ');
 await warm(big);
 const pBig = await best('pcaplens big', ...pcaplens(big));
 await warm(half);
@@ -107,28 +118,42 @@ if (!opt['skip-tshark']) {
   tBig = await best('tshark big', ...tshark(big));
 }
 
-const fmt = (r) => `${r.wallS.toFixed(1).padStart(7)} s  ${(r.rssKb / 1024).toFixed(0).padStart(6)} MB`;
+const fmt = (r) =>
+  `${r.wallS.toFixed(1).padStart(7)} s wall ${(r.cpuS ?? NaN).toFixed(1).padStart(7)} s CPU ` +
+  `${(r.rssKb / 1024).toFixed(0).padStart(6)} MB`;
 const lines = [
   `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, node ${process.version}`,
-  `date:    ${new Date().toISOString()}`,
+  `date:    ${new Date().toISOString()}   load average before: ${loadBefore}`,
   `big:     ${mb(big).toFixed(0)} MB   half: ${mb(half).toFixed(0)} MB   (peak RSS via ${haveTimeV ? '/usr/bin/time -v' : '/proc VmHWM'})`,
   '',
   `pcaplens flows --format json (big)   ${fmt(pBig)}   ${(mb(big) / pBig.wallS).toFixed(0)} MB/s`,
   `pcaplens flows --format json (half)  ${fmt(pHalf)}`,
 ];
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
-const results = { date: new Date().toISOString(), bigMb: mb(big), halfMb: mb(half), pcaplensBig: pBig, pcaplensHalf: pHalf };
+const results = {
+  date: new Date().toISOString(),
+  bigMb: mb(big),
+  halfMb: mb(half),
+  pcaplensBig: pBig,
+  pcaplensHalf: pHalf,
+};
 if (tBig) {
   lines.push(`tshark -z conv,tcp -z conv,udp (big)  ${fmt(tBig)}`);
   const wall = pBig.wallS / tBig.wallS;
   const rss = pBig.rssKb / tBig.rssKb;
   lines.push('', `wall ratio pcaplens/tshark: ${wall.toFixed(3)} (target <= 0.10: ${verdict(wall <= 0.1)})`);
+  if (pBig.cpuS && tBig.cpuS) lines.push(`CPU ratio pcaplens/tshark:  ${(pBig.cpuS / tBig.cpuS).toFixed(3)}`);
   lines.push(`RSS ratio pcaplens/tshark:  ${rss.toFixed(3)} (target <= 0.25: ${verdict(rss <= 0.25)})`);
   Object.assign(results, { tsharkBig: tBig, wallRatio: wall, rssRatio: rss });
 }
 const growth = pBig.rssKb / pHalf.rssKb - 1;
-lines.push(`RSS growth half -> big: ${(growth * 100).toFixed(1)}% (target <= 20%: ${verdict(growth <= 0.2)})`);
+lines.push(
+  `RSS growth half -> big: ${(growth * 100).toFixed(1)}% (target <= 20%: ${verdict(growth <= 0.2)})`,
+);
 results.rssGrowth = growth;
 console.log(lines.join('\n'));
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, `bench-${results.date.slice(0, 10)}.json`), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(
+  join(outDir, `bench-${results.date.slice(0, 10)}.json`),
+  JSON.stringify(results, null, 2) + '\n',
+);
