@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { FieldDef } from '../shared/fields.js';
 import { tableFields } from '../shared/filter/bindings.js';
 import { ipKey } from '../shared/filter/ip-key.js';
-import { TABLE_NAMES, type TableName } from '../shared/filter/tables.js';
+import { TABLE_NAMES, rowColumns, type TableName } from '../shared/filter/tables.js';
 import { nsToIso } from '../shared/filter/time-bound.js';
 import { compileFilter } from '../shared/filter/validate.js';
 import type { FlowRow } from '../shared/rows.js';
@@ -513,6 +513,15 @@ export function storeConformance(
         };
       });
       assert.equal(row.packets, res.summary.packets);
+      // every field the engine emits has a column (a new field needs a migration and a tables.ts entry)
+      const known = (t: TableName) => new Set(rowColumns(t).map((c) => c.name));
+      for (const [t, rows] of [
+        ['flows', res.flows],
+        ['hosts', res.hosts],
+      ] as const) {
+        const missing = Object.keys(rows[0] ?? {}).filter((k) => !known(t).has(k));
+        assert.deepEqual(missing, [], `${t} fields without a store column`);
+      }
       const flows = await store.page('flows', { captureId: row.id, limit: 100000 });
       assert.equal(flows.total, res.flows.length);
       assert.deepEqual(
