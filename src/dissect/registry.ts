@@ -44,6 +44,10 @@ import { tcp } from './protocols/tcp/index.js';
 import { udp } from './protocols/udp/index.js';
 import { vlan } from './protocols/vlan/index.js';
 import { vxlan } from './protocols/vxlan/index.js';
+import { dns, llmnr, mdns } from './protocols/dns/index.js';
+import { http } from './protocols/http/index.js';
+import { tls } from './protocols/tls/index.js';
+import { quic } from './protocols/quic/index.js';
 
 /** Link, network and transport layers (this folder's owner). */
 const CORE: ProtocolDescriptor[] = [
@@ -76,7 +80,7 @@ const CORE: ProtocolDescriptor[] = [
 ];
 
 /** Application protocols: one line each (src/dissect/protocols/<id>/index.ts). */
-const APPS: ProtocolDescriptor[] = [];
+const APPS: ProtocolDescriptor[] = [dns, mdns, llmnr, http, tls, quic];
 
 export const PROTOCOLS: readonly ProtocolDescriptor[] = [...CORE, ...APPS];
 

@@ -31,7 +31,12 @@ export interface DnsRow extends AppRowBase {
   query_class: string | null;
   /** NOERROR, NXDOMAIN, ... ; null when no response was seen */
   rcode: string | null;
-  /** answer records as "type value" text, in wire order */
+  /** a query message was seen / a response was seen (an unanswered query, an unsolicited mDNS answer) */
+  has_query: boolean;
+  has_response: boolean;
+  /** every question as "name TYPE" (mDNS queries often carry many) */
+  questions: string[];
+  /** answer records as "owner TYPE value" text, in wire order */
   answers: string[];
   /** smallest TTL among the answers */
   ttl: number | null;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { gzipSync, deflateSync, zlibSync } from 'fflate';
 import { HEAD_BAD, HEAD_MORE, header, looksLikeHttp, parseHttpHead, type HttpHead } from './head.js';
 import { BodyReader } from './body.js';
@@ -18,35 +19,44 @@ const cat = (...parts: Uint8Array[]): Uint8Array => {
   return out;
 };
 
-// tcp-retransmissions-http.pcap, stream 0: the first request head and its response head, byte for byte
+/** testdata/chdlc-http.stream: the first request and response segments of chdlc-http.pcap (suricata-verify, MIT). */
+const REAL = readFileSync(new URL('./testdata/chdlc-http.stream', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => Uint8Array.from(Buffer.from(l.slice(2), 'hex')));
+
+// written for these tests: a POST with a Content-Length body and an empty chunked response
 const POST_HEAD =
-  'POST /exhmedmx HTTP/1.1\r\nCache-Control: no-store\r\nDate: Tue, 24 Nov 2009 02:00:00 GMT\r\n' +
+  'POST /exhmedmx HTTP/1.1\r\nCache-Control: no-store\r\n' +
   'Accept-Encoding: identity\r\nHost: \r\nUser-Agent: Nokia-ehperb/1\r\nContent-Length: 1090\r\nContent-Type: text/xml\r\n\r\n';
 const RESP_CHUNKED =
-  'HTTP/1.1 200 OK\r\nDate: Tue, 24 Nov 2009 01:50:17 GMT\r\nServer: Apache/1.3.31 (Unix)\r\n' +
+  'HTTP/1.1 200 OK\r\nServer: Apache/1.3.31 (Unix)\r\n' +
   'Transfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n0\r\n\r\n';
 
-test('parses a real request head', () => {
-  const b = enc(POST_HEAD + '<NWIXML');
+test('parses a real request head (chdlc-http.pcap)', () => {
+  const b = REAL[0]!;
   const h = parseHttpHead(b, 0, b.length) as HttpHead;
   assert.equal(h.isRequest, true);
-  assert.equal(h.method, 'POST');
-  assert.equal(h.uri, '/exhmedmx');
-  assert.equal(h.version, 'HTTP/1.1');
-  assert.equal(h.headLen, POST_HEAD.length);
-  assert.equal(header(h, 'host'), '');
-  assert.equal(header(h, 'USER-AGENT'), 'Nokia-ehperb/1');
-  assert.equal(header(h, 'content-length'), '1090');
+  assert.equal(h.method, 'GET');
+  assert.ok(h.uri.startsWith('/CNT/iview/161445187/direct;wi.160;hi.600/01/1258222645646?click=http://'));
+  assert.equal(h.version, 'HTTP/1.0');
+  assert.equal(h.headLen, b.length);
+  assert.equal(header(h, 'host'), 'view.atdmt.com');
+  assert.equal(header(h, 'USER-AGENT'), 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; SV1)');
   assert.equal(h.headers.length, 7);
   assert.equal(parseHttpHead(b, 0, 40), HEAD_MORE);
+  const p = enc(POST_HEAD);
+  assert.equal(header(parseHttpHead(p, 0, p.length) as HttpHead, 'host'), '');
 });
 
 test('parses a real response head, LF-only heads and folded headers', () => {
-  const r = parseHttpHead(enc(RESP_CHUNKED), 0, RESP_CHUNKED.length) as HttpHead;
+  const b = REAL[1]!;
+  const r = parseHttpHead(b, 0, b.length) as HttpHead;
   assert.equal(r.isRequest, false);
   assert.equal(r.status, 200);
   assert.equal(r.reason, 'OK');
-  assert.equal(header(r, 'server'), 'Apache/1.3.31 (Unix)');
+  assert.equal(header(r, 'content-length'), '8079');
+  assert.equal(r.headers.filter(([k]) => k === 'Set-Cookie').length, 2);
   const lf = enc('HTTP/1.0 404 Not Found\nX-A: one\n  two\n\n');
   const h = parseHttpHead(lf, 0, lf.length) as HttpHead;
   assert.equal(h.status, 404);
@@ -230,7 +240,34 @@ test('a body until close, and upgrade to websocket stops parsing', () => {
 test('non-HTTP bytes on a direction are given up quickly', () => {
   const out: HttpTransaction[] = [];
   const s = new HttpSession((tx) => out.push(tx));
-  s.data(0, Uint8Array.of(0x16, 3, 1, 2, 0, 1, 0, 1, 0xfc, 3, 3), 1, 1, 0);
+  s.data(
+    0,
+    Uint8Array.of(
+      0x16,
+      3,
+      1,
+      2,
+      0,
+      1,
+      0,
+      1,
+      0xfc,
+      3,
+      3,
+      0x41,
+      0x9b,
+      0x22,
+      0x51,
+      0x07,
+      0x80,
+      0x13,
+      0x40,
+      0x23,
+    ),
+    1,
+    1,
+    0,
+  );
   s.close();
   assert.equal(out.length, 0);
   assert.equal(s.badHeads, 1);
@@ -265,4 +302,13 @@ test('random bytes never throw', () => {
     s.data(1, b, 2, 2, 0);
     s.close();
   }
+});
+
+test('a keep-alive junk byte before a request (midstream pickup) is skipped', () => {
+  const txs = run([
+    [0, Uint8Array.of(0)],
+    [0, enc('GET /ping HTTP/1.1\r\nHost: h\r\n\r\n')],
+    [1, enc('HTTP/1.1 204 No Content\r\n\r\n')],
+  ]);
+  assert.equal(txs[0]!.request!.uri, '/ping');
 });

@@ -52,6 +52,8 @@ class Side {
   body: BodyReader | null = null;
   current: HttpTransaction | null = null;
   headPacket = 0;
+  /** junk bytes skipped before a head (bounded: past it, junk is parsed and refused) */
+  junk = 0;
   headTsSec = 0;
   headTsNsec = 0;
   constructor(maxHead: number) {
@@ -88,8 +90,14 @@ export class HttpSession {
       }
       // S_HEAD: gather bytes into headBuf until a head parses
       if (s.headLen === 0) {
-        // skip stray CR/LF between messages
-        while (p < end && (buf[p] === 13 || buf[p] === 10)) p++;
+        // skip stray CR/LF between messages, and a TCP keep-alive's junk byte picked up midstream
+        while (
+          p < end &&
+          (buf[p] === 13 || buf[p] === 10 || (s.junk < 8 && (buf[p]! < 0x41 || buf[p]! > 0x5a)))
+        ) {
+          if (buf[p] !== 13 && buf[p] !== 10) s.junk++;
+          p++;
+        }
         if (p >= end) return;
         s.headPacket = packet;
         s.headTsSec = tsSec;

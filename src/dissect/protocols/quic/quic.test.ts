@@ -52,16 +52,6 @@ test('QUIC Retry (ppp-quic-retry.pcap): first Initial and the post-Retry Initial
   assert.equal(s2.info.clientHello?.serverName, 'server4:443');
 });
 
-test('QUIC v2 Initial (pcapng-dsb-quic-v2-sll.pcapng): version 2 salt, labels and packet types', () => {
-  const [d] = datagrams('quic-v2-initial');
-  const h = parseLongHeader(d!, 0, d!.length)!;
-  assert.equal(h.type, 'initial');
-  assert.equal(h.version, 0x6b3343cf);
-  const s = new QuicSession();
-  s.datagram(0, d!, 0, d!.length, 1, 0, 0);
-  assert.equal(s.info.clientHello?.serverName, 'test');
-});
-
 test('corrupted Initials fail the tag check instead of producing garbage; floods are bounded', () => {
   const [d1] = datagrams('firefox-cloudflare-initials');
   const bad = d1!.slice();

@@ -1,0 +1,308 @@
+/**
+ * The application layer of a run: plugs into Analysis (onPacket / onFlowEnd), reassembles TCP for flows whose
+ * `app` has a stream parser, hands UDP datagrams to datagram parsers, and turns what they find into rows.
+ * Per-flow state lives in FlowState.ext.app and is dropped when a flow's parser has nothing more to learn.
+ *
+ *   const app = new AppLayer({ dns: (r) => ..., http: ..., tls: ..., credential: ..., file: ... });
+ *   new Analysis({ onPacket: app.onPacket, onFlowEnd: app.onFlowEnd });
+ */
+import type { NetLayer, Packet } from '../../../dissect/dissector.js';
+import { L4_TCP, L4_UDP } from '../../../dissect/dissector.js';
+import type { PacketRecord } from '../../../wire/record.js';
+import type { FlowRow } from '../../../shared/rows.js';
+import type { FlowState } from '../../flow-state.js';
+import { TcpReassembler } from '../tcp-reassembler.js';
+import {
+  DEFAULT_LIMITS,
+  ReassemblyBudget,
+  TcpSegmentIn,
+  type Dir,
+  type ReassemblyLimits,
+  type StreamRef,
+  type StreamSink,
+} from '../types.js';
+import { HttpSession } from '../../../dissect/protocols/http/session.js';
+import { TlsSession } from '../../../dissect/protocols/tls/session.js';
+import { QuicSession } from '../../../dissect/protocols/quic/session.js';
+import { splitTcpDns } from '../../../dissect/protocols/dns/decode.js';
+import { Endpoints, rowBase } from './base.js';
+import { DnsFlow } from './dns-flow.js';
+import { emitHttp } from './http-rows.js';
+import { tlsRow } from './tls-rows.js';
+import type { AppSinks } from './sinks.js';
+import { lineProtocolFor, type LineSession } from './line-protocols.js';
+import { udpParserFor, type UdpParser } from './udp-protocols.js';
+
+/** Apps whose TCP payload we reassemble. */
+const STREAM_APPS = new Set([
+  'http',
+  'tls',
+  'dns',
+  'mdns',
+  'llmnr',
+  'ssh',
+  'ftp',
+  'smtp',
+  'pop3',
+  'imap',
+  'telnet',
+  'smb2',
+  'sip',
+]);
+const DNS_APPS = new Set(['dns', 'mdns', 'llmnr', 'nbns']);
+/** payload packets we wait for a flow without app to be classified before giving up on it */
+const UNDECIDED_PACKETS = 4;
+const MAX_DNS_TCP_BUF = 65537;
+
+export interface AppLayerOptions {
+  limits?: ReassemblyLimits;
+  /** total out-of-order bytes held across all flows */
+  maxHeldBytes?: number;
+}
+
+class FlowApp implements StreamSink {
+  ep: Endpoints | null = null;
+  kind: string | null = null;
+  tcp: TcpReassembler | null = null;
+  http: HttpSession | null = null;
+  tls: TlsSession | null = null;
+  tlsDone = false;
+  quic: QuicSession | null = null;
+  quicDone = false;
+  dns: DnsFlow | null = null;
+  dnsBuf: [Uint8Array | null, Uint8Array | null] = [null, null];
+  line: LineSession | null = null;
+  udp: UdpParser | null = null;
+  undecided = 0;
+  /** nothing more to learn: ignore further packets */
+  off = false;
+  tsSec = 0;
+  tsNsec = 0;
+
+  constructor(
+    readonly layer: AppLayer,
+    readonly flow: FlowState,
+  ) {}
+
+  endpoints(): Endpoints {
+    return (this.ep ??= new Endpoints(this.flow));
+  }
+
+  data(dir: Dir, bytes: Uint8Array, _off: number, ref: StreamRef, tsSec: number, tsNsec: number): void {
+    this.layer.streamData(this, dir, bytes, ref.packet, tsSec, tsNsec);
+  }
+  gap(dir: Dir, _off: number, len: number): void {
+    this.http?.gap(dir, len);
+    this.tls?.gap(dir, len);
+    this.line?.gap(dir, len);
+    this.dnsBuf[dir] = null;
+  }
+  end(dir: Dir): void {
+    this.http?.end(dir);
+    this.line?.end(dir);
+  }
+}
+
+export class AppLayer {
+  private readonly seg = new TcpSegmentIn();
+  private readonly budget: ReassemblyBudget;
+  private readonly limits: ReassemblyLimits;
+  /** counters for tests and the summary */
+  readonly stats = { tcpFlows: 0, udpMessages: 0, tlsRows: 0, httpRows: 0, dnsRows: 0 };
+
+  constructor(
+    readonly sinks: AppSinks,
+    opts: AppLayerOptions = {},
+  ) {
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.budget = new ReassemblyBudget(opts.maxHeldBytes ?? 64 << 20);
+  }
+
+  /** Bytes held out of order right now, and the peak. */
+  held(): { used: number; peak: number; limitHits: number } {
+    return { used: this.budget.used, peak: this.budget.peak, limitHits: this.budget.limitHits };
+  }
+
+  readonly onPacket = (
+    _pkt: Packet,
+    flow: FlowState | null,
+    dir: 0 | 1,
+    rec: PacketRecord,
+    l: NetLayer | null,
+  ): void => {
+    if (flow === null || l === null) return;
+    if (l.l4 !== L4_TCP && l.l4 !== L4_UDP) return;
+    let st = flow.ext?.app as FlowApp | undefined;
+    if (st === undefined) {
+      st = new FlowApp(this, flow);
+      (flow.ext ??= {}).app = st;
+    }
+    if (st.off) return;
+    if (l.l4 === L4_UDP) this.udpPacket(st, flow, dir, rec, l);
+    else this.tcpPacket(st, flow, dir, rec, l);
+  };
+
+  readonly onFlowEnd = (flow: FlowState, _row: FlowRow): void => {
+    const st = flow.ext?.app as FlowApp | undefined;
+    if (st === undefined) return;
+    st.tcp?.close();
+    st.http?.close();
+    st.line?.close();
+    st.dns?.close();
+    st.udp?.close();
+    this.emitTls(st);
+    this.emitQuic(st);
+    if (flow.ext) delete flow.ext.app;
+  };
+
+  private tcpPacket(st: FlowApp, flow: FlowState, dir: 0 | 1, rec: PacketRecord, l: NetLayer): void {
+    if (st.kind === null) {
+      const app = flow.app;
+      if (app !== null && STREAM_APPS.has(app)) this.startStream(st, app);
+      else if (l.payloadLen > 0 && ++st.undecided > UNDECIDED_PACKETS) {
+        st.off = true;
+        st.tcp = null;
+        return;
+      }
+    }
+    st.tcp ??= new TcpReassembler(st, this.budget, this.limits, this.sinks.problem ?? null);
+    const s = this.seg;
+    s.dir = dir;
+    s.seq = l.tcpSeq;
+    s.ack = l.tcpAck;
+    s.flags = l.tcpFlags;
+    s.buf = l.pbuf;
+    s.off = l.payloadOff;
+    s.len = st.kind === null ? 0 : l.payloadLen;
+    s.packet = rec.n;
+    s.fileIndex = rec.fileIndex;
+    s.frameOffset = rec.dataOffset;
+    // payload inside the frame, unless it came out of IP reassembly (then it cannot be re-read in one piece)
+    s.payloadOffset = l.pbuf === rec.buf ? l.payloadOff - rec.off : -1;
+    s.tsSec = rec.tsSec;
+    s.tsNsec = rec.tsNsec;
+    if (st.kind === null && l.payloadLen > 0) {
+      // payload before classification is not parsed; keep sequence numbers in step by treating it as seen
+      s.len = 0;
+    }
+    st.tcp.segment(s);
+  }
+
+  private startStream(st: FlowApp, app: string): void {
+    st.kind = app;
+    this.stats.tcpFlows++;
+    if (app === 'http')
+      st.http = new HttpSession((tx) => emitHttp(tx, st.flow.id, st.endpoints(), this.sinks));
+    else if (app === 'tls') st.tls = new TlsSession();
+    else if (DNS_APPS.has(app))
+      st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
+    else st.line = lineProtocolFor(app, st.flow.id, st.endpoints(), this.sinks);
+  }
+
+  /** In-order bytes of a TCP flow. */
+  streamData(st: FlowApp, dir: Dir, b: Uint8Array, packet: number, tsSec: number, tsNsec: number): void {
+    st.tsSec = tsSec;
+    st.tsNsec = tsNsec;
+    if (st.http) st.http.data(dir, b, packet, tsSec, tsNsec);
+    else if (st.tls) {
+      st.tls.data(dir, b, packet, tsSec, tsNsec);
+      if (st.tls.finished) {
+        this.emitTls(st);
+        st.off = true;
+        st.tcp = null;
+      }
+    } else if (st.dns) this.dnsStream(st, dir, b, packet, tsSec, tsNsec);
+    else st.line?.data(dir, b, packet, tsSec, tsNsec);
+  }
+
+  private dnsStream(
+    st: FlowApp,
+    dir: Dir,
+    b: Uint8Array,
+    packet: number,
+    tsSec: number,
+    tsNsec: number,
+  ): void {
+    const prev = st.dnsBuf[dir];
+    let buf = b;
+    if (prev && prev.length > 0) {
+      if (prev.length + b.length > MAX_DNS_TCP_BUF) {
+        st.dnsBuf[dir] = null;
+        return;
+      }
+      buf = new Uint8Array(prev.length + b.length);
+      buf.set(prev);
+      buf.set(b, prev.length);
+    }
+    const r = splitTcpDns(buf, 0, buf.length);
+    for (const [s, e] of r.messages) st.dns!.message(dir, buf, s, e, packet, tsSec, tsNsec);
+    st.dnsBuf[dir] =
+      r.consumed < buf.length
+        ? buf.slice(r.consumed, Math.min(buf.length, r.consumed + MAX_DNS_TCP_BUF))
+        : null;
+  }
+
+  private udpPacket(st: FlowApp, flow: FlowState, dir: 0 | 1, rec: PacketRecord, l: NetLayer): void {
+    const app = flow.app;
+    if (app === null || l.payloadLen === 0) return;
+    const b = l.pbuf;
+    const off = l.payloadOff;
+    const end = off + l.payloadLen;
+    this.stats.udpMessages++;
+    if (DNS_APPS.has(app)) {
+      st.dns ??= new DnsFlow(flow.id, st.endpoints(), app, 'udp', (r) => this.dnsRow(r));
+      st.dns.message(dir, b, off, end, rec.n, rec.tsSec, rec.tsNsec);
+      return;
+    }
+    if (app === 'quic') {
+      st.quic ??= new QuicSession();
+      st.quic.datagram(dir, b, off, end, rec.n, rec.tsSec, rec.tsNsec);
+      if (st.quic.info.clientHello) {
+        this.emitQuic(st);
+        st.off = true;
+      } else if (st.quic.finished) st.off = true;
+      return;
+    }
+    st.udp ??= udpParserFor(app, flow.id, st.endpoints(), this.sinks);
+    if (st.udp === null) {
+      st.off = true;
+      return;
+    }
+    st.udp.datagram(dir, b, off, end, rec.n, rec.tsSec, rec.tsNsec);
+  }
+
+  private dnsRow(r: Parameters<NonNullable<AppSinks['dns']>>[0]): void {
+    this.stats.dnsRows++;
+    this.sinks.dns?.(r);
+  }
+
+  private emitTls(st: FlowApp): void {
+    const t = st.tls;
+    if (!t || st.tlsDone) return;
+    st.tlsDone = true;
+    const i = t.info;
+    if (!i.clientHello && !i.serverHello) return;
+    const ep = st.endpoints();
+    const base = rowBase(st.flow.id, ep, i.clientDir < 0 ? 0 : i.clientDir, i.packet, i.tsSec, i.tsNsec);
+    this.stats.tlsRows++;
+    this.sinks.tls?.(tlsRow(base, 'tls', i.clientHello, i.serverHello, i.certificate, i.certCount));
+  }
+
+  private emitQuic(st: FlowApp): void {
+    const q = st.quic;
+    if (!q || st.quicDone) return;
+    st.quicDone = true;
+    const i = q.info;
+    if (!i.clientHello) return;
+    const base = rowBase(
+      st.flow.id,
+      st.endpoints(),
+      i.clientDir < 0 ? 0 : i.clientDir,
+      i.packet,
+      i.tsSec,
+      i.tsNsec,
+    );
+    this.stats.tlsRows++;
+    this.sinks.tls?.(tlsRow(base, 'quic', i.clientHello, null, null, 0));
+  }
+}

@@ -1,0 +1,39 @@
+/** The columns every application row shares (flow, time, client/server endpoints), from a flow's state. */
+import type { AppRowBase } from '../../../shared/app-rows.js';
+import { isoTime } from '../../../shared/time.js';
+import type { FlowState } from '../../flow-state.js';
+import { wordsToString } from '../../addr-words.js';
+
+/** Endpoint text of a flow, computed once per flow on first use: [forward sender, forward receiver]. */
+export class Endpoints {
+  readonly ip: [string, string];
+  readonly port: [number, number];
+  constructor(f: FlowState) {
+    const src = f.srcIsA ? f.a : f.b;
+    const dst = f.srcIsA ? f.b : f.a;
+    this.ip = [wordsToString(src, f.ver), wordsToString(dst, f.ver)];
+    this.port = [f.srcPort, f.dstPort];
+  }
+}
+
+/** Base row columns; clientDir is the direction (0 forward, 1 reverse) the client sent from. */
+export function rowBase(
+  flowId: number,
+  ep: Endpoints,
+  clientDir: number,
+  packet: number,
+  tsSec: number,
+  tsNsec: number,
+): AppRowBase {
+  const c = clientDir === 1 ? 1 : 0;
+  const s = c === 1 ? 0 : 1;
+  return {
+    flow_id: flowId,
+    ts: isoTime(tsSec, tsNsec),
+    packet,
+    client_ip: ep.ip[c],
+    client_port: ep.port[c],
+    server_ip: ep.ip[s],
+    server_port: ep.port[s],
+  };
+}
