@@ -57,6 +57,11 @@ export class NetLayer {
   /** IPv6: offsets in `buf` of the 16-byte source/destination addresses */
   srcOff = 0;
   dstOff = 0;
+  /**
+   * IPv6: offset of the final destination, which differs from dstOff when a routing header has segments
+   * left. Transport conversations use it (as Wireshark's TCP/UDP ones do); IP endpoints use dstOff.
+   */
+  finalDstOff = 0;
   /** upper protocol after IPv6 extension headers; -1 when not reached */
   ipProto = -1;
   /** TTL / hop limit */

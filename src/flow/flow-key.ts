@@ -45,7 +45,7 @@ export class FlowKey {
     } else {
       for (let i = 0; i < 4; i++) {
         s[i] = u32be(l.buf, l.srcOff + 4 * i);
-        d[i] = u32be(l.buf, l.dstOff + 4 * i);
+        d[i] = u32be(l.buf, l.finalDstOff + 4 * i);
       }
     }
     const ports = l.l4 === L4_TCP || l.l4 === L4_UDP || l.l4 === L4_SCTP;

@@ -33,15 +33,15 @@ function jumboLength(b: Uint8Array, o: number, len: number): number {
 
 /**
  * A routing header with segments left names the packet's final destination, which (like Wireshark) we
- * use as the layer's destination for conversations: the last address of a type 0 (RFC 2460) or type 2
+ * use as the layer's destination for transport conversations: the last address of a type 0 (RFC 2460) or type 2
  * (RFC 6275) header, the first entry of a Segment Routing header (type 4, RFC 8754).
  */
 function finalDestination(l: NetLayer, b: Uint8Array, o: number, len: number): void {
   const type = b[o + 2]!;
   const left = b[o + 3]!;
   if (left === 0 || len < 24) return;
-  if (type === 0 || type === 2) l.dstOff = o + len - 16;
-  else if (type === 4) l.dstOff = o + 8;
+  if (type === 0 || type === 2) l.finalDstOff = o + len - 16;
+  else if (type === 4) l.finalDstOff = o + 8;
 }
 
 /**
@@ -66,6 +66,7 @@ export function decodeIpv6(p: Packet, b: Uint8Array, off: number, end: number): 
   l.ipOff = off;
   l.srcOff = off + 8;
   l.dstOff = off + 24;
+  l.finalDstOff = off + 24;
   l.ttl = b[off + 7]!;
   const plen = u16be(b, off + 4);
   l.ipLen = 40 + plen;

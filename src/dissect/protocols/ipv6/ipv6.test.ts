@@ -46,7 +46,8 @@ test('ipv6: hop-by-hop, destination options and routing headers are walked to UD
   assert.equal(l.payloadLen, 2);
   assert.ok(p.has(P_IPV6) && p.has(P_UDP));
   // a routing header with segments left names the final destination (as Wireshark's conversations use)
-  assert.equal(l.buf[l.dstOff + 15], 0x09);
+  assert.equal(l.buf[l.finalDstOff + 15], 0x09);
+  assert.equal(l.buf[l.dstOff + 15], 0x02);
 });
 
 test('ipv6: jumbo payload option gives the length when the payload length is 0', () => {
