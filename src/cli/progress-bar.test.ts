@@ -33,4 +33,8 @@ test('progress bar: silent when not a TTY and during the first second; cleared a
   assert.ok(writes[0]!.startsWith('\r['));
   bar.update(p({ done: true }));
   assert.deepEqual(writes.slice(1), ['\r\x1b[K']);
+  // a terminal that reports no width (columns 0) still gets a readable line
+  const unsized: string[] = [];
+  new ProgressBar({ write: (s: string) => unsized.push(s), isTTY: true, columns: 0 }).update(p({}));
+  assert.match(unsized[0]!, /^\r\[#+-+\] +50% /);
 });

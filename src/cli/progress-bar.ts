@@ -44,7 +44,7 @@ export class ProgressBar {
     if (p.done) return this.clear();
     if (p.elapsedMs < SHOW_AFTER_MS) return;
     this.shown = true;
-    this.out.write('\r' + progressLine(p, this.out.columns ?? 80) + '\x1b[K');
+    this.out.write('\r' + progressLine(p, this.out.columns || 80) + '\x1b[K');
   }
 
   clear(): void {
