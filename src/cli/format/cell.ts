@@ -7,7 +7,9 @@ export type Cell = string | number | boolean | null | undefined | readonly unkno
 export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  // 9 decimals keep nanoseconds and drop float noise such as 0.6270899999999999
+  if (typeof v === 'number')
+    return Number.isFinite(v) ? String(Number.isInteger(v) ? v : Number(v.toFixed(9))) : '';
   if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (Array.isArray(v)) return v.map(cellText).join(';');
   if (typeof v === 'object') {

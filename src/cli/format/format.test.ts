@@ -32,6 +32,9 @@ test('cell text of lists and host names', () => {
   assert.equal(cellText([80, 443]), '80;443');
   assert.equal(cellText([{ name: 'example.org', source: 'dns' }]), 'example.org (dns)');
   assert.equal(cellText(undefined), '');
+  assert.equal(cellText(0.6270899999999999), '0.62709');
+  assert.equal(cellText(1e-9), '1e-9');
+  assert.equal(cellText(-3), '-3');
   assert.deepEqual(flatten({ a: 1, b: { c: [1, 2] }, d: [{ e: 'x' }] }), [
     ['a', 1],
     ['b.c', [1, 2]],

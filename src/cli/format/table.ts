@@ -38,7 +38,7 @@ export function renderTable(
 
 /** Two-column key/value view (used for `summary`). */
 export function renderKeyValue(pairs: readonly [string, unknown][], opts: TableOptions = {}): string {
-  const max = Math.max(8, opts.maxColumnWidth ?? 100);
+  const max = Math.max(8, opts.maxColumnWidth ?? 240);
   const keys = pairs.map(([k]) => terminalSafe(k));
   const w = Math.max(0, ...keys.map(displayWidth));
   return pairs
