@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { PcaplensError } from '../shared/errors.js';
+
+/**
+ * Capture files kept beside the database, content-addressed: DATA/captures/<sha256>. Packet bytes are read
+ * back from there on demand (packet detail, follow stream, export), so the copy must be whole and exact.
+ */
+export const CAPTURES_DIR = 'captures';
+
+/** Where a stored capture with this digest lives. */
+export function capturePath(dataDir: string, sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new PcaplensError('E_USAGE', `not a SHA-256: ${sha256}`);
+  return join(dataDir, CAPTURES_DIR, sha256);
+}
+
+/**
+ * Copies srcPath into the data directory while hashing it, then renames the copy into place: a reader never
+ * sees a partial file, and a file already stored under the same digest is kept as it is.
+ */
+export async function storeCaptureFile(
+  dataDir: string,
+  srcPath: string,
+): Promise<{ sha256: string; path: string; size: number }> {
+  const dir = join(dataDir, CAPTURES_DIR);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(createReadStream(srcPath), tap, createWriteStream(tmp, { flags: 'wx' }));
+    const sha256 = hash.digest('hex');
+    const path = join(dir, sha256);
+    const existing = await stat(path).catch(() => null);
+    if (existing?.isFile() && existing.size === size) await rm(tmp, { force: true });
+    else await rename(tmp, path);
+    return { sha256, path, size };
+  } catch (e) {
+    await rm(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PcaplensError(
+      code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_IO',
+      `${srcPath}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  }
+}
