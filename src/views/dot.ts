@@ -39,6 +39,8 @@ export interface DotOptions {
   shape?: NodeShape;
   /** draw edge labels (protocols, packets, bytes); default true */
   edgeLabels?: boolean;
+  /** Graphviz overlap removal for the force-directed engines (default "false" = prism) */
+  overlap?: 'false' | 'vpsc' | 'scale' | 'compress';
 }
 
 export function toDot(m: GraphModel, opts: DotOptions = {}): string {
@@ -50,7 +52,7 @@ export function toDot(m: GraphModel, opts: DotOptions = {}): string {
   const out: string[] = [];
   out.push('digraph pcaplens {');
   out.push(
-    `  graph [label=${dotString(graphTitle(m))}, labelloc=t, fontname="Helvetica", fontsize=12, overlap=false, splines=true, outputorder=edgesfirst];`,
+    `  graph [label=${dotString(graphTitle(m))}, labelloc=t, fontname="Helvetica", fontsize=12, overlap=${opts.overlap ?? 'false'}, splines=true, outputorder=edgesfirst];`,
   );
   out.push(`  node [shape=${shape}, style=filled, fontname="Helvetica", fontsize=10, fontcolor="#111111"];`);
   out.push('  edge [fontname="Helvetica", fontsize=8, arrowsize=0.6];');

@@ -5,7 +5,8 @@ import { graphTitle } from '../../views/graph-style.js';
 import { terminalSafe } from '../format/terminal-safe.js';
 import type { CliIo } from '../io.js';
 import { analyzeAndGraph, printNotes } from '../render/graph-input.js';
-import { dotToSvg, LAYOUT_ENGINES } from '../render/graphviz.js';
+import { LAYOUT_ENGINES } from '../render/graphviz.js';
+import { graphToSvg } from '../render/graph-svg.js';
 import { outputKind, prepareOutput, writeOutput } from '../render/output-file.js';
 import { svgToPng } from '../render/png.js';
 import {
@@ -88,10 +89,10 @@ Examples:
     if (kind === 'json') data = toGraphJson(model);
     else if (kind === 'gexf') data = toGexf(model);
     else {
-      const dot = toDot(model, { shape, edgeLabels: !flag(p, 'no-edge-labels') });
-      if (kind === 'dot') data = dot;
+      const dotOpts = { shape, edgeLabels: !flag(p, 'no-edge-labels') };
+      if (kind === 'dot') data = toDot(model, dotOpts);
       else {
-        const svg = await dotToSvg(dot, engine);
+        const svg = await graphToSvg(model, engine, dotOpts);
         data = kind === 'svg' ? svg : svgToPng(svg, width ? { width } : {}).data;
       }
     }

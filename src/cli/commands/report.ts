@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalyzeFilesResult } from '../../engine/analyze-files.js';
 import { chordData, chordSvg } from '../../views/chord.js';
-import { toDot } from '../../views/dot.js';
 import { toGraphJson } from '../../views/graph-json.js';
 import { buildGraph } from '../../views/graph-model.js';
 import { graphTitle } from '../../views/graph-style.js';
@@ -19,7 +18,8 @@ import { csvRows } from '../format/csv.js';
 import { terminalSafe } from '../format/terminal-safe.js';
 import type { CliIo } from '../io.js';
 import { version } from '../main.js';
-import { dotToSvg, LAYOUT_ENGINES, svgForInline } from '../render/graphviz.js';
+import { LAYOUT_ENGINES, svgForInline } from '../render/graphviz.js';
+import { graphToSvg } from '../render/graph-svg.js';
 import { prepareOutput, writeOutput } from '../render/output-file.js';
 import { svgToPng } from '../render/png.js';
 import { choice, flag, intOption, needFiles, needOut, parseViewArgs } from '../render/view-args.js';
@@ -114,7 +114,7 @@ export async function writeReport(
   const model = buildGraph(flows, hosts, { tags, maxNodes: opts.maxNodes });
   const full = buildGraph(flows, hosts, { tags });
   const graphSvg = model.nodes.length
-    ? await dotToSvg(toDot(model, { edgeLabels: model.edges.length <= 60 }), opts.engine)
+    ? await graphToSvg(model, opts.engine, { edgeLabels: model.edges.length <= 60 })
     : null;
   const timeline = timelineFromFlows(flows, { maxBins: 150 });
   const timelinePicture = timelineSvg(timeline, 1100, 300, 'bytes');
