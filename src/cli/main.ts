@@ -6,13 +6,29 @@
 import { createRequire } from 'node:module';
 import { isPcaplensError } from '../shared/errors.js';
 import type { Command } from './commands/command.js';
+import { chordCommand } from './commands/chord.js';
 import { flowsCommand } from './commands/flows.js';
+import { graphCommand } from './commands/graph.js';
 import { hostsCommand } from './commands/hosts.js';
+import { matrixCommand } from './commands/matrix.js';
+import { reportCommand } from './commands/report.js';
 import { summaryCommand } from './commands/summary.js';
+import { timelineCommand } from './commands/timeline.js';
+import { topCommand } from './commands/top.js';
 import { terminalSafe } from './format/terminal-safe.js';
 import type { CliIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [summaryCommand, flowsCommand, hostsCommand];
+export const COMMANDS: readonly Command[] = [
+  summaryCommand,
+  flowsCommand,
+  hostsCommand,
+  topCommand,
+  graphCommand,
+  chordCommand,
+  matrixCommand,
+  timelineCommand,
+  reportCommand,
+];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
