@@ -3,7 +3,6 @@
  * Errors print one line `pcaplens: <message>` on stderr (no stack unless PCAPLENS_DEBUG is set); usage errors
  * exit 2, other failures 1.
  */
-import { createRequire } from 'node:module';
 import { isPcaplensError } from '../shared/errors.js';
 import type { Command } from './commands/command.js';
 import { chordCommand } from './commands/chord.js';
@@ -17,8 +16,10 @@ import { timelineCommand } from './commands/timeline.js';
 import { topCommand } from './commands/top.js';
 import { terminalSafe } from './format/terminal-safe.js';
 import type { CliIo } from './io.js';
+import { version } from './version.js';
 
-export const COMMANDS: readonly Command[] = [
+/** A function, not a constant: commands may import from this module (import cycles see it uninitialised). */
+export const commands = (): readonly Command[] => [
   summaryCommand,
   flowsCommand,
   hostsCommand,
@@ -35,20 +36,18 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 
-export function version(): string {
-  const require = createRequire(import.meta.url);
-  // src/cli/main.ts and dist/cli/main.js both sit two levels below the package root
-  return (require('../../package.json') as { version: string }).version;
-}
+export { version };
 
 function mainHelp(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  const w = Math.max(...commands().map((c) => c.name.length));
   return `pcaplens ${version()}: turns packet captures (pcap, pcapng, gzip of either) into answers.
 
 Usage: pcaplens <command> <capture...> [--format json|csv|table] [--filter EXPR]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
+${commands()
+  .map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`)
+  .join('\n')}
 
 Output goes to stdout: a table when stdout is a terminal, JSON otherwise (choose with --format).
 Problems in the captures are reported on stderr as warnings; the exit code is non-zero only when nothing
@@ -83,7 +82,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const [first, ...rest] = argv;
   try {
     if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-      const cmd = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+      const cmd = first === 'help' ? commands().find((c) => c.name === rest[0]) : undefined;
       io.stdout.write(cmd ? cmd.help : mainHelp());
       return first === undefined ? EXIT_USAGE : EXIT_OK;
     }
@@ -91,10 +90,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stdout.write(version() + '\n');
       return EXIT_OK;
     }
-    const cmd = COMMANDS.find((c) => c.name === first);
+    const cmd = commands().find((c) => c.name === first);
     if (!cmd) {
       const what = first.startsWith('-') ? 'unknown option' : 'unknown command';
-      io.stderr.write(errorLine(`${what} '${first}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`));
+      io.stderr.write(
+        errorLine(
+          `${what} '${first}' (commands: ${commands()
+            .map((c) => c.name)
+            .join(', ')})`,
+        ),
+      );
       return EXIT_USAGE;
     }
     return await cmd.run(rest, io);
