@@ -71,6 +71,23 @@ test('graph groups beyond --max-nodes and says so on stderr and in the picture',
   assert.ok((dot.match(/^ {2}n\d+ \[/gm) ?? []).length <= 20);
 });
 
+test('graph --group-by asn names the groups by autonomous system', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pcaplens-graph-'));
+  const out = join(dir, 'g.json');
+  assert.equal(
+    await graphCommand.run([CAPTURE, '-o', out, '--max-nodes', '30', '--group-by', 'asn'], io()),
+    0,
+  );
+  const g = JSON.parse(readFileSync(out, 'utf8')) as { nodes: { kind: string; label: string }[] };
+  const groups = g.nodes.filter((n) => n.kind === 'group').map((n) => n.label);
+  // 173.194.40.x and 64.233.x in this capture are Google's (AS15169); private space stays by subnet
+  assert.ok(
+    groups.some((l) => /^AS15169 /.test(l)),
+    groups.join('; '),
+  );
+  assert.ok(groups.includes('172.17.3.0/24'));
+});
+
 test('graph usage errors', { skip }, async () => {
   await assert.rejects(graphCommand.run([CAPTURE, '-o', 'x.txt'], io()), { code: 'E_USAGE' });
   await assert.rejects(graphCommand.run([CAPTURE], io()), { code: 'E_USAGE' });

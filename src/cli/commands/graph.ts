@@ -45,7 +45,8 @@ Options:
   --only CLASSES        keep flows of these classes: web, tor, malicious, insecure (comma list)
   --max-nodes N         beyond N nodes, merge the least active ones by subnet (default 200, 0: no limit);
                         the output says so ("grouped: ...")
-  --group-by KEY        subnet (default), asn or country (needs enrichment data; falls back to subnet)
+  --group-by KEY        subnet (default), asn or country (bundled offline GeoIP/ASN data; addresses
+                        without an entry, such as private ones, fall back to their subnet)
   --width PX            PNG width in pixels (default: the layout's own size)
   --no-edge-labels      leave out the protocol/packet/byte labels on edges
   --force               replace OUT if it exists

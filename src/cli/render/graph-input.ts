@@ -6,6 +6,9 @@ import { tagsFromFlows } from '../../views/traffic-class.js';
 import { terminalSafe } from '../format/terminal-safe.js';
 import type { CliIo } from '../io.js';
 import { runAnalysis } from '../run-analysis.js';
+import { GeoLookup } from '../../enrich/geoip.js';
+import { bundledGeoSources } from '../../enrich/geoip-files.js';
+import type { GroupBy, HostInfo } from '../../views/graph-group.js';
 
 export interface GraphInput {
   result: AnalyzeFilesResult;
@@ -20,6 +23,7 @@ export async function analyzeAndGraph(files: string[], io: CliIo, opts: GraphOpt
   const result = await runAnalysis(files, io);
   const model = buildGraph(result.flows, result.hosts, {
     ...opts,
+    info: opts.info ?? geoInfo(opts.groupBy ?? 'subnet'),
     tags: opts.tags ?? tagsFromFlows(result.flows),
   });
   return { result, model };
@@ -28,4 +32,14 @@ export async function analyzeAndGraph(files: string[], io: CliIo, opts: GraphOpt
 /** The model's notes (grouping, skipped flows) on stderr, so a reader knows what the picture leaves out. */
 export function printNotes(io: CliIo, verb: string, model: GraphModel): void {
   for (const n of model.notes) io.stderr.write(terminalSafe(`pcaplens: ${verb}: ${n}`) + '\n');
+}
+
+/** ASN/country look-up over the bundled offline data, loaded only when grouping needs it. */
+export function geoInfo(by: GroupBy): HostInfo | undefined {
+  if (by === 'subnet') return undefined;
+  const geo = new GeoLookup(bundledGeoSources().sources);
+  return (ip) => {
+    const g = geo.lookup(ip);
+    return { asn: g.asn, as_org: g.as_org, country: g.country };
+  };
 }
