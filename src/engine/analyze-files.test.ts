@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { analyzeFiles } from './analyze-files.js';
+import { MAX_FILES, analyzeFiles } from './analyze-files.js';
 import type { Progress } from './progress.js';
 import { isPcaplensError } from '../shared/errors.js';
 
@@ -51,6 +51,8 @@ test('nothing readable: the run fails with the first error', async () => {
     (e) => isPcaplensError(e) && e.code === 'E_NOT_CAPTURE',
   );
   await assert.rejects(analyzeFiles([]), (e) => isPcaplensError(e) && e.code === 'E_USAGE');
+  const many = new Array<string>(MAX_FILES + 1).fill(fx('arp-requests.pcap'));
+  await assert.rejects(analyzeFiles(many), (e) => isPcaplensError(e) && e.code === 'E_LIMIT');
 });
 
 test('an empty but valid capture is not an error', async () => {

@@ -39,6 +39,12 @@ export interface AnalyzeFilesResult {
   hosts: HostRow[];
 }
 
+/**
+ * Inputs read at once. A time-ordered merge keeps every input open with its own chunk buffer (1 MiB each), so
+ * the count is capped; merge a very large set in batches (mergecap) first.
+ */
+export const MAX_FILES = 256;
+
 /** Records between two progress/abort checks on the synchronous path. */
 const CHECK_EVERY = 4096;
 
@@ -76,6 +82,12 @@ function uniqueLinkTypes(reader: CaptureReader): number[] {
 
 export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Promise<AnalyzeFilesResult> {
   if (paths.length === 0) throw new PcaplensError('E_USAGE', 'no capture file given');
+  if (paths.length > MAX_FILES) {
+    throw new PcaplensError(
+      'E_LIMIT',
+      `${paths.length} capture files given; at most ${MAX_FILES} are read together`,
+    );
+  }
   opts.signal?.throwIfAborted();
 
   const infos: FileInfo[] = paths.map((name) => ({
