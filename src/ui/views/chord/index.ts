@@ -1,0 +1,3 @@
+export { default as View } from './View.svelte';
+export const id = 'chord';
+export const label = 'Chord';
