@@ -17,7 +17,7 @@ import { FLOW_COLUMNS, HOST_COLUMNS } from '../columns.js';
 import { csvRows } from '../format/csv.js';
 import { terminalSafe } from '../format/terminal-safe.js';
 import type { CliIo } from '../io.js';
-import { version } from '../main.js';
+import { version } from '../version.js';
 import { LAYOUT_ENGINES, svgForInline } from '../render/graphviz.js';
 import { graphToSvg } from '../render/graph-svg.js';
 import { prepareOutput, writeOutput } from '../render/output-file.js';
