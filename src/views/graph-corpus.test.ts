@@ -9,8 +9,9 @@
  *   eth table, and a flow keeps the MACs of its first packet, so a capture where one conversation is seen
  *   with several MAC pairs (pcapng-126-interfaces-ldap) or has non-IP frames we do not make flows of
  *   (PPPoE discovery in pppoe-over-qinq-tls, damaged frames in fuzzed-be-wireshark-2006) differs.
- * Not compared: ipv6-routing-header.pcap, where tshark's conversation uses the routing header's final
- * destination and our flow the destination field (a flow-layer choice, reported to the flow owner).
+ * Not compared: ipv6-routing-header.pcap. Flow rows carry the routing header's final destination (as
+ * tshark's TCP/UDP conversations do, so layer 4 would match) while tshark's IPv6 conversation table keys on
+ * the header's destination field; a graph built from flow rows cannot see the latter.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
