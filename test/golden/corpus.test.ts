@@ -39,11 +39,6 @@ const KNOWN: Known[] = [
     aspect: 'endpoints',
     why: "tshark's IPv6 tap sees a fragmented datagram once, on the frame that completes it (so 2 frames, and only that frame's length); our hosts count every fragment frame and its bytes on the wire",
   },
-  {
-    file: 'ipv6-routing-header.pcap',
-    aspect: 'endpoints',
-    why: "type-0 Routing headers: our flows and hosts take the final destination (the last address of the routing header, which the UDP/ICMPv6 pseudo-header uses, RFC 8200 8.1; tshark's UDP conversations agree), while tshark's IPv6 endpoint table counts the header's destination (the next hop)",
-  },
 ];
 
 const CAPTURE = /\.(pcap|pcapng|cap)$/;
