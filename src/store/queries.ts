@@ -157,12 +157,13 @@ export function histogramSql(d: StoreDialect, q: HistogramQuery): Sql {
   const w = bucketNs(q.bucketSec);
   const needFlow = q.filter !== undefined || q.groupBy !== undefined;
   const parts = [`p.capture_id = ${p.add(q.captureId)}`];
-  if (q.from !== undefined) parts.push(`p.ts >= ${p.add(d.bigint(timeNs(q.from, 'from')))}`);
-  if (q.to !== undefined) parts.push(`p.ts <= ${p.add(d.bigint(timeNs(q.to, 'to')))}`);
+  if (q.from !== undefined) parts.push(`p.ts >= CAST(${p.add(d.bigint(timeNs(q.from, 'from')))} AS BIGINT)`);
+  if (q.to !== undefined) parts.push(`p.ts <= CAST(${p.add(d.bigint(timeNs(q.to, 'to')))} AS BIGINT)`);
   if (q.filter) parts.push(filterToSql(q.filter, d, p.list, 'f'));
   const group = q.groupBy === 'proto' ? 'f.proto' : q.groupBy === 'app' ? 'f.app' : 'NULL';
   const join = needFlow ? ' LEFT JOIN flows f ON f.capture_id = p.capture_id AND f.id = p.flow_id' : '';
-  const sql = `SELECT ${d.intDiv('p.ts', p.add(d.bigint(w)))} AS b, ${group} AS g, count(*) AS packets, sum(p.len) AS bytes
+  // the cast matters: DuckDB divides by an untyped parameter some 40x slower than by a BIGINT
+  const sql = `SELECT ${d.intDiv('p.ts', `CAST(${p.add(d.bigint(w))} AS BIGINT)`)} AS b, ${group} AS g, count(*) AS packets, sum(p.len) AS bytes
 FROM packets p${join} WHERE p.ts IS NOT NULL AND ${parts.join(' AND ')} GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`;
   return { sql, params: p.list };
 }

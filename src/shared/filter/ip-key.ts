@@ -47,8 +47,21 @@ function v6Words(s: string): number[] | null {
   return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }
 
+// Rows repeat the same few addresses; a bounded memo saves re-parsing them for every row.
+const memo = new Map<string, string | null>();
+const MEMO_MAX = 65536;
+
 /** Key of an IPv4 or IPv6 address in text form, or null when it is neither. */
 export function ipKey(text: string): string | null {
+  const hit = memo.get(text);
+  if (hit !== undefined) return hit;
+  const key = parseKey(text);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(text, key);
+  return key;
+}
+
+function parseKey(text: string): string | null {
   const v4 = v4Words(text);
   if (v4) return V4_PREFIX + hex4(v4[0]) + hex4(v4[1]);
   const v6 = v6Words(text);

@@ -7,6 +7,10 @@ test('ISO times keep nanoseconds and honour zones', () => {
   assert.equal(isoToNs('2024-05-01T12:00:00.123456789Z'), 1714564800123456789n);
   assert.equal(isoToNs('2024-05-01T14:00:00.5+02:00'), 1714564800500000000n);
   assert.equal(isoToNs('2024-05-01'), 1714521600000000000n);
+  assert.equal(isoToNs('2024-05-01T12:00:00.123456Z'), 1714564800123456000n);
+  assert.equal(isoToNs('2024-05-01T12:00:01.000001Z'), 1714564801000001000n);
+  assert.equal(isoToNs('2016-12-31T23:59:60.000000Z'), isoToNs('2017-01-01T00:00:00Z')); // leap second rolls over
+  assert.equal(isoToNs('2024-13-01T00:00:00.000000Z'), null);
   assert.equal(isoToNs('2024-13-01'), null);
   assert.equal(isoToNs('yesterday'), null);
   assert.equal(nsToIso(1714564800123456789n), '2024-05-01T12:00:00.123456789Z');

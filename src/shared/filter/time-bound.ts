@@ -8,8 +8,31 @@ import { PcaplensError } from '../errors.js';
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
+// Fast path for the form rows carry (YYYY-MM-DDTHH:MM:SS.ffffff[fff]Z): rows of one capture share the
+// same few seconds, so the date part is parsed once per distinct second.
+const FAST_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d{6}|\d{9})Z$/;
+let lastSecText = '';
+let lastSecNs = 0n;
+
 /** Epoch nanoseconds of an ISO-8601 date/time (UTC when no zone is given), or null. */
 export function isoToNs(s: string): bigint | null {
+  if (s.length >= 27 && FAST_RE.test(s)) {
+    const secText = s.slice(0, 19);
+    let ok = secText === lastSecText;
+    if (!ok) {
+      const ms = Date.parse(secText + 'Z');
+      // anything Date.parse refuses (a leap second, a bad day) takes the slow path below
+      if (!Number.isNaN(ms)) {
+        lastSecText = secText;
+        lastSecNs = BigInt(ms) * 1_000_000n;
+        ok = true;
+      }
+    }
+    if (ok) {
+      const frac = s.slice(20, s.length - 1);
+      return lastSecNs + BigInt(frac.length === 6 ? Number(frac) * 1000 : Number(frac));
+    }
+  }
   const m = ISO_RE.exec(s.trim());
   if (!m) return null;
   const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', zone] = m;

@@ -77,7 +77,7 @@ class SqlBuilder {
       case 'mac':
         return `lower(${e}) = ${this.p(v.s)}`;
       case 'time':
-        return `${e} ${SQL_OP[op]} ${this.p(this.d.bigint(v.ns))}`;
+        return `${e} ${SQL_OP[op]} CAST(${this.p(this.d.bigint(v.ns))} AS BIGINT)`;
       case 'ip':
         switch (op) {
           case '==':
