@@ -100,3 +100,37 @@ test('row stream: JSON array and CSV written row by row, empty cases valid', asy
   await new RowStream(emptyCsv, 'csv', ['a', 'b']).end();
   assert.equal(emptyCsv.text, 'a,b\r\n');
 });
+
+test('fast row JSON parses to exactly what JSON.stringify gives, for awkward values too', async () => {
+  const { JsonRowWriter } = await import('./json-row.js');
+  const w = new JsonRowWriter();
+  const rows: Record<string, unknown>[] = [
+    {
+      id: 1,
+      s: 'plain 10.0.0.1',
+      n: null,
+      b: true,
+      f: 0.5,
+      neg: -3,
+      arr: [1, 'x'],
+      o: { name: 'a', source: 'dns' },
+    },
+    {
+      id: 2,
+      s: 'quote " back\\ nl\n esc\x1b c1\u009b bidi\u202e emoji 😀',
+      n: NaN,
+      b: false,
+      f: 1e21,
+      neg: -0,
+      arr: [],
+      o: {},
+    },
+    { other: 'keys', u: undefined },
+    {},
+  ];
+  for (const r of rows) {
+    const text = w.text(r);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(r)), text);
+    assert.ok(!/[\x00-\x1f\x7f-\x9f\u202e]/.test(text), 'raw control or bidi character in JSON');
+  }
+});

@@ -4,7 +4,7 @@
  */
 import { columnsFor } from '../columns.js';
 import { csvLine } from './csv.js';
-import { jsonText } from './json.js';
+import { JsonRowWriter } from './json-row.js';
 import { writeOut, type OutStream } from '../io.js';
 
 const FLUSH_AT = 1 << 16;
@@ -13,6 +13,7 @@ export class RowStream {
   private buf = '';
   private rows = 0;
   private columns: string[] | null = null;
+  private readonly json = new JsonRowWriter();
 
   constructor(
     private readonly out: OutStream,
@@ -23,7 +24,7 @@ export class RowStream {
   add(row: object): void {
     const r = row as Record<string, unknown>;
     if (this.format === 'json') {
-      this.buf += (this.rows === 0 ? '[\n' : ',\n') + jsonText(r);
+      this.buf += (this.rows === 0 ? '[\n' : ',\n') + this.json.text(r);
     } else {
       if (this.columns === null) {
         this.columns = columnsFor(this.fixedColumns, r);
