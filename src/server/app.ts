@@ -68,7 +68,11 @@ export interface App {
 export async function buildApp(opts: AppOptions): Promise<App> {
   const maxUploadBytes = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
   const maxUploadFiles = opts.maxUploadFiles ?? 32;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, routerOptions: { maxParamLength: 200 } });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  });
   const queue = new IngestQueue((job, o) =>
     opts.ingest(opts.store, opts.dataDir, job.paths, {
       name: job.name,

@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { buildApp, DEFAULT_MAX_UPLOAD } from '../../server/app.js';
+import { ingestFiles } from '../../engine/ingest.js';
+import { openStore } from '../../store/open.js';
+import { PcaplensError } from '../../shared/errors.js';
+import type { CliIo } from '../io.js';
+import type { Command } from './command.js';
+
+export const help = `Usage: pcaplens serve [--port 5000] [--host 127.0.0.1] [--data DIR] [--store SPEC]
+
+Starts the web app: upload captures in the browser, watch them being ingested, then explore them in linked
+views (summary, hosts, sessions, graph, timeline, DNS/HTTP/TLS tables, ...). The JSON API is under /api,
+described at /api/openapi.json.
+
+Options:
+  -p, --port N          TCP port (default 5000; 0 picks a free one)
+      --host ADDR       address to bind (default 127.0.0.1). Anything but loopback exposes the captures to
+                        the network: there is no login.
+  -d, --data DIR        data directory for the store and uploads (default ./pcaplens-data)
+      --store SPEC      duckdb (default) or a postgres:// URL
+      --max-upload SIZE largest file accepted per upload, e.g. 500M, 4G (default 4G)
+      --allow-host NAME also answer requests for this Host name (repeatable; for a reverse proxy)
+  -h, --help            this help
+
+Example:
+  pcaplens serve --port 8080 --data /srv/pcaplens
+`;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?$/i.exec(text.trim());
+  if (!m) throw new PcaplensError('E_USAGE', `serve: bad size ${JSON.stringify(text)} (try 500M or 4G)`);
+  const v = Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!);
+  if (!(v > 0)) throw new PcaplensError('E_USAGE', 'serve: --max-upload must be positive');
+  return v;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        data: { type: 'string', short: 'd' },
+        store: { type: 'string' },
+        'max-upload': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (e) {
+    throw new PcaplensError('E_USAGE', `serve: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function version(): string {
+  // src/cli/commands and dist/cli/commands both sit three levels below the package root
+  return (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Runs until io.signal aborts (Ctrl-C), then closes the server and the store. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const v = parse(argv);
+  if (v.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  const port = v.port === undefined ? 5000 : Number(v.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new PcaplensError('E_USAGE', 'serve: --port must be 0..65535');
+  const host = v.host ?? '127.0.0.1';
+  const dataDir = v.data ?? './pcaplens-data';
+  const maxUploadBytes = v['max-upload'] ? parseSize(v['max-upload']) : DEFAULT_MAX_UPLOAD;
+  const store = await openStore(v.store, dataDir);
+  let closed = false;
+  const { app } = await buildApp({
+    store,
+    dataDir,
+    ingest: ingestFiles,
+    maxUploadBytes,
+    // on a non-loopback address any Host may be legitimate (names of this machine)
+    allowedHosts: LOOPBACK.has(host) ? (v['allow-host'] ?? []) : null,
+    version: version(),
+  });
+  try {
+    const address = await app.listen({ port, host });
+    io.stderr.write(`pcaplens: serving ${address} (data in ${dataDir}, store ${store.kind}); Ctrl-C stops\n`);
+    if (!LOOPBACK.has(host))
+      io.stderr.write('pcaplens: warning: listening beyond loopback; there is no login\n');
+    await new Promise<void>((resolve) => {
+      if (!io.signal) return; // no way to be stopped: serve until the process ends
+      if (io.signal.aborted) resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    if (!closed) {
+      closed = true;
+      await app.close();
+      await store.close();
+    }
+  }
+  return 0;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'web app: upload captures and explore them in linked views (http://127.0.0.1:5000)',
+  help,
+  run,
+};
