@@ -7,7 +7,7 @@ import { PcaplensError, isPcaplensError, type ErrorCode } from '../shared/errors
 import type { Problem } from '../shared/problem.js';
 import type { CaptureSummary, FlowRow, HostRow } from '../shared/rows.js';
 import { isoTime, toSeconds } from '../shared/time.js';
-import { Analysis } from '../flow/analysis.js';
+import { Analysis, type AnalysisOptions } from '../flow/analysis.js';
 import { openCapture } from '../wire/open.js';
 import { mergeReaders } from '../wire/merge.js';
 import type { CaptureReader } from '../wire/reader.js';
@@ -31,6 +31,15 @@ export interface AnalyzeOptions {
    * collected: memory then stays bounded by the live flows. The result's `flows` is empty in that case.
    */
   onFlow?: (row: FlowRow) => void;
+  /** passed to the flow Analysis: called per packet and IP layer, outer to inner, after accounting */
+  onPacket?: AnalysisOptions['onPacket'];
+  /** called for each record after the Analysis has taken it (the packet index hangs here) */
+  onRecord?: (rec: PacketRecord) => void;
+  /**
+   * awaited between two chunks of input: the place for asynchronous work driven by the synchronous
+   * per-packet hooks (database batches), so it is paced by the reading and memory stays bounded
+   */
+  afterChunk?: () => Promise<void>;
 }
 
 export interface AnalyzeFilesResult {
@@ -126,6 +135,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     idleTimeoutSec: opts.idleTimeoutSec,
     maxFlows: opts.maxFlows,
     onFlow: opts.onFlow,
+    onPacket: opts.onPacket,
     fileNames: infos.map((i) => i.name),
   });
   // merged records carry the position in `opened`; map it back to the command-line position
@@ -146,12 +156,14 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
       rec.fileIndex = indexOf[rec.fileIndex] ?? rec.fileIndex;
       stats.add(rec);
       analysis.addPacket(rec);
+      opts.onRecord?.(rec);
       if (++packets % CHECK_EVERY === 0) {
         signal?.throwIfAborted();
         throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount);
       }
     } else if (s === READ_NEED_MORE) {
       await reader.fill();
+      if (opts.afterChunk) await opts.afterChunk();
       signal?.throwIfAborted();
       throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount);
     } else if (s === READ_END) {
