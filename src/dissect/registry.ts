@@ -48,6 +48,18 @@ import { dns, llmnr, mdns } from './protocols/dns/index.js';
 import { http } from './protocols/http/index.js';
 import { tls } from './protocols/tls/index.js';
 import { quic } from './protocols/quic/index.js';
+import { dhcp } from './protocols/dhcp/index.js';
+import { dhcpv6 } from './protocols/dhcpv6/index.js';
+import { nbns } from './protocols/nbns/index.js';
+import { snmp } from './protocols/snmp/index.js';
+import { ntp } from './protocols/ntp/index.js';
+import { sip } from './protocols/sip/index.js';
+import { ssh } from './protocols/ssh/index.js';
+import { ftp } from './protocols/ftp/index.js';
+import { smtp } from './protocols/smtp/index.js';
+import { pop3 } from './protocols/pop3/index.js';
+import { imap } from './protocols/imap/index.js';
+import { telnet } from './protocols/telnet/index.js';
 
 /** Link, network and transport layers (this folder's owner). */
 const CORE: ProtocolDescriptor[] = [
@@ -80,7 +92,26 @@ const CORE: ProtocolDescriptor[] = [
 ];
 
 /** Application protocols: one line each (src/dissect/protocols/<id>/index.ts). */
-const APPS: ProtocolDescriptor[] = [dns, mdns, llmnr, http, tls, quic];
+const APPS: ProtocolDescriptor[] = [
+  dns,
+  mdns,
+  llmnr,
+  nbns,
+  http,
+  tls,
+  quic,
+  dhcp,
+  dhcpv6,
+  snmp,
+  ntp,
+  sip,
+  ssh,
+  ftp,
+  smtp,
+  pop3,
+  imap,
+  telnet,
+];
 
 export const PROTOCOLS: readonly ProtocolDescriptor[] = [...CORE, ...APPS];
 

@@ -141,3 +141,13 @@ export interface FileRow extends AppRowBase {
   /** "download" (server to client) or "upload" */
   direction: string;
 }
+
+/** One SSH connection: identification strings and key-exchange fingerprints (HASSH / HASSHServer). */
+export interface SshRow extends AppRowBase {
+  client_banner: string | null;
+  server_banner: string | null;
+  hassh: string | null;
+  hassh_string: string | null;
+  hassh_server: string | null;
+  hassh_server_string: string | null;
+}

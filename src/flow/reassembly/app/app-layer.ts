@@ -30,7 +30,8 @@ import { DnsFlow } from './dns-flow.js';
 import { emitHttp } from './http-rows.js';
 import { tlsRow } from './tls-rows.js';
 import type { AppSinks } from './sinks.js';
-import { lineProtocolFor, type LineSession } from './line-protocols.js';
+import { lineProtocolFor, type FtpExpectation, type LineSession } from './line-protocols.js';
+import { FtpData } from './ftp-data.js';
 import { udpParserFor, type UdpParser } from './udp-protocols.js';
 
 /** Apps whose TCP payload we reassemble. */
@@ -46,9 +47,10 @@ const STREAM_APPS = new Set([
   'pop3',
   'imap',
   'telnet',
-  'smb2',
-  'sip',
+  'ftp-data',
 ]);
+/** FTP data connections announced and not yet seen, at most this many */
+const MAX_EXPECTATIONS = 1024;
 const DNS_APPS = new Set(['dns', 'mdns', 'llmnr', 'nbns']);
 /** payload packets we wait for a flow without app to be classified before giving up on it */
 const UNDECIDED_PACKETS = 4;
@@ -72,6 +74,7 @@ class FlowApp implements StreamSink {
   dns: DnsFlow | null = null;
   dnsBuf: [Uint8Array | null, Uint8Array | null] = [null, null];
   line: LineSession | null = null;
+  ftpData: FtpData | null = null;
   udp: UdpParser | null = null;
   undecided = 0;
   /** nothing more to learn: ignore further packets */
@@ -93,6 +96,7 @@ class FlowApp implements StreamSink {
   }
   gap(dir: Dir, _off: number, len: number): void {
     this.http?.gap(dir, len);
+    this.ftpData?.gap(len);
     this.tls?.gap(dir, len);
     this.line?.gap(dir, len);
     this.dnsBuf[dir] = null;
@@ -108,7 +112,9 @@ export class AppLayer {
   private readonly budget: ReassemblyBudget;
   private readonly limits: ReassemblyLimits;
   /** counters for tests and the summary */
-  readonly stats = { tcpFlows: 0, udpMessages: 0, tlsRows: 0, httpRows: 0, dnsRows: 0 };
+  readonly stats = { tcpFlows: 0, udpMessages: 0, tlsRows: 0, httpRows: 0, dnsRows: 0, ftpDataFlows: 0 };
+  /** "ip port" -> announced FTP data connection */
+  private readonly expectations = new Map<string, FtpExpectation>();
 
   constructor(
     readonly sinks: AppSinks,
@@ -148,6 +154,7 @@ export class AppLayer {
     st.tcp?.close();
     st.http?.close();
     st.line?.close();
+    st.ftpData?.close();
     st.dns?.close();
     st.udp?.close();
     this.emitTls(st);
@@ -156,6 +163,7 @@ export class AppLayer {
   };
 
   private tcpPacket(st: FlowApp, flow: FlowState, dir: 0 | 1, rec: PacketRecord, l: NetLayer): void {
+    if (st.kind === null && st.tcp === null && this.expectations.size > 0) this.matchFtpData(st);
     if (st.kind === null) {
       const app = flow.app;
       if (app !== null && STREAM_APPS.has(app)) this.startStream(st, app);
@@ -196,7 +204,33 @@ export class AppLayer {
     else if (app === 'tls') st.tls = new TlsSession();
     else if (DNS_APPS.has(app))
       st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
-    else st.line = lineProtocolFor(app, st.flow.id, st.endpoints(), this.sinks);
+    else if (app === 'ftp-data') {
+      /* set up by matchFtpData */
+    } else st.line = lineProtocolFor(app, st.flow.id, st.endpoints(), this.sinks, (e) => this.expect(e));
+  }
+
+  private expect(e: FtpExpectation): void {
+    if (this.expectations.size >= MAX_EXPECTATIONS) {
+      const first = this.expectations.keys().next().value as string;
+      this.expectations.delete(first);
+    }
+    this.expectations.set(`${e.ip ?? e.serverIp} ${e.port}`, e);
+  }
+
+  /** A new TCP flow to an announced FTP data endpoint becomes that transfer. */
+  private matchFtpData(st: FlowApp): void {
+    const ep = st.endpoints();
+    for (const i of [1, 0] as const) {
+      const key = `${ep.ip[i]} ${ep.port[i]}`;
+      const e = this.expectations.get(key);
+      if (!e) continue;
+      this.expectations.delete(key);
+      st.flow.app = 'ftp-data';
+      st.flow.appSource = 'ftp';
+      this.stats.ftpDataFlows++;
+      st.ftpData = new FtpData(e, st.flow.id, ep, this.sinks);
+      return;
+    }
   }
 
   /** In-order bytes of a TCP flow. */
@@ -212,7 +246,16 @@ export class AppLayer {
         st.tcp = null;
       }
     } else if (st.dns) this.dnsStream(st, dir, b, packet, tsSec, tsNsec);
-    else st.line?.data(dir, b, packet, tsSec, tsNsec);
+    else if (st.ftpData) st.ftpData.data(dir, b, packet, tsSec, tsNsec);
+    else if (st.line) {
+      st.line.data(dir, b, packet, tsSec, tsNsec);
+      if (st.line.finished) {
+        st.line.close();
+        st.line = null;
+        st.off = true;
+        st.tcp = null;
+      }
+    }
   }
 
   private dnsStream(

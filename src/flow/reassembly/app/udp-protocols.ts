@@ -1,5 +1,9 @@
-/** Datagram parsers of UDP protocols other than DNS and QUIC (DHCP, SNMP, SIP, NTP, ...), chosen by app id. */
-import type { Endpoints } from './base.js';
+/** Datagram parsers of UDP protocols other than DNS and QUIC (DHCP, DHCPv6, SNMP), chosen by app id. */
+import type { DhcpRow } from '../../../shared/app-rows.js';
+import { decodeDhcp } from '../../../dissect/protocols/dhcp/decode.js';
+import { decodeDhcpv6 } from '../../../dissect/protocols/dhcpv6/decode.js';
+import { decodeSnmp } from '../../../dissect/protocols/snmp/decode.js';
+import { rowBase, type Endpoints } from './base.js';
 import type { AppSinks } from './sinks.js';
 
 export interface UdpParser {
@@ -15,11 +19,84 @@ export interface UdpParser {
   close(): void;
 }
 
-export function udpParserFor(
-  _app: string,
-  _flowId: number,
-  _ep: Endpoints,
-  _sinks: AppSinks,
-): UdpParser | null {
+/** The client side of a DHCP flow: the endpoint on the client port, else the sender of a request. */
+function clientDir(ep: Endpoints, clientPort: number, dir: 0 | 1, isRequest: boolean): number {
+  if (ep.port[0] === clientPort) return 0;
+  if (ep.port[1] === clientPort) return 1;
+  return isRequest ? dir : dir === 0 ? 1 : 0;
+}
+
+export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: AppSinks): UdpParser | null {
+  if (app === 'dhcp') {
+    return {
+      datagram(dir, b, off, end, packet, sec, nsec) {
+        const m = decodeDhcp(b, off, end);
+        if (!m || !sinks.dhcp) return;
+        const row: DhcpRow = {
+          ...rowBase(flowId, ep, clientDir(ep, 68, dir, m.op === 1), packet, sec, nsec),
+          proto: 'dhcp',
+          msg_type: m.msgType,
+          trans_id: m.xid,
+          client_mac: m.chaddr,
+          requested_ip: m.requestedIp ?? (m.ciaddr !== '0.0.0.0' ? m.ciaddr : null),
+          assigned_ip: m.yiaddr !== '0.0.0.0' ? m.yiaddr : null,
+          host_name: m.hostName ?? m.fqdn,
+          vendor_class: m.vendorClass,
+          param_request_list: m.paramRequestList,
+          server_id: m.serverId,
+          lease_time: m.leaseTime,
+        };
+        sinks.dhcp(row);
+      },
+      close() {},
+    };
+  }
+  if (app === 'dhcpv6') {
+    return {
+      datagram(dir, b, off, end, packet, sec, nsec) {
+        const m = decodeDhcpv6(b, off, end);
+        if (!m || !sinks.dhcp) return;
+        const req = !['ADVERTISE', 'REPLY', 'RECONFIGURE', 'RELAY-REPL'].includes(m.msgType);
+        sinks.dhcp({
+          ...rowBase(flowId, ep, clientDir(ep, 546, dir, req), packet, sec, nsec),
+          proto: 'dhcpv6',
+          msg_type: m.msgType,
+          trans_id: m.xid,
+          client_mac: m.clientMac,
+          requested_ip: req ? (m.addresses[0] ?? null) : null,
+          assigned_ip: req ? null : (m.addresses[0] ?? null),
+          host_name: m.fqdn,
+          vendor_class: m.vendorClass,
+          param_request_list: m.oro,
+          server_id: m.serverId,
+          lease_time: null,
+        });
+      },
+      close() {},
+    };
+  }
+  if (app === 'snmp') {
+    // one credential row per distinct community string and direction of use
+    const seen = new Set<string>();
+    return {
+      datagram(dir, b, off, end, packet, sec, nsec) {
+        const m = decodeSnmp(b, off, end);
+        if (!m || m.community === null || !sinks.credential) return;
+        const key = `${m.version} ${m.community}`;
+        if (seen.has(key) || seen.size >= 16) return;
+        seen.add(key);
+        const isRequest = m.pdu !== 'response' && m.pdu !== 'trap' && m.pdu !== 'trapv2';
+        sinks.credential({
+          ...rowBase(flowId, ep, isRequest ? dir : dir === 0 ? 1 : 0, packet, sec, nsec),
+          proto: 'snmp',
+          method: 'community',
+          username: null,
+          password: m.community,
+          detail: `${m.versionText} ${m.pdu}${m.oids[0] ? ' ' + m.oids[0] : ''}`,
+        });
+      },
+      close() {},
+    };
+  }
   return null;
 }

@@ -1,0 +1,47 @@
+/**
+ * Splits a byte stream into text lines (CRLF or LF), for the text protocols (FTP, SMTP, POP3, IMAP).
+ * A line longer than maxLine is cut there (the rest up to its end is dropped and the line marked), so a
+ * hostile peer that never sends a newline costs at most maxLine bytes of buffer.
+ */
+export class LineSplitter {
+  private buf: Uint8Array;
+  private len = 0;
+  private dropping = false;
+
+  constructor(
+    private readonly onLine: (line: string, cut: boolean) => void,
+    private readonly maxLine = 4096,
+  ) {
+    this.buf = new Uint8Array(maxLine);
+  }
+
+  push(b: Uint8Array, start = 0, end = b.length): void {
+    for (let i = start; i < end; i++) {
+      const c = b[i]!;
+      if (c === 10) {
+        let n = this.len;
+        if (n > 0 && this.buf[n - 1] === 13) n--;
+        const cut = this.dropping;
+        this.len = 0;
+        this.dropping = false;
+        let s = '';
+        for (let k = 0; k < n; k++) s += String.fromCharCode(this.buf[k]!);
+        this.onLine(s, cut);
+        continue;
+      }
+      if (this.len < this.maxLine) this.buf[this.len++] = c;
+      else this.dropping = true;
+    }
+  }
+
+  /** Forget a partial line (after a gap). */
+  reset(): void {
+    this.len = 0;
+    this.dropping = false;
+  }
+
+  /** Bytes of an unfinished line. */
+  get pending(): number {
+    return this.len;
+  }
+}
