@@ -75,7 +75,7 @@ for (const { name, cap, oracle } of captures()) {
     const known = KNOWN[name] ?? {};
     const dq = count(
       dns
-        .filter((r) => r.has_query)
+        .filter((r) => r.has_query && r.proto !== 'nbns')
         .flatMap((r) =>
           r.questions.map((q) => {
             const sp = q.lastIndexOf(' ');
