@@ -65,9 +65,7 @@ test('a stored capture gives the same flows, hosts and packet index as a direct 
     );
     // the first record's bytes start right after the 24-byte file header and its 16-byte record header
     assert.equal(packets.rows[0]!.file_offset, 40);
-    assert.ok(
-      packets.rows.every((p) => p.flow_id !== null && p.protocol === 'tcp'),
-    );
+    assert.ok(packets.rows.every((p) => p.flow_id !== null && p.protocol === 'tcp'));
   });
 });
 
