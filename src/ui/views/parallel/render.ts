@@ -15,7 +15,7 @@ export function renderParallel(svgEl: SVGSVGElement, rows: readonly FlowSample[]
   const svg = d3.select(svgEl);
   svg.selectAll('*').remove();
   svg.attr('width', width).attr('height', height);
-  const m = { top: 24, right: 30, bottom: 12, left: 30 };
+  const m = { top: 24, right: 60, bottom: 12, left: 40 };
   const x = d3
     .scalePoint<string>()
     .domain(DIMS.map((d) => d.key))
@@ -32,6 +32,7 @@ export function renderParallel(svgEl: SVGSVGElement, rows: readonly FlowSample[]
     d3.line()(DIMS.map((d) => [x(d.key)!, ys.get(d.key)!(Number(r[d.key] ?? 0))] as [number, number]));
   svg
     .append('g')
+    .attr('class', 'lines')
     .attr('fill', 'none')
     .attr('stroke-width', 1)
     .attr('stroke-opacity', 0.45)

@@ -11,7 +11,7 @@ export function renderTreemap(svgEl: SVGSVGElement, tree: TreeNode, width: numbe
     .hierarchy<TreeNode>(tree)
     .sum((d) => (d.children ? 0 : d.value))
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
-  d3.treemap<TreeNode>().size([width, height]).paddingTop((d) => (d.depth > 0 && d.depth < 3 ? 14 : 0)).paddingInner(1).round(true)(root);
+  d3.treemap<TreeNode>().size([width, height]).paddingTop((d) => (d.depth > 0 && d.depth < 4 ? 13 : 0)).paddingInner(1).round(true)(root);
   const rectOf = (d: d3.HierarchyNode<TreeNode>) => d as d3.HierarchyRectangularNode<TreeNode>;
   const groups = svg
     .selectAll('g')
@@ -33,10 +33,11 @@ export function renderTreemap(svgEl: SVGSVGElement, tree: TreeNode, width: numbe
     .append('title')
     .text((d) => `${d.ancestors().reverse().slice(1).map((a) => a.data.name).join(' › ')}\n${d3.format(',')(d.value ?? 0)} bytes`);
   groups
-    .filter((d) => rectOf(d).x1 - rectOf(d).x0 > 40 && rectOf(d).y1 - rectOf(d).y0 > 12 && d.depth !== 3)
+    .filter((d) => rectOf(d).x1 - rectOf(d).x0 > 40 && rectOf(d).y1 - rectOf(d).y0 > 12)
     .append('text')
     .attr('x', 3)
     .attr('y', 11)
     .style('pointer-events', 'none')
+    .style('font-weight', (d) => (d.depth === 3 ? '600' : 'normal'))
     .text((d) => d.data.name);
 }
