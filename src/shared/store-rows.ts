@@ -46,6 +46,18 @@ export interface CaptureRow {
   created_at: string;
 }
 
+/** One input file of a capture (a capture is one file, or several read as one run). */
+export interface CaptureFileRow {
+  /** 0-based, as PacketIndexRow.file_index */
+  file_index: number;
+  name: string;
+  sha256: string;
+  size: number;
+  format: string;
+  /** where the bytes are kept (see store/capture-files.ts), null when not kept */
+  path: string | null;
+}
+
 /** What is known before reading: the start of a CaptureRow. */
 export interface CaptureMeta {
   name: string;
@@ -53,6 +65,8 @@ export interface CaptureMeta {
   size: number;
   format: string;
   link_types: number[];
+  /** the input files, for re-reading packet bytes later; default: none recorded */
+  files?: CaptureFileRow[];
 }
 
 /** What is known after reading: the rest of a CaptureRow. */
@@ -65,6 +79,8 @@ export interface CaptureTotals {
   errors?: Problem[];
   /** link types found while reading, when not known up front */
   link_types?: number[];
+  /** the whole summary of the reading (CaptureSummary of shared/rows.ts), kept for `summary @ID` */
+  summary?: unknown;
 }
 
 /** Enrichment columns of the hosts table (filled by enrich/, all optional). */

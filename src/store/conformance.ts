@@ -12,6 +12,7 @@ import { nsToIso } from '../shared/filter/time-bound.js';
 import { compileFilter } from '../shared/filter/validate.js';
 import type { FlowRow } from '../shared/rows.js';
 import type { CaptureMeta, CaptureTotals } from '../shared/store-rows.js';
+import { MIGRATIONS } from './migrations/index.js';
 import * as ref from './reference.js';
 import type { Store } from './store.js';
 import { INJECTIONS, syntheticCapture, type SyntheticCapture } from './test-data.js';
@@ -29,7 +30,31 @@ const rowsOf = (x: unknown) => x as Row[];
 const sqlString = (s: string) => JSON.stringify(s);
 
 function meta(name: string, sha: string): CaptureMeta {
-  return { name, sha256: sha, size: 123456, format: 'pcapng', link_types: [1, 228] };
+  return {
+    name,
+    sha256: sha,
+    size: 123456,
+    format: 'pcapng',
+    link_types: [1, 228],
+    files: [
+      {
+        file_index: 0,
+        name: `${name}-a`,
+        sha256: '1'.repeat(64),
+        size: 100000,
+        format: 'pcapng',
+        path: `/data/captures/${'1'.repeat(64)}`,
+      },
+      {
+        file_index: 1,
+        name: `${name}-b`,
+        sha256: '2'.repeat(64),
+        size: 23456,
+        format: 'pcap+gzip',
+        path: null,
+      },
+    ],
+  };
 }
 
 async function importSynthetic(store: Store, cap: SyntheticCapture, name: string, sha: string, batch = 500) {
@@ -85,7 +110,7 @@ export function storeConformance(
     test('migrations from empty apply once, in order, and create every table', async () => {
       await store.migrate();
       await store.migrate(); // idempotent
-      assert.deepEqual(await store.schemaVersions(), [1]);
+      assert.deepEqual(await store.schemaVersions(), MIGRATIONS.map((m) => m.version));
       for (const t of TABLE_NAMES) {
         const p = await store.page(t, { captureId: 1, limit: 0 });
         assert.deepEqual(p, { rows: [], total: 0 }, t);
@@ -102,6 +127,8 @@ export function storeConformance(
       assert.deepEqual(row.link_types, [1, 228]);
       assert.deepEqual(await store.getCapture(id), row);
       assert.deepEqual(await store.listCaptures(), [row]);
+      assert.deepEqual(await store.captureFiles(id), meta('office.pcapng', '').files);
+      assert.deepEqual(await store.captureFiles(id + 1000), []);
       const expect: Partial<Record<TableName, number>> = {
         packets: cap.packets.length,
         flows: cap.flows.length,
@@ -483,6 +510,8 @@ export function storeConformance(
       assert.equal(await store.deleteCapture(small.id), true);
       assert.equal(await store.deleteCapture(small.id), false);
       assert.equal(await store.getCapture(small.id), null);
+      assert.deepEqual(await store.captureFiles(small.id), []);
+      assert.equal((await store.captureFiles(id)).length, 2);
       for (const t of TABLE_NAMES) assert.equal(await store.countRows(t, { captureId: small.id }), 0, t);
       assert.equal(await store.countRows('packets', { captureId: id }), before);
       assert.deepEqual(

@@ -1,7 +1,7 @@
 import { PcaplensError } from '../shared/errors.js';
 import { TABLES, isTableName, rowColumns, type ColumnDef, type TableName } from '../shared/filter/tables.js';
 import { nsToIso } from '../shared/filter/time-bound.js';
-import type { CaptureMeta, CaptureRow, CaptureTotals } from '../shared/store-rows.js';
+import type { CaptureFileRow, CaptureMeta, CaptureRow, CaptureTotals } from '../shared/store-rows.js';
 import { decodeRow, encodeColumn, encodeValue, type Encoded } from './codec.js';
 import type { Dialect } from './migrations/ddl.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -64,6 +64,15 @@ const CAPTURE_COLUMNS: ColumnDef[] = [
   { name: 'errors', type: 'json', doc: '' },
   { name: 'created_at', type: 'time', doc: '' },
 ];
+const FILE_COLUMNS: ColumnDef[] = [
+  { name: 'file_index', type: 'int', doc: '' },
+  { name: 'name', type: 'text', doc: '' },
+  { name: 'sha256', type: 'text', doc: '' },
+  { name: 'size', type: 'bigint', doc: '' },
+  { name: 'format', type: 'text', doc: '' },
+  { name: 'path', type: 'text', doc: '' },
+];
+
 const CAPTURE_SELECT = `SELECT ${CAPTURE_COLUMNS.map((c) => c.name).join(', ')} FROM captures`;
 
 const ARTIFACT = new Set<TableName>(['dns', 'http', 'tls', 'dhcp', 'credentials', 'files', 'alerts']);
@@ -156,9 +165,23 @@ export abstract class SqlStore implements Store {
       } finally {
         open = false;
       }
+      const { files = [], ...rest } = meta;
+      if (files.length) {
+        await tx.append(
+          'capture_files',
+          [
+            { name: 'capture_id', type: 'bigint' },
+            ...FILE_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
+          ],
+          [
+            files.map(() => captureId),
+            ...FILE_COLUMNS.map((c) => files.map((f) => encodeColumn(c, f as unknown as Row))),
+          ],
+        );
+      }
       const row: Row = {
         id: captureId,
-        ...meta,
+        ...rest,
         packets: totals.packets,
         bytes: totals.bytes,
         first_ts: totals.first_ts,
@@ -195,6 +218,15 @@ export abstract class SqlStore implements Store {
   async getCapture(id: number): Promise<CaptureRow | null> {
     const rows = await this.read(`${CAPTURE_SELECT} WHERE id = $1`, [id]);
     return rows[0] ? decodeRow<CaptureRow>(CAPTURE_COLUMNS, rows[0]) : null;
+  }
+
+  async captureFiles(id: number): Promise<CaptureFileRow[]> {
+    const cols = FILE_COLUMNS.map((c) => c.name).join(', ');
+    const rows = await this.read(
+      `SELECT ${cols} FROM capture_files WHERE capture_id = $1 ORDER BY file_index`,
+      [id],
+    );
+    return rows.map((r) => decodeRow<CaptureFileRow>(FILE_COLUMNS, r));
   }
 
   async deleteCapture(id: number): Promise<boolean> {

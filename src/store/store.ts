@@ -8,6 +8,7 @@ import type { DnsRow, HttpRow, TlsRow, DhcpRow, CredentialRow, FileRow } from '.
 import type { FlowRow } from '../shared/rows.js';
 import type {
   AlertRow,
+  CaptureFileRow,
   CaptureMeta,
   CaptureRow,
   CaptureTotals,
@@ -167,6 +168,8 @@ export interface Store {
   listCaptures(): Promise<CaptureRow[]>;
   /** One capture, or null. */
   getCapture(id: number): Promise<CaptureRow | null>;
+  /** The input files of a capture, by file_index. */
+  captureFiles(id: number): Promise<CaptureFileRow[]>;
   /** Removes a capture and all its rows; false when there was none. */
   deleteCapture(id: number): Promise<boolean>;
   /** One page of a table, filtered, windowed and sorted, with the total count. */
