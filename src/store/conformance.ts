@@ -110,7 +110,10 @@ export function storeConformance(
     test('migrations from empty apply once, in order, and create every table', async () => {
       await store.migrate();
       await store.migrate(); // idempotent
-      assert.deepEqual(await store.schemaVersions(), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        await store.schemaVersions(),
+        MIGRATIONS.map((m) => m.version),
+      );
       for (const t of TABLE_NAMES) {
         const p = await store.page(t, { captureId: 1, limit: 0 });
         assert.deepEqual(p, { rows: [], total: 0 }, t);
