@@ -14,7 +14,8 @@ export type Params = Record<string, string | number | boolean | null | undefined
 
 export function qs(params: Params = {}): string {
   const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
   const s = u.toString();
   return s ? `?${s}` : '';
 }
@@ -23,8 +24,7 @@ export async function api<T>(path: string, params?: Params, init?: RequestInit):
   const res = await fetch(`/api${path}${qs(params)}`, { headers: { accept: 'application/json' }, ...init });
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => null)) as
-    | (T & { error?: { code: string; message: string; pos?: number } })
-    | null;
+    (T & { error?: { code: string; message: string; pos?: number } }) | null;
   if (!res.ok || !body) {
     const e = body?.error;
     throw new ApiError(e?.code ?? 'E_IO', e?.message ?? `HTTP ${res.status}`, res.status, e?.pos);

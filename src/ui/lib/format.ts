@@ -37,7 +37,12 @@ export function ms(v: number | null | undefined): string {
 /** A cell value of any type as text (arrays joined, objects as JSON). */
 export function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x ? ((x as { name?: string }).name ?? JSON.stringify(x)) : String(x))).join(', ');
+  if (Array.isArray(v))
+    return v
+      .map((x) =>
+        typeof x === 'object' && x ? ((x as { name?: string }).name ?? JSON.stringify(x)) : String(x),
+      )
+      .join(', ');
   if (typeof v === 'object') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   return String(v);

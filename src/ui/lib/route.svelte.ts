@@ -35,7 +35,11 @@ window.addEventListener('hashchange', () => {
   route.sel = r.sel;
 });
 
-export function href(path: string[], query: Record<string, string | undefined> = {}, sel: string[] = []): string {
+export function href(
+  path: string[],
+  query: Record<string, string | undefined> = {},
+  sel: string[] = [],
+): string {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v) u.set(k, v);
   for (const s of sel) u.append('sel', s);
@@ -43,7 +47,11 @@ export function href(path: string[], query: Record<string, string | undefined> =
   return `#/${path.map(encodeURIComponent).join('/')}${q ? `?${q}` : ''}`;
 }
 
-export function go(path: string[], query: Record<string, string | undefined> = route.query, sel: string[] = route.sel): void {
+export function go(
+  path: string[],
+  query: Record<string, string | undefined> = route.query,
+  sel: string[] = route.sel,
+): void {
   const h = href(path, query, sel);
   if (location.hash !== h) location.hash = h;
 }

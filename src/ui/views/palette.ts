@@ -1,5 +1,18 @@
 /** One colour per category, stable across views (the same protocol has the same colour everywhere). */
-const COLOURS = ['#2462c9', '#e07b00', '#2e9c4d', '#c8324a', '#7b52b8', '#1a9aa8', '#b5651d', '#d14fa0', '#6b7f1e', '#5a6b85', '#9c2f2f', '#3d8bd9'];
+const COLOURS = [
+  '#2462c9',
+  '#e07b00',
+  '#2e9c4d',
+  '#c8324a',
+  '#7b52b8',
+  '#1a9aa8',
+  '#b5651d',
+  '#d14fa0',
+  '#6b7f1e',
+  '#5a6b85',
+  '#9c2f2f',
+  '#3d8bd9',
+];
 
 export function colourOf(name: string | null): string {
   if (!name || name === 'unknown' || name === 'other') return '#9aa3b1';

@@ -3,10 +3,18 @@ import { colourOf } from '../palette.ts';
 import type { ChordData } from './query.ts';
 
 /** Chord diagram: one arc per busy host, ribbons by bytes between each pair; a click on an arc reports it. */
-export function renderChord(svgEl: SVGSVGElement, data: ChordData, size: number, onhost: (label: string, i: number) => void): void {
+export function renderChord(
+  svgEl: SVGSVGElement,
+  data: ChordData,
+  size: number,
+  onhost: (label: string, i: number) => void,
+): void {
   const svg = d3.select(svgEl);
   svg.selectAll('*').remove();
-  svg.attr('width', size).attr('height', size).attr('viewBox', `${-size / 2} ${-size / 2} ${size} ${size}`);
+  svg
+    .attr('width', size)
+    .attr('height', size)
+    .attr('viewBox', `${-size / 2} ${-size / 2} ${size} ${size}`);
   if (data.labels.length === 0) return;
   const outer = size / 2 - 110;
   const inner = outer - 14;
@@ -22,7 +30,10 @@ export function renderChord(svgEl: SVGSVGElement, data: ChordData, size: number,
     .attr('fill', (d) => colour(d.source.index))
     .attr('stroke', '#fff')
     .append('title')
-    .text((d) => `${data.labels[d.source.index]} ↔ ${data.labels[d.target.index]}: ${d3.format(',')(d.source.value)} bytes`);
+    .text(
+      (d) =>
+        `${data.labels[d.source.index]} ↔ ${data.labels[d.target.index]}: ${d3.format(',')(d.source.value)} bytes`,
+    );
   const group = svg.append('g').selectAll('g').data(chords.groups).join('g').attr('class', 'arc');
   group
     .append('path')

@@ -45,8 +45,18 @@ export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderO
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const links: SimLink[] = g.edges
     .filter((e) => byId.has(e.source) && byId.has(e.target))
-    .map((e) => ({ source: byId.get(e.source)!, target: byId.get(e.target)!, bytes: e.bytes, w: 0.5 + (4 * Math.log1p(e.bytes)) / Math.log1p(maxEdge) }));
-  const labelled = new Set([...nodes].sort((a, b) => b.bytes - a.bytes).slice(0, 25).map((n) => n.id));
+    .map((e) => ({
+      source: byId.get(e.source)!,
+      target: byId.get(e.target)!,
+      bytes: e.bytes,
+      w: 0.5 + (4 * Math.log1p(e.bytes)) / Math.log1p(maxEdge),
+    }));
+  const labelled = new Set(
+    [...nodes]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 25)
+      .map((n) => n.id),
+  );
   let transform = d3.zoomIdentity;
   let search = '';
   let hover: SimNode | null = null;
@@ -107,12 +117,17 @@ export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderO
     .forceSimulation(nodes)
     .force(
       'link',
-      d3.forceLink<SimNode, SimLink>(links).distance((l) => 30 + (l.source as SimNode).r + (l.target as SimNode).r),
+      d3
+        .forceLink<SimNode, SimLink>(links)
+        .distance((l) => 30 + (l.source as SimNode).r + (l.target as SimNode).r),
     )
     .force('charge', d3.forceManyBody().strength(nodes.length > 500 ? -30 : -140))
     .force('x', d3.forceX(width / 2).strength(0.05))
     .force('y', d3.forceY(height / 2).strength(0.05))
-    .force('collide', d3.forceCollide<SimNode>((n) => n.r + 1.5))
+    .force(
+      'collide',
+      d3.forceCollide<SimNode>((n) => n.r + 1.5),
+    )
     .on('tick', draw);
   if (nodes.length > 1500) sim.alphaDecay(0.05);
 
@@ -171,7 +186,9 @@ export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderO
     if (n !== hover) {
       hover = n;
       canvas.style.cursor = n ? 'pointer' : 'grab';
-      canvas.title = n ? `${n.id}\n${n.bytes} bytes, ${n.packets} packets, ${n.flows} flows, ${n.peers} peers` : '';
+      canvas.title = n
+        ? `${n.id}\n${n.bytes} bytes, ${n.packets} packets, ${n.flows} flows, ${n.peers} peers`
+        : '';
       draw();
     }
   });

@@ -10,6 +10,9 @@ export interface GeoPoint {
   bytes: number;
 }
 
-export function fetchGeo(cid: string, scope: Scope): Promise<{ points: GeoPoint[]; located: number; hosts: number }> {
+export function fetchGeo(
+  cid: string,
+  scope: Scope,
+): Promise<{ points: GeoPoint[]; located: number; hosts: number }> {
   return api(`/captures/${cid}/geo`, scopeParams(scope));
 }

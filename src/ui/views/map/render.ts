@@ -6,7 +6,12 @@ import world from 'world-atlas/countries-110m.json';
 import type { GeoPoint } from './query.ts';
 
 /** World map (Natural Earth 1:110m) with one circle per located host, area by bytes. */
-export function renderMap(svgEl: SVGSVGElement, points: readonly GeoPoint[], width: number, onhost: (ip: string) => void): void {
+export function renderMap(
+  svgEl: SVGSVGElement,
+  points: readonly GeoPoint[],
+  width: number,
+  onhost: (ip: string) => void,
+): void {
   const height = Math.round(width * 0.5);
   const svg = d3.select(svgEl);
   svg.selectAll('*').remove();
@@ -15,8 +20,19 @@ export function renderMap(svgEl: SVGSVGElement, points: readonly GeoPoint[], wid
   const land = feature(topo, topo.objects.countries);
   const projection = d3.geoNaturalEarth1().fitSize([width, height], land);
   const path = d3.geoPath(projection);
-  svg.append('path').attr('d', path({ type: 'Sphere' }) ?? '').attr('fill', '#eef3f9');
-  svg.append('g').selectAll('path').data(land.features).join('path').attr('d', path).attr('fill', '#d5dbe3').attr('stroke', '#fff').attr('stroke-width', 0.5);
+  svg
+    .append('path')
+    .attr('d', path({ type: 'Sphere' }) ?? '')
+    .attr('fill', '#eef3f9');
+  svg
+    .append('g')
+    .selectAll('path')
+    .data(land.features)
+    .join('path')
+    .attr('d', path)
+    .attr('fill', '#d5dbe3')
+    .attr('stroke', '#fff')
+    .attr('stroke-width', 0.5);
   const max = Math.max(1, ...points.map((p) => p.bytes));
   svg
     .append('g')
@@ -32,5 +48,8 @@ export function renderMap(svgEl: SVGSVGElement, points: readonly GeoPoint[], wid
     .style('cursor', 'pointer')
     .on('click', (_ev, p) => onhost(p.ip))
     .append('title')
-    .text((p) => `${p.ip} ${[p.city, p.country].filter(Boolean).join(', ')} ${p.as_org ?? ''}\n${d3.format(',')(p.bytes)} bytes`);
+    .text(
+      (p) =>
+        `${p.ip} ${[p.city, p.country].filter(Boolean).join(', ')} ${p.as_org ?? ''}\n${d3.format(',')(p.bytes)} bytes`,
+    );
 }

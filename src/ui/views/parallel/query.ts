@@ -14,6 +14,10 @@ export interface FlowSample {
   first_ts: string;
 }
 
-export function fetchSample(cid: string, scope: Scope, limit = 1000): Promise<{ rows: FlowSample[]; total: number }> {
+export function fetchSample(
+  cid: string,
+  scope: Scope,
+  limit = 1000,
+): Promise<{ rows: FlowSample[]; total: number }> {
   return api(`/captures/${cid}/parallel`, { ...scopeParams(scope), limit });
 }

@@ -11,7 +11,12 @@ const DIMS: { key: keyof FlowSample; label: string; log: boolean }[] = [
   { key: 'duration', label: 'duration (s)', log: true },
 ];
 
-export function renderParallel(svgEl: SVGSVGElement, rows: readonly FlowSample[], width: number, height: number): void {
+export function renderParallel(
+  svgEl: SVGSVGElement,
+  rows: readonly FlowSample[],
+  width: number,
+  height: number,
+): void {
   const svg = d3.select(svgEl);
   svg.selectAll('*').remove();
   svg.attr('width', width).attr('height', height);
@@ -46,6 +51,10 @@ export function renderParallel(svgEl: SVGSVGElement, rows: readonly FlowSample[]
   for (const d of DIMS) {
     const g = svg.append('g').attr('transform', `translate(${x(d.key)},0)`);
     g.call(d3.axisLeft(ys.get(d.key)!).ticks(6, '~s'));
-    g.append('text').attr('y', m.top - 10).attr('text-anchor', 'middle').style('font-weight', '600').text(d.label);
+    g.append('text')
+      .attr('y', m.top - 10)
+      .attr('text-anchor', 'middle')
+      .style('font-weight', '600')
+      .text(d.label);
   }
 }

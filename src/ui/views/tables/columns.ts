@@ -2,21 +2,37 @@ import { bytes, count, duration, time } from '../../lib/format.ts';
 import type { Column, Row } from '../../lib/types.ts';
 
 /** Columns shown for each table (the API returns more; these are the ones worth a glance). */
-const n = (key: string, label?: string): Column => ({ key, label, num: true, fmt: (v) => count(v as number) });
-const b = (key: string, label?: string): Column => ({ key, label, num: true, fmt: (v) => bytes(v as number) });
+const n = (key: string, label?: string): Column => ({
+  key,
+  label,
+  num: true,
+  fmt: (v) => count(v as number),
+});
+const b = (key: string, label?: string): Column => ({
+  key,
+  label,
+  num: true,
+  fmt: (v) => bytes(v as number),
+});
 const t = (key: string, label?: string): Column => ({ key, label, fmt: (v) => time(v as string) });
 const s = (key: string, label?: string): Column => ({ key, label });
 const arr = (key: string, label?: string): Column => ({ key, label, nosort: true });
 const endpoint = (ip: string, port: string, label: string): Column => ({
   key: ip,
   label,
-  fmt: (v, r: Row) => (r[port] === null || r[port] === undefined ? String(v ?? '') : `${String(v)}:${String(r[port])}`),
+  fmt: (v, r: Row) =>
+    r[port] === null || r[port] === undefined ? String(v ?? '') : `${String(v)}:${String(r[port])}`,
 });
 
 export const COLUMNS: Record<string, Column[]> = {
   hosts: [
     s('ip', 'address'),
-    { key: 'names', label: 'names', nosort: true, fmt: (v) => ((v as { name: string }[]) ?? []).map((x) => x.name).join(', ') },
+    {
+      key: 'names',
+      label: 'names',
+      nosort: true,
+      fmt: (v) => ((v as { name: string }[]) ?? []).map((x) => x.name).join(', '),
+    },
     s('vendor'),
     s('country'),
     b('bytes_sent', 'sent'),
@@ -74,11 +90,55 @@ export const COLUMNS: Record<string, Column[]> = {
     s('ja4'),
     s('cert_subject', 'certificate'),
   ],
-  dhcp: [t('ts', 'time'), s('msg_type', 'message'), s('client_mac', 'client MAC'), s('assigned_ip', 'assigned'), s('requested_ip', 'requested'), s('host_name', 'host name'), s('vendor_class', 'vendor class'), s('server_id', 'server')],
-  credentials: [t('ts', 'time'), s('proto'), s('method'), s('client_ip', 'client'), endpoint('server_ip', 'server_port', 'server'), s('username', 'user'), s('password'), s('detail')],
-  files: [t('ts', 'time'), s('proto'), s('name'), s('content_type', 'type'), b('size'), s('sha256'), s('direction'), s('client_ip', 'client'), s('server_ip', 'server')],
-  alerts: [t('ts', 'time'), s('severity'), s('rule'), s('title'), s('client_ip', 'client'), s('server_ip', 'server'), s('detail')],
-  packets: [n('n', 'no.'), t('ts', 'time'), n('len', 'length'), n('caplen', 'captured'), s('protocol'), n('flow_id', 'flow'), n('file_offset', 'offset')],
+  dhcp: [
+    t('ts', 'time'),
+    s('msg_type', 'message'),
+    s('client_mac', 'client MAC'),
+    s('assigned_ip', 'assigned'),
+    s('requested_ip', 'requested'),
+    s('host_name', 'host name'),
+    s('vendor_class', 'vendor class'),
+    s('server_id', 'server'),
+  ],
+  credentials: [
+    t('ts', 'time'),
+    s('proto'),
+    s('method'),
+    s('client_ip', 'client'),
+    endpoint('server_ip', 'server_port', 'server'),
+    s('username', 'user'),
+    s('password'),
+    s('detail'),
+  ],
+  files: [
+    t('ts', 'time'),
+    s('proto'),
+    s('name'),
+    s('content_type', 'type'),
+    b('size'),
+    s('sha256'),
+    s('direction'),
+    s('client_ip', 'client'),
+    s('server_ip', 'server'),
+  ],
+  alerts: [
+    t('ts', 'time'),
+    s('severity'),
+    s('rule'),
+    s('title'),
+    s('client_ip', 'client'),
+    s('server_ip', 'server'),
+    s('detail'),
+  ],
+  packets: [
+    n('n', 'no.'),
+    t('ts', 'time'),
+    n('len', 'length'),
+    n('caplen', 'captured'),
+    s('protocol'),
+    n('flow_id', 'flow'),
+    n('file_offset', 'offset'),
+  ],
 };
 
 /** Default sort of each table ('-' = descending). */

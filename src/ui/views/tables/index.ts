@@ -1,5 +1,16 @@
 export { default as View } from './View.svelte';
-export const TABLE_VIEWS = ['hosts', 'flows', 'dns', 'http', 'tls', 'dhcp', 'credentials', 'files', 'alerts', 'packets'] as const;
+export const TABLE_VIEWS = [
+  'hosts',
+  'flows',
+  'dns',
+  'http',
+  'tls',
+  'dhcp',
+  'credentials',
+  'files',
+  'alerts',
+  'packets',
+] as const;
 export const TABLE_LABELS: Record<string, string> = {
   hosts: 'Hosts',
   flows: 'Sessions',

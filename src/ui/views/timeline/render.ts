@@ -37,11 +37,18 @@ export function renderTimeline(svgEl: SVGSVGElement, h: Histogram, o: TimelineOp
   for (const r of rows) for (const g of groups) r[g] ??= 0;
   const first = h.first_ts ? Date.parse(h.first_ts) : (rows[0]?.t ?? 0);
   const last = h.last_ts ? Date.parse(h.last_ts) : (rows.at(-1)?.t ?? 0) + step;
-  const domain = o.domain ?? [new Date(Math.min(first, rows[0]?.t ?? first)), new Date(Math.max(last, (rows.at(-1)?.t ?? last) + step))];
+  const domain = o.domain ?? [
+    new Date(Math.min(first, rows[0]?.t ?? first)),
+    new Date(Math.max(last, (rows.at(-1)?.t ?? last) + step)),
+  ];
   const x = d3.scaleTime().domain(domain).range([0, w]);
   const series = d3.stack<Record<string, number>>().keys(groups)(rows);
   const max = d3.max(series, (s) => d3.max(s, (d) => d[1])) ?? 1;
-  const y = d3.scaleLinear().domain([0, max || 1]).nice().range([hgt, 0]);
+  const y = d3
+    .scaleLinear()
+    .domain([0, max || 1])
+    .nice()
+    .range([hgt, 0]);
   const g = svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
   const bw = (t: number) => Math.max(1, x(new Date(t + step)) - x(new Date(t)) - 0.5);
   g.selectAll('g.series')
@@ -57,9 +64,16 @@ export function renderTimeline(svgEl: SVGSVGElement, h: Histogram, o: TimelineOp
     .attr('width', (d) => bw(d.data.t!))
     .attr('y', (d) => y(d[1]))
     .attr('height', (d) => Math.max(0, y(d[0]) - y(d[1])));
-  g.append('g').attr('transform', `translate(0,${hgt})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 110))));
+  g.append('g')
+    .attr('transform', `translate(0,${hgt})`)
+    .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 110))));
   const fmt = o.metric === 'bytes' ? d3.format('.2~s') : d3.format('~s');
-  g.append('g').call(d3.axisLeft(y).ticks(Math.max(2, Math.floor(hgt / 25))).tickFormat((v) => fmt(v as number)));
+  g.append('g').call(
+    d3
+      .axisLeft(y)
+      .ticks(Math.max(2, Math.floor(hgt / 25)))
+      .tickFormat((v) => fmt(v as number)),
+  );
   if (o.legend) {
     const lg = svg.append('g').attr('transform', `translate(${margin.left + w + 12},${margin.top})`);
     groups.slice(0, Math.floor(hgt / 15)).forEach((name, i) => {
