@@ -1,0 +1,39 @@
+/**
+ * Runs fuzz inputs inside a worker thread, so the driver can kill a hang (terminate) and bound memory
+ * (resourceLimits). Reports per input: ok with stats, or the exception that escaped.
+ */
+import { parentPort } from 'node:worker_threads';
+import { runInput, type Config, type RunStats } from './run-input.js';
+
+export interface WorkIn {
+  id: number;
+  bytes: Uint8Array;
+  config: Config;
+}
+
+export type WorkOut =
+  | { id: number; ok: true; stats: RunStats; ms: number; growthMb: number }
+  | { id: number; ok: false; name: string; message: string; stack: string; ms: number; growthMb: number };
+
+const used = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+parentPort!.on('message', (m: WorkIn) => {
+  const before = used();
+  const t0 = performance.now();
+  const done = (
+    r: { ok: true; stats: RunStats } | { ok: false; name: string; message: string; stack: string },
+  ): void => {
+    const out = { id: m.id, ms: performance.now() - t0, growthMb: (used() - before) / 1048576, ...r };
+    parentPort!.postMessage(out satisfies WorkOut);
+  };
+  runInput(m.bytes, m.config).then(
+    (stats) => done({ ok: true, stats }),
+    (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      done({ ok: false, name: err.name, message: err.message, stack: err.stack ?? '' });
+    },
+  );
+});
