@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CONFIGS, type Config } from './run-input.js';
 import { makeSeed, mutate, Rng, type Seed } from './mutate.js';
-import type { WorkOut } from './worker.js';
+import type { WorkIn, WorkOut } from './worker.js';
 
 export const FUZZ_DIR = new URL('.', import.meta.url).pathname;
 export const REGRESSION_DIR = join(FUZZ_DIR, 'regressions');
@@ -176,7 +176,12 @@ class Runner {
     return w;
   }
 
-  run(bytes: Uint8Array, config: Config, timeoutMs = this.timeoutMs): Promise<Outcome> {
+  run(
+    bytes: Uint8Array,
+    config: Config,
+    timeoutMs = this.timeoutMs,
+    probe?: WorkIn['probe'],
+  ): Promise<Outcome> {
     const w = (this.worker ??= this.start());
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -190,7 +195,7 @@ class Runner {
         clearTimeout(timer);
         resolve(o);
       };
-      w.postMessage({ id: this.nextId++, bytes, config });
+      w.postMessage({ id: this.nextId++, bytes, config, probe } satisfies WorkIn);
     });
   }
 
@@ -306,6 +311,21 @@ export async function fuzz(opts: FuzzOptions = {}): Promise<FuzzReport> {
   report.perSecond = report.inputs / report.seconds;
   report.findings = [...found.values()];
   return report;
+}
+
+/** Self-test: how the driver classifies a worker that throws, hangs or eats memory on purpose. */
+export async function probeDriver(
+  kind: NonNullable<WorkIn['probe']>,
+  timeoutMs = 2000,
+  memoryMb = 64,
+): Promise<{ kind: FindingKind; signature: string } | null> {
+  const runner = new Runner(timeoutMs, memoryMb * 2);
+  try {
+    const c = classify(await runner.run(new Uint8Array(0), 'default', timeoutMs, kind), memoryMb);
+    return c && { kind: c.kind, signature: c.signature };
+  } finally {
+    await runner.close();
+  }
 }
 
 function save(dir: string, f: Finding, seed: number): string {

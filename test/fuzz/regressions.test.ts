@@ -4,12 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REGRESSION_DIR } from './fuzzer.js';
 import { CONFIGS, runInput } from './run-input.js';
 
-const files = readdirSync(REGRESSION_DIR)
+const files = (existsSync(REGRESSION_DIR) ? readdirSync(REGRESSION_DIR) : [])
   .filter((f) => /\.(pcap|pcapng)$/.test(f))
   .sort();
 

@@ -9,6 +9,8 @@ export interface WorkIn {
   id: number;
   bytes: Uint8Array;
   config: Config;
+  /** self-test of the driver: misbehave on purpose instead of running the input */
+  probe?: 'throw' | 'hang' | 'alloc';
 }
 
 export type WorkOut =
@@ -20,6 +22,14 @@ const used = (): number => {
   return m.heapUsed + m.arrayBuffers;
 };
 
+const hoard: unknown[] = [];
+
+async function probe(kind: 'throw' | 'hang' | 'alloc'): Promise<RunStats> {
+  if (kind === 'throw') throw new RangeError('probe: offset 12 is outside the bounds');
+  if (kind === 'hang') for (;;);
+  for (;;) hoard.push(new Array(1 << 20).fill(hoard.length));
+}
+
 parentPort!.on('message', (m: WorkIn) => {
   const before = used();
   const t0 = performance.now();
@@ -29,7 +39,8 @@ parentPort!.on('message', (m: WorkIn) => {
     const out = { id: m.id, ms: performance.now() - t0, growthMb: (used() - before) / 1048576, ...r };
     parentPort!.postMessage(out satisfies WorkOut);
   };
-  runInput(m.bytes, m.config).then(
+  const work = m.probe ? probe(m.probe) : runInput(m.bytes, m.config);
+  work.then(
     (stats) => done({ ok: true, stats }),
     (e: unknown) => {
       const err = e instanceof Error ? e : new Error(String(e));
