@@ -6,7 +6,7 @@ import type { CheckedFilter, CheckedNode, ColumnRef, Value } from './ast.js';
  * is null-safe (`col IS NOT NULL AND ...`) so the result is two-valued and `not` means what it says.
  */
 export interface SqlDialect {
-  name: 'duckdb' | 'postgres';
+  name: 'duckdb' | 'postgres' | 'clickhouse';
   /** placeholder for the 1-based parameter i */
   param(i: number): string;
   /** regular-expression search (anywhere in the value) */
@@ -17,6 +17,17 @@ export interface SqlDialect {
   bigint(v: bigint): unknown;
   /** SQL type name for a double */
   double: string;
+  /** substring test (default `strpos(e, p) > 0`) */
+  contains?(expr: string, param: string): string;
+  /** boolean literal (default TRUE / FALSE) */
+  bool?(b: boolean): string;
+  /** presence of an array column (default `col IS NOT NULL`; ClickHouse arrays cannot be NULL) */
+  arrayPresent?(col: string): string;
+  /**
+   * a test on a value known not to be NULL, made two-valued (default as is; ClickHouse 18.16 gives
+   * `0 AND NULL` = NULL, so its tests are wrapped in ifNull(..., 0))
+   */
+  twoValued?(test: string): string;
 }
 
 export const DUCKDB_DIALECT: SqlDialect = {
@@ -38,6 +49,24 @@ export const POSTGRES_DIALECT: SqlDialect = {
   double: 'DOUBLE PRECISION',
 };
 
+/**
+ * ClickHouse (18.16 and later) has no server-side parameters: `$i` placeholders are replaced by escaped
+ * literals just before the query is sent (store/clickhouse/literal.ts). Arrays cannot be NULL there, so
+ * each array column has a companion `<col>__n` (1 when the value is present).
+ */
+export const CLICKHOUSE_DIALECT: SqlDialect = {
+  name: 'clickhouse',
+  param: (i) => `$${i}`,
+  regex: (e, p, ci) => (ci ? `match(${e}, concat('(?i)', ${p}))` : `match(${e}, ${p})`),
+  anyElement: (col, test) => `arrayExists(x__ -> ${test('x__')}, ${col})`,
+  bigint: (v) => v,
+  double: 'Float64',
+  contains: (e, p) => `position(${e}, ${p}) > 0`,
+  bool: (b) => (b ? '1' : '0'),
+  arrayPresent: (col) => `(${col}__n = 1)`,
+  twoValued: (test) => `ifNull(${test}, 0)`,
+};
+
 const SQL_OP: Record<string, string> = { '==': '=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const INT32 = 2 ** 31 - 1;
 
@@ -54,6 +83,14 @@ class SqlBuilder {
     return this.d.param(this.params.length);
   }
 
+  private tv(test: string): string {
+    return this.d.twoValued ? this.d.twoValued(test) : test;
+  }
+
+  private lit(b: boolean): string {
+    return this.d.bool ? this.d.bool(b) : b ? 'TRUE' : 'FALSE';
+  }
+
   private col(c: ColumnRef): string {
     return `${this.alias}${c.column}`;
   }
@@ -67,13 +104,14 @@ class SqlBuilder {
   private scalar(e: string, op: string, v: Value): string {
     switch (v.t) {
       case 'string':
-        return op === 'contains' ? `strpos(${e}, ${this.p(v.s)}) > 0` : `${e} ${SQL_OP[op]} ${this.p(v.s)}`;
+        if (op !== 'contains') return `${e} ${SQL_OP[op]} ${this.p(v.s)}`;
+        return this.d.contains ? this.d.contains(e, this.p(v.s)) : `strpos(${e}, ${this.p(v.s)}) > 0`;
       case 'regex':
         return this.d.regex(e, this.p(v.source), v.ignoreCase);
       case 'num':
         return `${e} ${SQL_OP[op]} ${this.numParam(v.n)}`;
       case 'bool':
-        return `${e} = ${v.b ? 'TRUE' : 'FALSE'}`;
+        return `${e} = ${this.lit(v.b)}`;
       case 'mac':
         return `lower(${e}) = ${this.p(v.s)}`;
       case 'time':
@@ -105,21 +143,22 @@ class SqlBuilder {
       case 'not':
         return `(NOT ${this.node(n.expr)})`;
       case 'const':
-        return n.value ? 'TRUE' : 'FALSE';
+        return this.lit(n.value);
       case 'present': {
         const c = this.col(n.col);
-        return n.col.kind === 'bool' ? `(${c} IS NOT NULL AND ${c})` : `(${c} IS NOT NULL)`;
+        if (n.col.kind === 'text[]' && this.d.arrayPresent) return this.d.arrayPresent(c);
+        return n.col.kind === 'bool' ? `(${c} IS NOT NULL AND ${this.tv(c)})` : `(${c} IS NOT NULL)`;
       }
       case 'in': {
         const c = this.col(n.col);
-        return `(${c} IS NOT NULL AND ${c} IN (${n.values.map((v) => this.p(v)).join(', ')}))`;
+        return `(${c} IS NOT NULL AND ${this.tv(`${c} IN (${n.values.map((v) => this.p(v)).join(', ')})`)})`;
       }
       case 'compare': {
         const parts = n.cols.map((c) => {
           const e = this.col(c);
           if (c.kind === 'text[]')
-            return `(${e} IS NOT NULL AND ${this.d.anyElement(e, (x) => this.scalar(x, n.op, n.value))})`;
-          return `(${e} IS NOT NULL AND ${this.scalar(e, n.op, n.value)})`;
+            return `(${e} IS NOT NULL AND ${this.tv(this.d.anyElement(e, (x) => this.scalar(x, n.op, n.value)))})`;
+          return `(${e} IS NOT NULL AND ${this.tv(this.scalar(e, n.op, n.value))})`;
         });
         return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
       }
