@@ -2,7 +2,7 @@
  * Runs the engine over the command line's files for a table command: progress bar on a terminal, one warning
  * line per problem on stderr (naming file and offset), capped so a badly broken file cannot flood the terminal.
  */
-import { analyzeFiles, type AnalyzeFilesResult } from '../engine/analyze-files.js';
+import { analyzeFiles, type AnalyzeFilesResult, type AnalyzeOptions } from '../engine/analyze-files.js';
 import type { FlowRow } from '../shared/rows.js';
 import type { Problem } from '../shared/problem.js';
 import { terminalSafe } from './format/terminal-safe.js';
@@ -21,10 +21,16 @@ export async function runAnalysis(
   files: string[],
   io: CliIo,
   onFlow?: (row: FlowRow) => void,
+  extra: Pick<AnalyzeOptions, 'hosts'> = {},
 ): Promise<AnalyzeFilesResult> {
   const bar = new ProgressBar(io.stderr);
   try {
-    const result = await analyzeFiles(files, { onProgress: (p) => bar.update(p), signal: io.signal, onFlow });
+    const result = await analyzeFiles(files, {
+      ...extra,
+      onProgress: (p) => bar.update(p),
+      signal: io.signal,
+      onFlow,
+    });
     bar.clear();
     const problems = result.summary.problems;
     for (const p of problems.slice(0, MAX_WARNINGS)) io.stderr.write(warningLine(p));

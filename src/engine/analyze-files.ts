@@ -25,7 +25,10 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** passed to the flow Analysis */
   idleTimeoutSec?: number;
+  timeouts?: AnalysisOptions['timeouts'];
   maxFlows?: number;
+  /** keep the host table (default true); false leaves `hosts` empty and summary.hosts 0 */
+  hosts?: boolean;
   /**
    * Finished flows are handed here as they end (idle, evicted, or at the end of input) instead of being
    * collected: memory then stays bounded by the live flows. The result's `flows` is empty in that case.
@@ -133,7 +136,9 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
   const stats = new FileStats(infos.length);
   const analysis = new Analysis({
     idleTimeoutSec: opts.idleTimeoutSec,
+    timeouts: opts.timeouts,
     maxFlows: opts.maxFlows,
+    hosts: opts.hosts,
     onFlow: opts.onFlow,
     onPacket: opts.onPacket,
     fileNames: infos.map((i) => i.name),

@@ -29,6 +29,7 @@ import { PROTO_NAMES, P_COUNT } from '../dissect/proto-ids.js';
 import { appNames, tcpHeuristics, tcpPortApp, udpHeuristics, udpPortApp } from '../dissect/tables.js';
 import { Defragmenter, type DropReason, type FragmentLimits } from './defrag.js';
 import { FlowKey } from './flow-key.js';
+import { CLS_COUNT, CLS_TCP_CLOSED, timeoutTable, type FlowTimeouts } from './flow-timeouts.js';
 import {
   FlowState,
   TCPS_CLOSED,
@@ -45,8 +46,18 @@ import { HostTable, type HostState } from './hosts.js';
 import { macNumber } from './addr-words.js';
 
 export interface AnalysisOptions {
-  /** a flow without packets for this long (capture time) is finished; default 3600 s */
+  /**
+   * idle timeouts per conversation state (capture time), defaults and reasons in flow-timeouts.ts; a flow
+   * without packets for its state's timeout is finished
+   */
+  timeouts?: Partial<FlowTimeouts>;
+  /** caps every timeout of `timeouts` (seconds) */
   idleTimeoutSec?: number;
+  /**
+   * keep the host table (result.hosts; default true). Without it no per-host state is kept at all: for
+   * callers that want only flows, memory is then bounded by live flows alone.
+   */
+  hosts?: boolean;
   /** live flows at most; the least recently active is finished first; default 500 000 */
   maxFlows?: number;
   /** finished flows go here instead of being kept for finish() */
@@ -113,7 +124,8 @@ export class Analysis {
   private readonly defrag: Defragmenter;
   private readonly counts = new Float64Array(P_COUNT);
   private readonly done: FlowRow[] = [];
-  private readonly idleSec: number;
+  private readonly timeouts: Float64Array;
+  private readonly keepHosts: boolean;
   private readonly maxFlows: number;
   private readonly opts: AnalysisOptions;
   private nextId = 1;
@@ -135,7 +147,8 @@ export class Analysis {
 
   constructor(opts: AnalysisOptions = {}) {
     this.opts = opts;
-    this.idleSec = opts.idleTimeoutSec ?? 3600;
+    this.timeouts = timeoutTable(opts.timeouts, opts.idleTimeoutSec);
+    this.keepHosts = opts.hosts !== false;
     this.maxFlows = Math.max(1, opts.maxFlows ?? 500_000);
     this.defrag = new Defragmenter(opts.fragmentLimits);
     this.defrag.onDrop = (r) => this.noteDrop(r);
@@ -203,16 +216,16 @@ export class Analysis {
   private accountLayer(p: Packet, l: NetLayer, rec: PacketRecord): void {
     const sec = rec.tsSec;
     const nsec = rec.tsNsec;
+    const hosts = this.keepHosts;
     // tshark puts a fragment in the transport conversation only once its datagram is complete
     if (l.frag === FRAG_PENDING) {
-      const hs = this.hostTable.ip(l, 0, sec, nsec);
-      const hd = this.hostTable.ip(l, 1, sec, nsec);
-      this.countHosts(hs, hd, rec.len);
-      if (hs !== hd) {
-        hs.addPeer(hd);
-        hd.addPeer(hs);
+      if (hosts) {
+        const hs = this.hostTable.ip(l, 0, sec, nsec);
+        const hd = this.hostTable.ip(l, 1, sec, nsec);
+        this.countHosts(hs, hd, rec.len);
+        if (hs !== hd) this.hostTable.addPeers(hs, hd);
+        if (l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
       }
-      if (l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
       this.opts.onPacket?.(p, null, 0, rec, l);
       return;
     }
@@ -224,31 +237,40 @@ export class Analysis {
       // Wireshark starts a new tcp.stream when a SYN's sequence number differs from the base sequence
       // number of its direction (a reused 4-tuple); a retransmitted SYN keeps the same stream
       const d = f.dirOf(key);
-      if (f.baseSeqSet[d] && f.baseSeq[d] !== l.tcpSeq) {
+      if (f.baseSeqSet(d) && f.baseSeq(d) !== l.tcpSeq) {
         this.finishFlow(f);
         f = null;
       }
     }
-    if (f === null) {
-      f = this.newFlow(key, l, this.hostTable.ip(l, 0, sec, nsec), this.hostTable.ip(l, 1, sec, nsec), rec);
-    } else this.table.touch(f);
+    if (f === null) f = this.newFlow(key, l, rec);
+    else this.table.touch(f);
     const dir = f.dirOf(key);
-    // the flow holds its two hosts: no host look-up per packet
-    const hs = (dir === 0 ? f.srcHost : f.dstHost)!;
-    const hd = (dir === 0 ? f.dstHost : f.srcHost)!;
-    hs.touch(sec, nsec);
-    hd.touch(sec, nsec);
-    this.countHosts(hs, hd, rec.len);
-    f.packets[dir]!++;
-    f.bytes[dir]! += rec.len;
+    const len = rec.len;
+    if (dir === 0) {
+      f.packetsFwd++;
+      f.bytesFwd += len;
+    } else {
+      f.packetsRev++;
+      f.bytesRev += len;
+    }
     f.lastSec = sec;
     f.lastNsec = nsec;
-    if (f.packets[dir] === 1 && l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
-    if (l.l4 === L4_TCP) this.tcpUpdate(f, l, dir);
-    else if (l.l4 === L4_UDP && dir === 1 && !f.serverPortNoted) {
-      f.serverPortNoted = true;
-      hs.addServerPort(l.srcPort);
+    if (hosts) {
+      // the flow holds its two hosts: no host look-up per packet
+      const hs = (dir === 0 ? f.srcHost : f.dstHost)!;
+      const hd = (dir === 0 ? f.dstHost : f.srcHost)!;
+      hs.touch(sec, nsec);
+      hd.touch(sec, nsec);
+      this.countHosts(hs, hd, len);
+      if ((dir === 0 ? f.packetsFwd : f.packetsRev) === 1 && l.srcMacOff >= 0) {
+        hs.addMac(macNumber(l.macBuf, l.srcMacOff));
+      }
+      if (l.l4 === L4_UDP && dir === 1 && !f.serverPortNoted) {
+        f.serverPortNoted = true;
+        hs.addServerPort(l.srcPort);
+      }
     }
+    if (l.l4 === L4_TCP) this.tcpUpdate(f, l, dir);
     if (f.app === null && f.heuristicTries < HEURISTIC_TRIES && l.payloadLen > 0) this.heuristics(f, l);
     this.opts.onPacket?.(p, f, dir, rec, l);
   }
@@ -272,17 +294,21 @@ export class Analysis {
     const f = this.table.get(this.key);
     if (f === null) return;
     const d = f.dirOf(this.key);
-    if (f.baseSeqSet[d] && f.baseSeq[d] !== l.tcpSeq) this.finishFlow(f);
+    if (f.baseSeqSet(d) && f.baseSeq(d) !== l.tcpSeq) this.finishFlow(f);
   }
 
-  private newFlow(key: FlowKey, l: NetLayer, hs: HostState, hd: HostState, rec: PacketRecord): FlowState {
-    if (this.table.size >= this.maxFlows) {
-      const old = this.table.oldest();
-      if (old !== null) {
-        this.evicted++;
-        this.finishFlow(old);
-      }
+  /** Makes room under maxFlows by finishing the least recently active flow. */
+  private evictIfFull(): void {
+    if (this.table.size < this.maxFlows) return;
+    const old = this.table.oldest();
+    if (old !== null) {
+      this.evicted++;
+      this.finishFlow(old);
     }
+  }
+
+  private newFlow(key: FlowKey, l: NetLayer, rec: PacketRecord): FlowState {
+    this.evictIfFull();
     const f = new FlowState(this.nextId++, key);
     f.firstSec = rec.tsSec;
     f.firstNsec = rec.tsNsec;
@@ -290,11 +316,12 @@ export class Analysis {
     f.vlan = l.vlan;
     if (l.srcMacOff >= 0) f.srcMac = macNumber(l.macBuf, l.srcMacOff);
     if (l.dstMacOff >= 0) f.dstMac = macNumber(l.macBuf, l.dstMacOff);
-    f.srcHost = hs;
-    f.dstHost = hd;
-    if (hs !== hd) {
-      hs.addPeer(hd);
-      hd.addPeer(hs);
+    if (this.keepHosts) {
+      const hs = this.hostTable.ip(l, 0, rec.tsSec, rec.tsNsec);
+      const hd = this.hostTable.ip(l, 1, rec.tsSec, rec.tsNsec);
+      f.srcHost = hs;
+      f.dstHost = hd;
+      if (hs !== hd) this.hostTable.addPeers(hs, hd);
     }
     if (l.l4 === L4_ICMP || l.l4 === L4_ICMPV6) {
       f.icmpType = l.icmpType;
@@ -317,12 +344,9 @@ export class Analysis {
 
   private tcpUpdate(f: FlowState, l: NetLayer, dir: 0 | 1): void {
     const fl = l.tcpFlags;
-    const first = f.packets[0]! + f.packets[1]! === 1;
+    const first = f.packetsFwd + f.packetsRev === 1;
     f.tcpFlags |= fl & 0xff;
-    if (!f.baseSeqSet[dir]) {
-      f.baseSeqSet[dir] = true;
-      f.baseSeq[dir] = fl & TCP_SYN ? l.tcpSeq : (l.tcpSeq - 1) >>> 0;
-    }
+    if (!f.baseSeqSet(dir)) f.setBaseSeq(dir, fl & TCP_SYN ? l.tcpSeq : (l.tcpSeq - 1) >>> 0);
     const synAck = fl & (TCP_SYN | TCP_ACK);
     if (first && synAck !== TCP_SYN) f.midstream = true;
     if (fl & TCP_RST) f.tcpState = TCPS_RESET;
@@ -334,9 +358,11 @@ export class Analysis {
       responder?.addServerPort(l.srcPort);
     } else if (fl & TCP_ACK && f.tcpState === TCPS_SYN_ACK && dir === 0) f.tcpState = TCPS_ESTABLISHED;
     if (fl & TCP_FIN) {
-      f.finSeen[dir] = true;
-      if (f.tcpState !== TCPS_RESET) f.tcpState = f.finSeen[0] && f.finSeen[1] ? TCPS_CLOSED : TCPS_FIN;
+      f.setFinSeen(dir);
+      if (f.tcpState !== TCPS_RESET) f.tcpState = f.finSeen(0) && f.finSeen(1) ? TCPS_CLOSED : TCPS_FIN;
     }
+    // over: only the linger keeps it for its last ACK and late retransmissions
+    if (f.tcpState === TCPS_CLOSED || f.tcpState === TCPS_RESET) this.table.setClass(f, CLS_TCP_CLOSED);
   }
 
   private heuristics(f: FlowState, l: NetLayer): void {
@@ -354,35 +380,29 @@ export class Analysis {
   }
 
   private accountL2(p: Packet, rec: PacketRecord): void {
-    if (p.srcMacOff < 0) {
+    if (p.srcMacOff < 0 || p.dstMacOff < 0) {
+      // a source MAC alone still counts for the host
+      if (this.keepHosts && p.srcMacOff >= 0) {
+        const hs = this.hostTable.mac(p.macBuf, p.srcMacOff, rec.tsSec, rec.tsNsec);
+        hs.packetsSent++;
+        hs.bytesSent += rec.len;
+      }
       this.opts.onPacket?.(p, null, 0, rec, null);
       return;
     }
-    const hs = this.hostTable.mac(p.macBuf, p.srcMacOff, rec.tsSec, rec.tsNsec);
-    hs.packetsSent++;
-    hs.bytesSent += rec.len;
-    if (p.dstMacOff < 0) {
-      this.opts.onPacket?.(p, null, 0, rec, null);
-      return;
-    }
-    const hd = this.hostTable.mac(p.macBuf, p.dstMacOff, rec.tsSec, rec.tsNsec);
-    hd.packetsRecv++;
-    hd.bytesRecv += rec.len;
-    if (hs !== hd) {
-      hs.addPeer(hd);
-      hd.addPeer(hs);
+    let hs: HostState | null = null;
+    let hd: HostState | null = null;
+    if (this.keepHosts) {
+      hs = this.hostTable.mac(p.macBuf, p.srcMacOff, rec.tsSec, rec.tsNsec);
+      hd = this.hostTable.mac(p.macBuf, p.dstMacOff, rec.tsSec, rec.tsNsec);
+      this.countHosts(hs, hd, rec.len);
+      if (hs !== hd) this.hostTable.addPeers(hs, hd);
     }
     const key = this.key;
     key.fromMacs(p.macBuf, p.srcMacOff, p.dstMacOff, p.etherType < 0 ? 0 : p.etherType);
     let f = this.table.get(key);
     if (f === null) {
-      if (this.table.size >= this.maxFlows) {
-        const old = this.table.oldest();
-        if (old !== null) {
-          this.evicted++;
-          this.finishFlow(old);
-        }
-      }
+      this.evictIfFull();
       f = new FlowState(this.nextId++, key);
       f.firstSec = rec.tsSec;
       f.firstNsec = rec.tsNsec;
@@ -394,8 +414,13 @@ export class Analysis {
       this.table.add(f);
     } else this.table.touch(f);
     const dir = f.dirOf(key);
-    f.packets[dir]!++;
-    f.bytes[dir]! += rec.len;
+    if (dir === 0) {
+      f.packetsFwd++;
+      f.bytesFwd += rec.len;
+    } else {
+      f.packetsRev++;
+      f.bytesRev += rec.len;
+    }
     f.lastSec = rec.tsSec;
     f.lastNsec = rec.tsNsec;
     this.opts.onPacket?.(p, f, dir, rec, null);
@@ -421,12 +446,11 @@ export class Analysis {
   }
 
   private expireIdle(nowSec: number): void {
-    for (
-      let f = this.table.oldest();
-      f !== null && f.lastSec + this.idleSec < nowSec;
-      f = this.table.oldest()
-    ) {
-      this.finishFlow(f);
+    for (let c = 0; c < CLS_COUNT; c++) {
+      const limit = nowSec - this.timeouts[c]!;
+      for (let f = this.table.oldestOf(c); f !== null && f.lastSec < limit; f = this.table.oldestOf(c)) {
+        this.finishFlow(f);
+      }
     }
   }
 

@@ -1,15 +1,16 @@
 /**
  * Live conversations: a Map from the numeric key hash to a chain of flows (collisions compared field by
- * field), plus a doubly linked list in order of last activity, so idle and over-the-limit flows are found
- * at its head in O(1).
+ * field), plus one doubly linked list per timeout class (flow-timeouts.ts) in order of last activity, so
+ * idle and over-the-limit flows are found at the heads in O(1).
  */
 import type { FlowKey } from './flow-key.js';
 import type { FlowState } from './flow-state.js';
+import { CLS_COUNT } from './flow-timeouts.js';
 
 export class FlowTable {
   private readonly buckets = new Map<number, FlowState>();
-  private head: FlowState | null = null;
-  private tail: FlowState | null = null;
+  private readonly heads: (FlowState | null)[] = new Array<FlowState | null>(CLS_COUNT).fill(null);
+  private readonly tails: (FlowState | null)[] = new Array<FlowState | null>(CLS_COUNT).fill(null);
   size = 0;
 
   get(key: FlowKey): FlowState | null {
@@ -18,31 +19,49 @@ export class FlowTable {
     return f;
   }
 
+  /** Adds a flow at the most-recently-active end of its class (f.cls). */
   add(f: FlowState): void {
     f.nextInBucket = this.buckets.get(f.hash) ?? null;
     this.buckets.set(f.hash, f);
-    f.lruPrev = this.tail;
-    f.lruNext = null;
-    if (this.tail !== null) this.tail.lruNext = f;
-    else this.head = f;
-    this.tail = f;
+    this.append(f);
     this.size++;
   }
 
-  /** Moves a flow to the most-recently-active end. */
+  /** Moves a flow to the most-recently-active end of its class. */
   touch(f: FlowState): void {
-    if (this.tail === f) return;
+    if (this.tails[f.cls] === f) return;
     this.unlink(f);
-    f.lruPrev = this.tail;
-    f.lruNext = null;
-    if (this.tail !== null) this.tail.lruNext = f;
-    else this.head = f;
-    this.tail = f;
+    this.append(f);
   }
 
-  /** least recently active flow */
+  /** Moves a live flow to another timeout class (as the most recently active there). */
+  setClass(f: FlowState, cls: number): void {
+    if (f.cls === cls) return;
+    this.unlink(f);
+    f.cls = cls;
+    this.append(f);
+  }
+
+  /** least recently active flow of one class */
+  oldestOf(cls: number): FlowState | null {
+    return this.heads[cls] ?? null;
+  }
+
+  /** least recently active flow over all classes (by last packet time, then class order) */
   oldest(): FlowState | null {
-    return this.head;
+    let best: FlowState | null = null;
+    for (let c = 0; c < CLS_COUNT; c++) {
+      const h = this.heads[c] ?? null;
+      if (h === null) continue;
+      if (
+        best === null ||
+        h.lastSec < best.lastSec ||
+        (h.lastSec === best.lastSec && h.lastNsec < best.lastNsec)
+      ) {
+        best = h;
+      }
+    }
+    return best;
   }
 
   remove(f: FlowState): void {
@@ -58,19 +77,31 @@ export class FlowTable {
     else this.buckets.delete(f.hash);
     f.nextInBucket = null;
     this.unlink(f);
-    f.lruPrev = f.lruNext = null;
     this.size--;
   }
 
-  /** every live flow, least recently active first */
+  /** every live flow, class by class, least recently active first */
   *values(): IterableIterator<FlowState> {
-    for (let f = this.head; f !== null; f = f.lruNext) yield f;
+    for (let c = 0; c < CLS_COUNT; c++)
+      for (let f = this.heads[c] ?? null; f !== null; f = f.lruNext) yield f;
+  }
+
+  private append(f: FlowState): void {
+    const c = f.cls;
+    const tail = this.tails[c] ?? null;
+    f.lruPrev = tail;
+    f.lruNext = null;
+    if (tail !== null) tail.lruNext = f;
+    else this.heads[c] = f;
+    this.tails[c] = f;
   }
 
   private unlink(f: FlowState): void {
+    const c = f.cls;
     if (f.lruPrev !== null) f.lruPrev.lruNext = f.lruNext;
-    else if (this.head === f) this.head = f.lruNext;
+    else if (this.heads[c] === f) this.heads[c] = f.lruNext;
     if (f.lruNext !== null) f.lruNext.lruPrev = f.lruPrev;
-    else if (this.tail === f) this.tail = f.lruPrev;
+    else if (this.tails[c] === f) this.tails[c] = f.lruPrev;
+    f.lruPrev = f.lruNext = null;
   }
 }

@@ -1,34 +1,45 @@
 /**
  * Hosts: one entry per IP address (and per MAC address for frames without IP), counted per packet for
  * every IP header in it (tunnel outer and inner addresses both, as tshark's endpoint tables do).
+ * Kept compact (a host table can hold millions of addresses): address words as numbers, MACs and server
+ * ports allocated on first use, and peers as pairs of host indexes in one PairSet for the whole table.
  */
 import type { HostRow } from '../shared/rows.js';
 import { isoTime } from '../shared/time.js';
 import type { NetLayer } from '../dissect/dissector.js';
 import { u16be, u32be } from '../wire/byte-view.js';
 import { macNumber, macNumberToString, wordsToString } from './addr-words.js';
+import { PairSet } from './pair-set.js';
 
 const MAX_MACS = 16;
-/** distinct peers tracked per host; past this the count is a lower bound */
+/** distinct peers counted per host; past this the count is a lower bound */
 const MAX_PEERS = 65536;
+/** distinct host pairs remembered for the whole table (64 MiB of slots at most); past it, a lower bound */
+const MAX_PAIRS = 1 << 22;
 const MAX_SERVER_PORTS = 4096;
 
 export class HostState {
   next: HostState | null = null;
-  readonly macs: number[] = [];
+  macs: number[] | null = null;
   packetsSent = 0;
   bytesSent = 0;
   packetsRecv = 0;
   bytesRecv = 0;
-  readonly peers = new Set<HostState>();
-  readonly serverPorts = new Set<number>();
+  /** distinct peers (HostTable.addPeers keeps it) */
+  peerCount = 0;
+  serverPorts: Set<number> | null = null;
   firstSec = 0;
   firstNsec = 0;
   lastSec = 0;
   lastNsec = 0;
   constructor(
+    /** index in the table, 0-based, in order of first sight */
+    readonly index: number,
     readonly ver: number,
-    readonly w: Uint32Array,
+    readonly w0: number,
+    readonly w1: number,
+    readonly w2: number,
+    readonly w3: number,
     readonly hash: number,
     sec: number,
     nsec: number,
@@ -38,15 +49,13 @@ export class HostState {
   }
 
   addMac(m: number): void {
-    if (this.macs.length < MAX_MACS && !this.macs.includes(m)) this.macs.push(m);
-  }
-
-  addPeer(h: HostState): void {
-    if (this.peers.size < MAX_PEERS) this.peers.add(h);
+    const macs = (this.macs ??= []);
+    if (macs.length < MAX_MACS && !macs.includes(m)) macs.push(m);
   }
 
   addServerPort(port: number): void {
-    if (this.serverPorts.size < MAX_SERVER_PORTS) this.serverPorts.add(port);
+    const s = (this.serverPorts ??= new Set());
+    if (s.size < MAX_SERVER_PORTS) s.add(port);
   }
 
   touch(sec: number, nsec: number): void {
@@ -60,6 +69,7 @@ export class HostState {
 export class HostTable {
   private readonly byHash = new Map<number, HostState>();
   private readonly all: HostState[] = [];
+  private readonly pairs = new PairSet(MAX_PAIRS);
   private readonly w = new Uint32Array(4);
 
   get size(): number {
@@ -87,6 +97,15 @@ export class HostTable {
     return this.find(0, sec, nsec);
   }
 
+  /** Notes that two different hosts talked (each counts the other once). */
+  addPeers(x: HostState, y: HostState): void {
+    if (x.peerCount >= MAX_PEERS && y.peerCount >= MAX_PEERS) return;
+    if (this.pairs.add(x.index, y.index)) {
+      if (x.peerCount < MAX_PEERS) x.peerCount++;
+      if (y.peerCount < MAX_PEERS) y.peerCount++;
+    }
+  }
+
   private find(ver: number, sec: number, nsec: number): HostState {
     const w = this.w;
     let h = Math.imul(ver + 1, 0x9e3779b1);
@@ -95,7 +114,7 @@ export class HostTable {
     let e = this.byHash.get(h) ?? null;
     while (
       e !== null &&
-      !(e.ver === ver && e.w[0] === w[0] && e.w[1] === w[1] && e.w[2] === w[2] && e.w[3] === w[3])
+      !(e.ver === ver && e.w3 === w[3] && e.w2 === w[2] && e.w1 === w[1] && e.w0 === w[0])
     ) {
       e = e.next;
     }
@@ -103,7 +122,7 @@ export class HostTable {
       e.touch(sec, nsec);
       return e;
     }
-    e = new HostState(ver, Uint32Array.from(w), h, sec, nsec);
+    e = new HostState(this.all.length, ver, w[0]!, w[1]!, w[2]!, w[3]!, h, sec, nsec);
     e.next = this.byHash.get(h) ?? null;
     this.byHash.set(h, e);
     this.all.push(e);
@@ -112,16 +131,16 @@ export class HostTable {
 
   rows(): HostRow[] {
     return this.all.map((h) => ({
-      ip: wordsToString(h.w, h.ver),
+      ip: wordsToString(Uint32Array.of(h.w0, h.w1, h.w2, h.w3), h.ver),
       kind: h.ver === 4 ? 'ipv4' : h.ver === 6 ? 'ipv6' : 'mac',
-      macs: h.macs.map(macNumberToString),
+      macs: h.macs === null ? [] : h.macs.map(macNumberToString),
       names: [],
       packets_sent: h.packetsSent,
       bytes_sent: h.bytesSent,
       packets_recv: h.packetsRecv,
       bytes_recv: h.bytesRecv,
-      peers: h.peers.size,
-      server_ports: [...h.serverPorts].sort((a, b) => a - b),
+      peers: h.peerCount,
+      server_ports: h.serverPorts === null ? [] : [...h.serverPorts].sort((a, b) => a - b),
       first_ts: isoTime(h.firstSec, h.firstNsec),
       last_ts: isoTime(h.lastSec, h.lastNsec),
     }));

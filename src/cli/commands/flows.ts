@@ -15,8 +15,9 @@ export const flowsCommand: Command = {
 One row per conversation: protocol, endpoints (src = the side that sent first), packets and bytes each way
 (bytes are frame lengths on the wire), first/last time, detected application, TCP state, Community ID.
 Several captures are merged in time order. gzip-compressed captures are read directly.
-json and csv rows are written as conversations end (idle for an hour of capture time, or at the end of the
-input), so output starts early and finished conversations are not held in memory; sort by id for start order.
+json and csv rows are written as conversations end (a closed TCP connection a minute after its last packet,
+any other conversation after ten idle minutes of capture time, or at the end of the input), so output starts
+early and finished conversations are not held in memory; sort by id for start order.
 The table view is sorted by id.
 
 Options:
@@ -34,7 +35,7 @@ Example:
     }
     const keep = rowFilter(args.filter, 'flows');
     if (args.format === 'table') {
-      const { flows } = await runAnalysis(args.files, io);
+      const { flows } = await runAnalysis(args.files, io, undefined, { hosts: false });
       const rows = keep ? flows.filter(keep) : flows;
       rows.sort((a, b) => a.id - b.id);
       await writeRows(io.stdout, args.format, rows, FLOW_COLUMNS, FLOW_TABLE_COLUMNS);
@@ -42,9 +43,15 @@ Example:
     }
     // json/csv stream each flow as it ends: output starts early and memory stays bounded by live flows
     const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
-    await runAnalysis(args.files, io, (row) => {
-      if (!keep || keep(row)) stream.add(row);
-    });
+    // no host table: memory stays bounded by live flows
+    await runAnalysis(
+      args.files,
+      io,
+      (row) => {
+        if (!keep || keep(row)) stream.add(row);
+      },
+      { hosts: false },
+    );
     await stream.end();
     return 0;
   },
