@@ -11,6 +11,7 @@ import { graphCommand } from './commands/graph.js';
 import { hostsCommand } from './commands/hosts.js';
 import { matrixCommand } from './commands/matrix.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
 import { summaryCommand } from './commands/summary.js';
 import { timelineCommand } from './commands/timeline.js';
 import { topCommand } from './commands/top.js';
@@ -29,6 +30,7 @@ export const commands = (): readonly Command[] => [
   matrixCommand,
   timelineCommand,
   reportCommand,
+  serveCommand,
 ];
 
 export const EXIT_OK = 0;
