@@ -62,6 +62,7 @@ export function bodyFraming(h: HttpHead, requestMethod: string | null): { framin
 }
 
 type Inflater = Gunzip | Inflate | Unzlib;
+const SLICE = 16384;
 
 /** Content decoding, hashing and counting of one body. */
 class ContentSink {
@@ -73,6 +74,8 @@ class ContentSink {
   bomb = false;
   decodeError = false;
   private decoding: 'gzip' | 'deflate' | null = null;
+  private readonly pend = new Uint8Array(SLICE);
+  private pendLen = 0;
 
   constructor(
     readonly encoding: string | null,
@@ -115,26 +118,34 @@ class ContentSink {
           (b[0]! & 0x0f) === 8 && ((b[0]! << 8) | (b[1] ?? 0)) % 31 === 0 ? new Unzlib() : new Inflate();
       this.inflater.ondata = (chunk: Uint8Array) => this.out(chunk);
     }
-    // small slices bound the output of a single step (deflate expands at most ~1032:1)
-    for (let i = 0; i < b.length && !this.bomb && !this.decodeError; i += 1024) {
-      try {
-        this.inflater.push(b.subarray(i, Math.min(b.length, i + 1024)));
-      } catch {
-        this.decodeError = true;
-        this.hash = null;
-      }
+    // compressed bytes are pushed in batches of SLICE: fflate copies its 32 KiB window per push, so per-segment
+    // pushes cost more than the inflating; a batch bounds one step's output (deflate expands at most ~1032:1)
+    for (let i = 0; i < b.length && !this.bomb && !this.decodeError;) {
+      const n = Math.min(SLICE - this.pendLen, b.length - i);
+      this.pend.set(b.subarray(i, i + n), this.pendLen);
+      this.pendLen += n;
+      i += n;
+      if (this.pendLen === SLICE) this.flushPending(false);
     }
   }
 
-  finish(): void {
-    if (this.inflater && !this.bomb && !this.decodeError) {
-      try {
-        this.inflater.push(new Uint8Array(0), true);
-      } catch {
-        this.decodeError = true;
-        this.hash = null;
-      }
+  private flushPending(final: boolean): void {
+    if (!this.inflater || this.bomb || this.decodeError) {
+      this.pendLen = 0;
+      return;
     }
+    try {
+      this.inflater.push(this.pend.slice(0, this.pendLen), final);
+    } catch {
+      this.decodeError = true;
+      this.hash = null;
+    }
+    this.pendLen = 0;
+  }
+
+  finish(): void {
+    if (this.inflater && !this.bomb && !this.decodeError) this.flushPending(true);
+    this.inflater = null;
   }
 
   digest(): string | null {
