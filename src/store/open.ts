@@ -1,3 +1,4 @@
+import { ClickHouseStore } from './clickhouse/clickhouse-store.js';
 import { DuckDbStore } from './duckdb/duckdb-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
@@ -16,7 +17,9 @@ export async function openStore(
   const store =
     spec && /^postgres(ql)?:\/\//i.test(spec)
       ? await PostgresStore.open(spec)
-      : await DuckDbStore.open(dataDir);
+      : spec && /^clickhouse:\/\//i.test(spec)
+        ? await ClickHouseStore.open(spec)
+        : await DuckDbStore.open(dataDir);
   try {
     await store.migrate();
   } catch (e) {

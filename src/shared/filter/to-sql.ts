@@ -57,7 +57,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
 export const CLICKHOUSE_DIALECT: SqlDialect = {
   name: 'clickhouse',
   param: (i) => `$${i}`,
-  regex: (e, p, ci) => (ci ? `match(${e}, concat('(?i)', ${p}))` : `match(${e}, ${p})`),
+  // (?i:...) rather than a (?i) prefix: 18.16 pre-filters a (?i)-prefixed pattern by its literal part, case-sensitively
+  regex: (e, p, ci) => (ci ? `match(${e}, concat('(?i:', ${p}, ')'))` : `match(${e}, ${p})`),
   anyElement: (col, test) => `arrayExists(x__ -> ${test('x__')}, ${col})`,
   bigint: (v) => v,
   double: 'Float64',
