@@ -200,7 +200,10 @@ export class AppLayer {
     st.kind = app;
     this.stats.tcpFlows++;
     if (app === 'http')
-      st.http = new HttpSession((tx) => emitHttp(tx, st.flow.id, st.endpoints(), this.sinks));
+      st.http = new HttpSession((tx) => {
+        this.stats.httpRows++;
+        emitHttp(tx, st.flow.id, st.endpoints(), this.sinks);
+      });
     else if (app === 'tls') st.tls = new TlsSession();
     else if (DNS_APPS.has(app))
       st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
