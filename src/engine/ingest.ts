@@ -5,18 +5,17 @@
  * returned as it is unless `force` is set.
  */
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { PcaplensError } from '../shared/errors.js';
 import type { FlowRow } from '../shared/rows.js';
 import type { CaptureRow, PacketIndexInput } from '../shared/store-rows.js';
-import { isoTime } from '../shared/time.js';
 import type { Store } from '../store/store.js';
 import { storeCaptureFile } from '../store/capture-files.js';
-import { PROTO_NAMES } from '../dissect/proto-ids.js';
 import { openCapture } from '../wire/open.js';
 import { analyzeFiles } from './analyze-files.js';
 import type { Progress } from './progress.js';
 import { openFileSource } from './sources/file-source.js';
+import { packetIndexHooks } from './packet-index.js';
 
 export interface IngestOptions {
   /** display name; default the first file's base name (plus "+N" for more files) */
@@ -91,6 +90,14 @@ export async function ingestFiles(
     size: kept.reduce((s, k) => s + k.size, 0),
     format: formats.join(','),
     link_types: [] as number[],
+    files: kept.map((k, i) => ({
+      file_index: i,
+      name: paths[i]!,
+      sha256: k.sha256,
+      size: k.size,
+      format: formats[i]!,
+      path: resolve(k.path),
+    })),
   };
   const batch = Math.max(1, opts.batchRows ?? 20_000);
 
@@ -110,34 +117,15 @@ export async function ingestFiles(
       }
     };
     // frame numbers count over the whole capture (files merged in time order), as Wireshark numbers a merge
-    let n = 0;
-    let flowId: number | null = null;
-    let topProto = -1;
+    const index = packetIndexHooks((r) => packets.push(r));
     const result = await analyzeFiles(
       kept.map((k) => k.path),
       {
         signal: opts.signal,
         onProgress: opts.onProgress,
         onFlow: (r) => flows.push(r),
-        onPacket: (pkt, flow) => {
-          // called outer to inner: the innermost conversation names the packet
-          if (flow) flowId = flow.id;
-          if (pkt.protoCount > 0) topProto = pkt.protoList[pkt.protoCount - 1]!;
-        },
-        onRecord: (rec) => {
-          packets.push({
-            n: ++n,
-            ts: isoTime(rec.tsSec, rec.tsNsec),
-            file_index: rec.fileIndex,
-            file_offset: rec.dataOffset,
-            caplen: rec.caplen,
-            len: rec.len,
-            flow_id: flowId,
-            protocol: topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
-          });
-          flowId = null;
-          topProto = -1;
-        },
+        onPacket: index.onPacket,
+        onRecord: index.onRecord,
         afterChunk: () =>
           packets.length >= batch || flows.length >= batch ? flush(false) : Promise.resolve(),
       },
@@ -148,6 +136,17 @@ export async function ingestFiles(
     // the last moment a cancel can still undo the whole import
     opts.signal?.throwIfAborted();
     const s = result.summary;
+    // the summary names the files as the user gave them, not as kept in the data directory
+    const named = (file: string) => paths[kept.findIndex((k) => k.path === file)] ?? file;
+    const summary = {
+      ...s,
+      files: s.files.map((f) => ({
+        ...f,
+        name: named(f.name),
+        problems: f.problems.map((p) => ({ ...p, file: named(p.file) })),
+      })),
+      problems: s.problems.map((p) => ({ ...p, file: named(p.file) })),
+    };
     const linkTypes = [...new Set(s.files.flatMap((f) => f.link_types))];
     return {
       packets: s.packets,
@@ -155,11 +154,9 @@ export async function ingestFiles(
       first_ts: s.first_ts,
       last_ts: s.last_ts,
       status: s.problems.length ? 'partial' : 'complete',
-      errors: s.problems.map((p) => ({
-        ...p,
-        file: paths[kept.findIndex((k) => k.path === p.file)] ?? p.file,
-      })),
+      errors: summary.problems,
       link_types: linkTypes,
+      summary,
     };
   });
   return row;

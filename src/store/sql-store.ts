@@ -2,7 +2,8 @@ import { PcaplensError } from '../shared/errors.js';
 import { TABLES, isTableName, rowColumns, type ColumnDef, type TableName } from '../shared/filter/tables.js';
 import { nsToIso } from '../shared/filter/time-bound.js';
 import type { CaptureFileRow, CaptureMeta, CaptureRow, CaptureTotals } from '../shared/store-rows.js';
-import { decodeRow, encodeColumn, encodeValue, type Encoded } from './codec.js';
+import { decodeRow, decodeValue, encodeColumn, encodeValue, type Encoded } from './codec.js';
+import type { CaptureSummary } from '../shared/rows.js';
 import type { Dialect } from './migrations/ddl.js';
 import { MIGRATIONS } from './migrations/index.js';
 import {
@@ -73,6 +74,7 @@ const FILE_COLUMNS: ColumnDef[] = [
   { name: 'path', type: 'text', doc: '' },
 ];
 
+const SUMMARY_COLUMN: ColumnDef = { name: 'summary', type: 'json', doc: '' };
 const CAPTURE_SELECT = `SELECT ${CAPTURE_COLUMNS.map((c) => c.name).join(', ')} FROM captures`;
 
 const ARTIFACT = new Set<TableName>(['dns', 'http', 'tls', 'dhcp', 'credentials', 'files', 'alerts']);
@@ -191,10 +193,13 @@ export abstract class SqlStore implements Store {
         errors: totals.errors ?? [],
         created_at: new Date().toISOString(),
       };
+      // the summary (migration 2) is written with the row but read only by captureSummary()
+      const written = [...CAPTURE_COLUMNS, SUMMARY_COLUMN];
+      row.summary = totals.summary ?? null;
       await tx.append(
         'captures',
-        CAPTURE_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
-        CAPTURE_COLUMNS.map((c) => [encodeValue(c.type, row[c.name])]),
+        written.map((c) => ({ name: c.name, type: c.type })),
+        written.map((c) => [encodeValue(c.type, row[c.name])]),
       );
       return decodeRow<CaptureRow>(
         CAPTURE_COLUMNS,
@@ -218,6 +223,12 @@ export abstract class SqlStore implements Store {
   async getCapture(id: number): Promise<CaptureRow | null> {
     const rows = await this.read(`${CAPTURE_SELECT} WHERE id = $1`, [id]);
     return rows[0] ? decodeRow<CaptureRow>(CAPTURE_COLUMNS, rows[0]) : null;
+  }
+
+  async captureSummary(id: number): Promise<CaptureSummary | null> {
+    const rows = await this.read('SELECT summary FROM captures WHERE id = $1', [id]);
+    const v = rows[0]?.summary;
+    return v === null || v === undefined ? null : (decodeValue('json', v) as CaptureSummary);
   }
 
   async captureFiles(id: number): Promise<CaptureFileRow[]> {

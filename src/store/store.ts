@@ -168,6 +168,12 @@ export interface Store {
   listCaptures(): Promise<CaptureRow[]>;
   /** One capture, or null. */
   getCapture(id: number): Promise<CaptureRow | null>;
+  /**
+   * The summary computed when the capture was read (CaptureTotals.summary: a CaptureSummary), or null when
+   * none was kept.
+   * Optional: stores without it answer `pcaplens summary @ID` from the capture row alone.
+   */
+  captureSummary?(id: number): Promise<unknown>;
   /** The input files of a capture, by file_index. */
   captureFiles(id: number): Promise<CaptureFileRow[]>;
   /** Removes a capture and all its rows; false when there was none. */

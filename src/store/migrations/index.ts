@@ -1,5 +1,6 @@
 import type { Migration } from './ddl.js';
 import { migration001 } from './001-initial.js';
+import { migration002 } from './002-capture-summary.js';
 
 /** Every migration, in version order. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: Migration[] = [migration001];
+export const MIGRATIONS: Migration[] = [migration001, migration002];

@@ -1,0 +1,39 @@
+/**
+ * The packet index row of each frame, built from the analyzeFiles hooks: frame number over the merged run,
+ * time, where the bytes are (file_index, file_offset of the first data byte), lengths, the innermost
+ * conversation and the top decoded protocol. Shared by the store import and the direct (file) runs, so a
+ * stored capture and a direct run index frames identically.
+ */
+import type { PacketIndexInput } from '../shared/store-rows.js';
+import { isoTime } from '../shared/time.js';
+import { PROTO_NAMES } from '../dissect/proto-ids.js';
+import type { AnalyzeOptions } from './analyze-files.js';
+
+export function packetIndexHooks(
+  emit: (row: PacketIndexInput) => void,
+): Required<Pick<AnalyzeOptions, 'onPacket' | 'onRecord'>> {
+  let n = 0;
+  let flowId: number | null = null;
+  let topProto = -1;
+  return {
+    onPacket: (pkt, flow) => {
+      // called outer to inner: the innermost conversation names the packet
+      if (flow) flowId = flow.id;
+      if (pkt.protoCount > 0) topProto = pkt.protoList[pkt.protoCount - 1]!;
+    },
+    onRecord: (rec) => {
+      emit({
+        n: ++n,
+        ts: isoTime(rec.tsSec, rec.tsNsec),
+        file_index: rec.fileIndex,
+        file_offset: rec.dataOffset,
+        caplen: rec.caplen,
+        len: rec.len,
+        flow_id: flowId,
+        protocol: topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
+      });
+      flowId = null;
+      topProto = -1;
+    },
+  };
+}
