@@ -10,7 +10,7 @@ import { isoTime, toSeconds } from '../shared/time.js';
 import { Analysis, type AnalysisOptions } from '../flow/analysis.js';
 import { openCapture } from '../wire/open.js';
 import { mergeReaders } from '../wire/merge.js';
-import type { CaptureReader } from '../wire/reader.js';
+import type { CaptureReader, ResolvedName } from '../wire/reader.js';
 import { READ_END, READ_NEED_MORE, READ_RECORD } from '../wire/reader.js';
 import { PacketRecord } from '../wire/record.js';
 import type { ByteSource } from '../wire/source.js';
@@ -49,6 +49,8 @@ export interface AnalyzeFilesResult {
   summary: CaptureSummary;
   flows: FlowRow[];
   hosts: HostRow[];
+  /** pcapng Name Resolution Block entries of every file (address -> name), for host names */
+  names: ResolvedName[];
 }
 
 /**
@@ -207,5 +209,6 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     problems,
   };
   throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount, true);
-  return { summary, flows: result.flows, hosts: result.hosts };
+  const names = opened.flatMap((o) => o.reader.names);
+  return { summary, flows: result.flows, hosts: result.hosts, names };
 }
