@@ -37,11 +37,23 @@ export function macNumber(b: Uint8Array, off: number): number {
   );
 }
 
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+/** aa:bb:cc:dd:ee:ff from a 48-bit number. */
 export function macNumberToString(v: number): string {
-  const b = new Uint8Array(6);
-  for (let i = 5; i >= 0; i--) {
-    b[i] = v % 256;
-    v = Math.floor(v / 256);
-  }
-  return macToString(b, 0);
+  const hi = Math.floor(v / 0x100000000) & 0xffff;
+  const lo = (v % 0x100000000) >>> 0;
+  return (
+    HEX2[hi >>> 8]! +
+    ':' +
+    HEX2[hi & 255]! +
+    ':' +
+    HEX2[lo >>> 24]! +
+    ':' +
+    HEX2[(lo >>> 16) & 255]! +
+    ':' +
+    HEX2[(lo >>> 8) & 255]! +
+    ':' +
+    HEX2[lo & 255]!
+  );
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIPv4 } from 'node:net';
-import { communityId } from './community-id.js';
+import { communityId, communityIdWords } from './community-id.js';
 
 // Vectors from the Community ID specification's reference test-suite (seed 0).
 function ip(s: string): Uint8Array {
@@ -65,4 +65,31 @@ test('community id: ICMPv6 and plain IP', () => {
     communityId(46, ip('10.1.24.4'), ip('10.1.12.1'), null, null),
     '1:/nQI4Rh/TtY3mf0R2gJFBkVlgS4=',
   );
+});
+
+test('community id from address words equals the byte form (IPv4, IPv6, ICMP, no ports)', () => {
+  const w4 = (s: string) => {
+    const b = ip(s);
+    return Uint32Array.of(0, 0, 0, ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0);
+  };
+  const w6 = (s: string) => {
+    const b = ip(s);
+    const w = new Uint32Array(4);
+    for (let i = 0; i < 4; i++)
+      w[i] = ((b[4 * i]! << 24) | (b[4 * i + 1]! << 16) | (b[4 * i + 2]! << 8) | b[4 * i + 3]!) >>> 0;
+    return w;
+  };
+  const cases: [number, string, string, number | null, number | null][] = [
+    [6, '128.232.110.120', '66.35.250.204', 34855, 80],
+    [17, '192.168.1.52', '8.8.8.8', 54585, 53],
+    [1, '192.168.0.89', '192.168.0.1', 8, 0],
+    [47, '10.0.0.1', '10.0.0.2', null, null],
+  ];
+  for (const [proto, s, d, sp, dp] of cases) {
+    assert.equal(communityIdWords(proto, 4, w4(s), w4(d), sp, dp), communityId(proto, ip(s), ip(d), sp, dp));
+  }
+  const s6 = 'fe80::200:86ff:fe05:80da';
+  const d6 = 'fe80::260:97ff:fe07:69ea';
+  assert.equal(communityIdWords(58, 6, w6(s6), w6(d6), 135, 0), communityId(58, ip(s6), ip(d6), 135, 0));
+  assert.equal(communityIdWords(17, 6, w6(s6), w6(d6), 5353, 53), communityId(17, ip(s6), ip(d6), 5353, 53));
 });

@@ -3,8 +3,7 @@
  * [sport(2) dport(2)])), endpoints ordered so both directions of a flow give the same id. Computed once
  * per flow when its row is built.
  */
-import { sha1 } from '../shared/sha1.js';
-import { base64Encode } from '../shared/base64.js';
+import { sha1Into } from '../shared/sha1.js';
 
 /** ICMP request/reply types that map onto each other as if they were ports (spec, "ICMP"). */
 const ICMP4_PAIRS: ReadonlyMap<number, number> = new Map([
@@ -34,9 +33,69 @@ const ICMP6_PAIRS: ReadonlyMap<number, number> = new Map([
   [145, 144],
 ]);
 
-function lessThan(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+// scratch: the hashed tuple (at most 2 + 16 + 16 + 2 + 4 bytes), the digest, and the two addresses
+const BUF = new Uint8Array(40);
+const DIGEST = new Uint8Array(20);
+const SRC = new Uint8Array(16);
+const DST = new Uint8Array(16);
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function compare(a: Uint8Array, b: Uint8Array, n: number): number {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
   return 0;
+}
+
+/** base64 of the 20-byte digest (28 characters, one '=' of padding). */
+function digestText(d: Uint8Array): string {
+  let s = '1:';
+  for (let i = 0; i < 18; i += 3) {
+    const n = (d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!;
+    s += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const n = (d[18]! << 16) | (d[19]! << 8);
+  return s + B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+}
+
+/** The id of src/dst (n address bytes each, 4 or 16) as communityId defines it. */
+function idOf(
+  proto: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+  n: number,
+  sport: number | null,
+  dport: number | null,
+  seed: number,
+): string {
+  let oneWay = false;
+  if ((proto === 1 || proto === 58) && sport !== null) {
+    const other = (proto === 1 ? ICMP4_PAIRS : ICMP6_PAIRS).get(sport);
+    if (other === undefined) oneWay = true;
+    else dport = other;
+  }
+  const c = compare(src, dst, n);
+  const ordered = oneWay || c < 0 || (c === 0 && sport !== null && dport !== null && sport < dport);
+  const sa = ordered ? src : dst;
+  const da = ordered ? dst : src;
+  const sp = ordered ? sport : dport;
+  const dp = ordered ? dport : sport;
+  const buf = BUF;
+  buf[0] = (seed >> 8) & 255;
+  buf[1] = seed & 255;
+  for (let i = 0; i < n; i++) {
+    buf[2 + i] = sa[i]!;
+    buf[2 + n + i] = da[i]!;
+  }
+  let o = 2 + 2 * n;
+  buf[o++] = proto & 255;
+  buf[o++] = 0;
+  if (sp !== null && dp !== null) {
+    buf[o++] = (sp >> 8) & 255;
+    buf[o++] = sp & 255;
+    buf[o++] = (dp >> 8) & 255;
+    buf[o++] = dp & 255;
+  }
+  sha1Into(buf, o, DIGEST);
+  return digestText(DIGEST);
 }
 
 /**
@@ -51,38 +110,34 @@ export function communityId(
   dport: number | null,
   seed = 0,
 ): string {
-  let oneWay = false;
-  if ((proto === 1 || proto === 58) && sport !== null) {
-    const other = (proto === 1 ? ICMP4_PAIRS : ICMP6_PAIRS).get(sport);
-    if (other === undefined) oneWay = true;
-    else dport = other;
+  const n = Math.min(src.length, dst.length, 16);
+  return idOf(proto, src, dst, n, sport, dport, seed);
+}
+
+function wordsInto(w: Uint32Array, ver: number, out: Uint8Array): number {
+  const first = ver === 4 ? 3 : 0;
+  let o = 0;
+  for (let i = first; i < 4; i++) {
+    const x = w[i]!;
+    out[o++] = x >>> 24;
+    out[o++] = (x >>> 16) & 255;
+    out[o++] = (x >>> 8) & 255;
+    out[o++] = x & 255;
   }
-  let sa = src;
-  let da = dst;
-  let sp = sport;
-  let dp = dport;
-  const c = lessThan(src, dst);
-  const ordered = oneWay || c < 0 || (c === 0 && sp !== null && dp !== null && sp < dp);
-  if (!ordered) {
-    sa = dst;
-    da = src;
-    sp = dport;
-    dp = sport;
-  }
-  const hasPorts = sp !== null && dp !== null;
-  const buf = new Uint8Array(2 + sa.length * 2 + 2 + (hasPorts ? 4 : 0));
-  buf[0] = (seed >> 8) & 255;
-  buf[1] = seed & 255;
-  buf.set(sa, 2);
-  buf.set(da, 2 + sa.length);
-  let o = 2 + sa.length * 2;
-  buf[o++] = proto & 255;
-  buf[o++] = 0;
-  if (hasPorts) {
-    buf[o++] = (sp! >> 8) & 255;
-    buf[o++] = sp! & 255;
-    buf[o++] = (dp! >> 8) & 255;
-    buf[o++] = dp! & 255;
-  }
-  return '1:' + base64Encode(sha1(buf));
+  return o;
+}
+
+/** communityId over 4-word addresses (flow keys' form; ver 4 uses the last word): no allocation but the text. */
+export function communityIdWords(
+  proto: number,
+  ver: number,
+  src: Uint32Array,
+  dst: Uint32Array,
+  sport: number | null,
+  dport: number | null,
+  seed = 0,
+): string {
+  const n = wordsInto(src, ver, SRC);
+  wordsInto(dst, ver, DST);
+  return idOf(proto, SRC, DST, n, sport, dport, seed);
 }

@@ -2,10 +2,11 @@
 import type { FlowProto, FlowRow } from '../shared/rows.js';
 import { isoTime } from '../shared/time.js';
 import { L4_ICMP, L4_ICMPV6, L4_SCTP, L4_TCP, L4_UDP } from '../dissect/dissector.js';
-import { communityId } from './community-id.js';
+import { communityIdWords } from './community-id.js';
 import { KEY_L2 } from './flow-key.js';
 import { TCP_STATE_NAMES, type FlowState } from './flow-state.js';
-import { macNumberToString, wordsToBytes, wordsToString } from './addr-words.js';
+import { macNumberToString, wordsToString } from './addr-words.js';
+import { ipv4ToString } from '../shared/addr.js';
 
 const FLAG_LETTERS = 'FSRPAUEC';
 
@@ -34,33 +35,42 @@ export function flowProto(f: FlowState): FlowProto {
   }
 }
 
+// scratch address words of the row being built
+const SRC = new Uint32Array(4);
+const DST = new Uint32Array(4);
+
 export function flowRow(f: FlowState): FlowRow {
   const proto = flowProto(f);
-  const src = f.srcIsA ? f.a : f.b;
-  const dst = f.srcIsA ? f.b : f.a;
+  const ver = f.ver;
+  f.addrInto(0, SRC);
+  f.addrInto(1, DST);
   const hasPorts = proto === 'tcp' || proto === 'udp' || proto === 'sctp';
   const tcp = proto === 'tcp';
+  const srcPort = f.srcPort;
+  const dstPort = f.dstPort;
   let cid: string | null = null;
   if (f.kind !== KEY_L2) {
-    const sb = wordsToBytes(src, f.ver);
-    const db = wordsToBytes(dst, f.ver);
-    if (hasPorts) cid = communityId(f.proto, sb, db, f.srcPort, f.dstPort);
+    if (hasPorts) cid = communityIdWords(f.proto, ver, SRC, DST, srcPort, dstPort);
     else if ((proto === 'icmp' || proto === 'icmpv6') && f.icmpType >= 0) {
-      cid = communityId(f.proto, sb, db, f.icmpType, f.icmpCode);
-    } else cid = communityId(f.proto, sb, db, null, null);
+      cid = communityIdWords(f.proto, ver, SRC, DST, f.icmpType, f.icmpCode);
+    } else cid = communityIdWords(f.proto, ver, SRC, DST, null, null);
   }
+  const srcMac = f.srcMac;
+  const dstMac = f.dstMac;
+  const vlan = f.vlan;
+  // one object literal with every key (a single fast V8 shape for all rows)
   return {
     id: f.id,
     proto,
-    ip_version: f.ver === 4 ? 4 : f.ver === 6 ? 6 : 0,
+    ip_version: ver === 4 ? 4 : ver === 6 ? 6 : 0,
     ip_proto: f.proto,
-    src_ip: wordsToString(src, f.ver),
-    src_port: hasPorts ? f.srcPort : null,
-    dst_ip: wordsToString(dst, f.ver),
-    dst_port: hasPorts ? f.dstPort : null,
-    src_mac: f.srcMac >= 0 ? macNumberToString(f.srcMac) : null,
-    dst_mac: f.dstMac >= 0 ? macNumberToString(f.dstMac) : null,
-    vlan: f.vlan >= 0 ? f.vlan : null,
+    src_ip: ver === 4 ? ipv4ToString(SRC[3]!) : wordsToString(SRC, ver),
+    src_port: hasPorts ? srcPort : null,
+    dst_ip: ver === 4 ? ipv4ToString(DST[3]!) : wordsToString(DST, ver),
+    dst_port: hasPorts ? dstPort : null,
+    src_mac: srcMac >= 0 ? macNumberToString(srcMac) : null,
+    dst_mac: dstMac >= 0 ? macNumberToString(dstMac) : null,
+    vlan: vlan >= 0 ? vlan : null,
     packets_fwd: f.packetsFwd,
     bytes_fwd: f.bytesFwd,
     packets_rev: f.packetsRev,

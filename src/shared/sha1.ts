@@ -1,69 +1,90 @@
 /**
  * SHA-1 (FIPS 180-4, section 6.1). Only for identifiers that are defined with it (Community ID v1);
- * never for anything that needs collision resistance. Runs once per flow, not per packet.
+ * never for anything that needs collision resistance. Runs once per flow row, hundreds of thousands of
+ * times for a large capture, so it reuses its message schedule and reads the input without a padded copy.
  */
-function rotl(x: number, n: number): number {
-  return (x << n) | (x >>> (32 - n));
+const W = new Int32Array(80);
+const H = new Int32Array(5);
+
+/** Byte i of the padded message (data, 0x80, zeros, 64-bit big-endian bit length) of total length padLen. */
+function paddedByte(data: Uint8Array, len: number, padLen: number, i: number): number {
+  if (i < len) return data[i]!;
+  if (i === len) return 0x80;
+  const fromEnd = padLen - 1 - i;
+  if (fromEnd >= 8) return 0;
+  // the length in bits: bytes * 8, up to 2^53 (exact in a double)
+  const bits = len * 8;
+  if (fromEnd >= 4) return (Math.floor(bits / 0x100000000) >>> ((fromEnd - 4) * 8)) & 255;
+  return ((bits >>> 0) >>> (fromEnd * 8)) & 255;
+}
+
+function block(data: Uint8Array, len: number, padLen: number, off: number): void {
+  const w = W;
+  if (off + 64 <= len) {
+    for (let t = 0; t < 16; t++) {
+      const o = off + 4 * t;
+      w[t] = (data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!;
+    }
+  } else {
+    for (let t = 0; t < 16; t++) {
+      const o = off + 4 * t;
+      w[t] =
+        (paddedByte(data, len, padLen, o) << 24) |
+        (paddedByte(data, len, padLen, o + 1) << 16) |
+        (paddedByte(data, len, padLen, o + 2) << 8) |
+        paddedByte(data, len, padLen, o + 3);
+    }
+  }
+  for (let t = 16; t < 80; t++) {
+    const x = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
+    w[t] = (x << 1) | (x >>> 31);
+  }
+  let a = H[0]!;
+  let b = H[1]!;
+  let c = H[2]!;
+  let d = H[3]!;
+  let e = H[4]!;
+  for (let t = 0; t < 80; t++) {
+    let f: number;
+    if (t < 20) f = ((b & c) | (~b & d)) + 0x5a827999;
+    else if (t < 40) f = (b ^ c ^ d) + 0x6ed9eba1;
+    else if (t < 60) f = ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc;
+    else f = (b ^ c ^ d) + 0xca62c1d6;
+    const tmp = (((a << 5) | (a >>> 27)) + f + e + w[t]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  H[0] = (H[0]! + a) | 0;
+  H[1] = (H[1]! + b) | 0;
+  H[2] = (H[2]! + c) | 0;
+  H[3] = (H[3]! + d) | 0;
+  H[4] = (H[4]! + e) | 0;
+}
+
+/** SHA-1 of data[0..len) written as 20 bytes into out[0..20). */
+export function sha1Into(data: Uint8Array, len: number, out: Uint8Array): void {
+  const n = Math.max(0, Math.min(len, data.length));
+  const padLen = ((n + 9 + 63) >> 6) << 6;
+  H[0] = 0x67452301;
+  H[1] = 0xefcdab89 | 0;
+  H[2] = 0x98badcfe | 0;
+  H[3] = 0x10325476;
+  H[4] = 0xc3d2e1f0 | 0;
+  for (let off = 0; off < padLen; off += 64) block(data, n, padLen, off);
+  for (let i = 0; i < 5; i++) {
+    const h = H[i]!;
+    out[4 * i] = h >>> 24;
+    out[4 * i + 1] = (h >>> 16) & 255;
+    out[4 * i + 2] = (h >>> 8) & 255;
+    out[4 * i + 3] = h & 255;
+  }
 }
 
 export function sha1(data: Uint8Array): Uint8Array {
-  const bitLen = data.length * 8;
-  const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const dv = new DataView(padded.buffer);
-  // message length in bits as a 64-bit big-endian number
-  dv.setUint32(padded.length - 8, Math.floor(bitLen / 0x100000000));
-  dv.setUint32(padded.length - 4, bitLen >>> 0);
-  let h0 = 0x67452301;
-  let h1 = 0xefcdab89;
-  let h2 = 0x98badcfe;
-  let h3 = 0x10325476;
-  let h4 = 0xc3d2e1f0;
-  const w = new Int32Array(80);
-  for (let blk = 0; blk < padded.length; blk += 64) {
-    for (let t = 0; t < 16; t++) w[t] = dv.getInt32(blk + 4 * t);
-    for (let t = 16; t < 80; t++) w[t] = rotl(w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!, 1);
-    let a = h0;
-    let b = h1;
-    let c = h2;
-    let d = h3;
-    let e = h4;
-    for (let t = 0; t < 80; t++) {
-      let f: number;
-      let k: number;
-      if (t < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (t < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (t < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6;
-      }
-      const tmp = (rotl(a, 5) + f + e + k + w[t]!) | 0;
-      e = d;
-      d = c;
-      c = rotl(b, 30);
-      b = a;
-      a = tmp;
-    }
-    h0 = (h0 + a) | 0;
-    h1 = (h1 + b) | 0;
-    h2 = (h2 + c) | 0;
-    h3 = (h3 + d) | 0;
-    h4 = (h4 + e) | 0;
-  }
   const out = new Uint8Array(20);
-  const ov = new DataView(out.buffer);
-  ov.setInt32(0, h0);
-  ov.setInt32(4, h1);
-  ov.setInt32(8, h2);
-  ov.setInt32(12, h3);
-  ov.setInt32(16, h4);
+  sha1Into(data, data.length, out);
   return out;
 }

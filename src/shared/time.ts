@@ -3,13 +3,40 @@
  * (a float64 of epoch nanoseconds would not). JSON carries ISO-8601 UTC strings.
  */
 
+/** "00".."99" */
+const TWO: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+/** days 0 .. 2 932 896 are 1970-01-01 .. 9999-12-31: the range where the fast path's text is the same */
+const LAST_DAY = 2932896;
+// The date part of the latest day formatted: flow and host rows are built by the hundred thousand and
+// mostly fall on a few days, so Date is consulted once per day, not per timestamp.
+let cachedDay = -1;
+let cachedDate = '';
+
 /** ISO-8601 with 6 fractional digits, or 9 when the nanoseconds are not a whole number of microseconds. */
 export function isoTime(sec: number, nsec: number): string {
+  if (!Number.isInteger(sec) || sec < 0 || !Number.isInteger(nsec) || nsec < 0 || nsec >= 1e9) {
+    return isoTimeSlow(sec, nsec);
+  }
+  const day = Math.floor(sec / 86400);
+  if (day > LAST_DAY) return isoTimeSlow(sec, nsec);
+  if (day !== cachedDay) {
+    cachedDate = new Date(day * 86400000).toISOString().slice(0, 11); // YYYY-MM-DDT
+    cachedDay = day;
+  }
+  const s = sec - day * 86400;
+  const hms = TWO[Math.floor(s / 3600)]! + ':' + TWO[Math.floor(s / 60) % 60]! + ':' + TWO[s % 60]!;
+  const frac =
+    nsec % 1000 === 0 ? String(1000000 + nsec / 1000).slice(1) : String(1000000000 + nsec).slice(1);
+  return cachedDate + hms + '.' + frac + 'Z';
+}
+
+function isoTimeSlow(sec: number, nsec: number): string {
   const ms = sec * 1000;
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '1970-01-01T00:00:00.000000Z';
   const base = d.toISOString().slice(0, 19); // YYYY-MM-DDTHH:MM:SS
-  const frac = nsec % 1000 === 0 ? String(Math.floor(nsec / 1000)).padStart(6, '0') : String(nsec).padStart(9, '0');
+  const frac =
+    nsec % 1000 === 0 ? String(Math.floor(nsec / 1000)).padStart(6, '0') : String(nsec).padStart(9, '0');
   return `${base}.${frac}Z`;
 }
 
