@@ -15,6 +15,11 @@ import { serveCommand } from './commands/serve.js';
 import { summaryCommand } from './commands/summary.js';
 import { timelineCommand } from './commands/timeline.js';
 import { topCommand } from './commands/top.js';
+import { importCommand } from './commands/import.js';
+import { capturesCommand } from './commands/captures.js';
+import { rmCommand } from './commands/rm.js';
+import { packetsCommand } from './commands/packets.js';
+import { exportCommand } from './commands/export.js';
 import { terminalSafe } from './format/terminal-safe.js';
 import type { CliIo } from './io.js';
 import { version } from './version.js';
@@ -31,6 +36,11 @@ export const commands = (): readonly Command[] => [
   timelineCommand,
   reportCommand,
   serveCommand,
+  importCommand,
+  capturesCommand,
+  rmCommand,
+  packetsCommand,
+  exportCommand,
 ];
 
 export const EXIT_OK = 0;

@@ -6,6 +6,8 @@ import { FILTER_HELP, FORMAT_HELP, type Command } from './command.js';
 import { rowFilter } from './row-filter.js';
 import { writeRows } from './table-output.js';
 import { RowStream } from '../format/row-stream.js';
+import { isStoredRef } from '../store-args.js';
+import { runStoredTable, STORED_HELP } from '../stored-table.js';
 
 export const flowsCommand: Command = {
   name: 'flows',
@@ -24,10 +26,13 @@ Options:
 ${FORMAT_HELP}
 ${FILTER_HELP}
 
+${STORED_HELP}
+
 Example:
   pcaplens flows traffic.pcapng --format csv > flows.csv
 `,
   async run(argv: string[], io: CliIo): Promise<number> {
+    if (isStoredRef(argv)) return runStoredTable('flows', argv, io, this.help);
     const args = parseTableArgs(argv, 'flows', io.stdout.isTTY === true, { filter: true });
     if (args.help) {
       io.stdout.write(this.help);

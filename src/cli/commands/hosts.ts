@@ -5,6 +5,8 @@ import { runAnalysis } from '../run-analysis.js';
 import { FILTER_HELP, FORMAT_HELP, type Command } from './command.js';
 import { rowFilter } from './row-filter.js';
 import { writeRows } from './table-output.js';
+import { isStoredRef } from '../store-args.js';
+import { runStoredTable, STORED_HELP } from '../stored-table.js';
 
 export const hostsCommand: Command = {
   name: 'hosts',
@@ -18,10 +20,13 @@ Options:
 ${FORMAT_HELP}
 ${FILTER_HELP}
 
+${STORED_HELP}
+
 Example:
   pcaplens hosts traffic.pcap --format json | jq '.[] | select(.peers > 10)'
 `,
   async run(argv: string[], io: CliIo): Promise<number> {
+    if (isStoredRef(argv)) return runStoredTable('hosts', argv, io, this.help);
     const args = parseTableArgs(argv, 'hosts', io.stdout.isTTY === true, { filter: true });
     if (args.help) {
       io.stdout.write(this.help);

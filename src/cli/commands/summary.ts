@@ -6,6 +6,8 @@ import { renderKeyValue } from '../format/table.js';
 import { writeOut, type CliIo } from '../io.js';
 import { runAnalysis } from '../run-analysis.js';
 import { FORMAT_HELP, type Command } from './command.js';
+import { isStoredRef } from '../store-args.js';
+import { runStoredSummary, STORED_HELP } from '../stored-table.js';
 
 export const summaryCommand: Command = {
   name: 'summary',
@@ -19,10 +21,13 @@ json prints one object; csv and table print field/value pairs (nested fields wit
 Options:
 ${FORMAT_HELP}
 
+${STORED_HELP}
+
 Example:
   pcaplens summary day1.pcap day2.pcap.gz
 `,
   async run(argv: string[], io: CliIo): Promise<number> {
+    if (isStoredRef(argv)) return runStoredSummary(argv, io, this.help);
     const args = parseTableArgs(argv, 'summary', io.stdout.isTTY === true);
     if (args.help) {
       io.stdout.write(this.help);

@@ -1,0 +1,92 @@
+import { ingestFiles, type IngestResult } from '../../engine/ingest.js';
+import { PcaplensError } from '../../shared/errors.js';
+import { jsonObject } from '../format/json.js';
+import { terminalSafe } from '../format/terminal-safe.js';
+import { writeOut, type CliIo } from '../io.js';
+import { ProgressBar } from '../progress-bar.js';
+import { warningLine } from '../run-analysis.js';
+import { STORE_HELP, STORE_OPTIONS, parseCommand, withStore } from '../store-args.js';
+import type { Command } from './command.js';
+
+const MAX_WARNINGS = 20;
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'store captures (files kept, packet index, flows, hosts) for later queries: prints the capture id',
+  help: `Usage: pcaplens import <capture...> [--each] [--name NAME] [--force] [--store URL] [--data DIR]
+
+Stores a capture: the files are kept in the data directory (content-addressed, by SHA-256) and read once;
+the packet index, flows and hosts go into the store in one transaction (an interrupted import leaves
+nothing behind). Prints the capture id on stdout, one line per capture; use it as @ID with the table
+commands, packets and export (pcaplens flows @3 --filter 'tcp.port == 443').
+
+All the files given make ONE capture, merged in time order as the table commands read them (frames are
+numbered over the merge). With --each, every file becomes a capture of its own.
+A capture whose content is already stored is not read again: its id is printed, and stderr says so.
+
+Options:
+      --each         one capture per file instead of one for all
+      --name NAME    display name (default: the first file's name, "+N" for more files); not with --each
+      --force        store again even when the same content is already stored
+  -f, --format FMT   id (default: one id per line) or json (the capture rows, with "existing": true for
+                     captures that were already stored)
+${STORE_HELP}
+  -h, --help         this help
+
+Example:
+  pcaplens import monday.pcapng tuesday.pcapng.gz
+  pcaplens flows @1 --from +10m --to +20m
+`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const { values: v, positionals } = parseCommand(argv, 'import', {
+      ...STORE_OPTIONS,
+      each: { type: 'boolean' },
+      name: { type: 'string' },
+      force: { type: 'boolean' },
+      format: { type: 'string', short: 'f' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (v.help) {
+      await writeOut(io.stdout, this.help);
+      return 0;
+    }
+    if (positionals.length === 0) throw new PcaplensError('E_USAGE', 'import: no capture file given');
+    if (v.each && v.name !== undefined)
+      throw new PcaplensError('E_USAGE', 'import: --name names one capture; it cannot go with --each');
+    const format = v.format ?? 'id';
+    if (format !== 'id' && format !== 'json')
+      throw new PcaplensError('E_USAGE', `import: --format must be id or json, not '${format}'`);
+    const groups = v.each ? positionals.map((p) => [p]) : [positionals];
+    const rows: IngestResult[] = [];
+    await withStore(v, async (store, dataDir) => {
+      for (const files of groups) {
+        const bar = new ProgressBar(io.stderr);
+        let row: IngestResult;
+        try {
+          row = await ingestFiles(store, dataDir, files, {
+            name: v.name,
+            force: v.force === true,
+            signal: io.signal,
+            onProgress: (p) => bar.update(p),
+          });
+        } finally {
+          bar.clear();
+        }
+        rows.push(row);
+        const what = terminalSafe(files.join(' '));
+        if (row.existing) {
+          io.stderr.write(
+            `pcaplens: ${what}: already stored as capture ${row.id} (${terminalSafe(row.name)}); --force stores it again\n`,
+          );
+        } else {
+          for (const p of row.errors.slice(0, MAX_WARNINGS)) io.stderr.write(warningLine(p));
+          if (row.errors.length > MAX_WARNINGS)
+            io.stderr.write(`pcaplens: warning: ${row.errors.length - MAX_WARNINGS} more problems\n`);
+        }
+        if (format === 'id') await writeOut(io.stdout, `${row.id}\n`);
+      }
+    });
+    if (format === 'json') await writeOut(io.stdout, jsonObject(rows));
+    return 0;
+  },
+};
