@@ -94,6 +94,10 @@ export interface HostEnrichment {
   as_org?: string | null;
   is_private?: boolean | null;
   tags?: string[] | null;
+  /** address class label of enrich/address-class.ts (public, private, loopback, ...) */
+  address_class?: string | null;
+  /** OS the TTL/DHCP/User-Agent hints point to */
+  os_guess?: string | null;
 }
 
 export type StoredHostRow = HostRow & HostEnrichment;
@@ -115,4 +119,16 @@ export interface AlertRow {
   detail: string | null;
   /** flows, numbers and thresholds behind the finding */
   evidence: unknown;
+  /** the analyses' row (shared/alert-rows.ts), stored beside the generic columns above (migration 3) */
+  id?: number | null;
+  key?: string | null;
+  kind?: string | null;
+  score?: number | null;
+  heuristic?: boolean | null;
+  first_ts?: string | null;
+  last_ts?: string | null;
+  hosts?: string[] | null;
+  flow_ids?: number[] | null;
+  flow_count?: number | null;
+  explanation?: string | null;
 }

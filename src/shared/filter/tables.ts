@@ -204,6 +204,8 @@ export const TABLES: Record<TableName, TableDef> = {
       t('as_org', 'autonomous system organisation'),
       { name: 'is_private', type: 'bool', nullable: true, doc: 'private, loopback or link-local address' },
       { name: 'tags', type: 'text[]', nullable: true, doc: 'tags (tor, scanner, ...)' },
+      t('address_class', 'public, private, loopback, link_local, multicast, ... (enrich/address-class.ts)'),
+      t('os_guess', 'operating system the TTL, DHCP and User-Agent hints point to'),
       {
         name: 'ip_key',
         type: 'text',
@@ -316,6 +318,30 @@ export const TABLES: Record<TableName, TableDef> = {
     t('title', 'one-line finding'),
     t('detail', 'explanation'),
     { name: 'evidence', type: 'json', nullable: true, doc: 'flows, numbers and rules behind the finding' },
+    i('id', 'alert number within the capture (severity, then time order)'),
+    t('key', 'stable identity of the finding across runs'),
+    t(
+      'kind',
+      'port_scan, host_sweep, beaconing, dns_tunnel, dga, cleartext_credentials, insecure_protocol, ...',
+    ),
+    { name: 'score', type: 'float', nullable: true, doc: 'how strongly the evidence matches the rule, 0..1' },
+    {
+      name: 'heuristic',
+      type: 'bool',
+      nullable: true,
+      doc: 'rests on a heuristic rather than an exact match',
+    },
+    { name: 'first_ts', type: 'time', nullable: true, doc: 'start of the activity' },
+    { name: 'last_ts', type: 'time', nullable: true, doc: 'end of the activity' },
+    { name: 'hosts', type: 'text[]', nullable: true, doc: 'addresses involved, the acting host first' },
+    {
+      name: 'flow_ids',
+      type: 'int[]',
+      nullable: true,
+      doc: 'flows behind the finding (capped, see flow_count)',
+    },
+    i('flow_count', 'number of flows behind the finding'),
+    t('explanation', 'one sentence for a person'),
   ]),
 };
 
