@@ -17,6 +17,7 @@ import type { ByteSource } from '../wire/source.js';
 import { openFileSource } from './sources/file-source.js';
 import { FileStats, type FileInfo } from './file-stats.js';
 import { ProgressThrottle, type Progress } from './progress.js';
+import { AppRun, emptyAppRows, type AppRowSink, type AppRows, type FileBytesOptions } from './app-run.js';
 
 export interface AnalyzeOptions {
   onProgress?: (p: Progress) => void;
@@ -36,6 +37,17 @@ export interface AnalyzeOptions {
   onFlow?: (row: FlowRow) => void;
   /** passed to the flow Analysis: called per packet and IP layer, outer to inner, after accounting */
   onPacket?: AnalysisOptions['onPacket'];
+  /** passed to the flow Analysis: called for each finished flow before its row is emitted */
+  onFlowEnd?: AnalysisOptions['onFlowEnd'];
+  /**
+   * run the application layer (TCP reassembly, dns/http/tls/... rows; default true); false leaves the app
+   * tables empty and app_source as the port tables and heuristics decided
+   */
+  app?: boolean;
+  /** application rows are handed here as they are found instead of being collected in the result */
+  onRow?: AppRowSink;
+  /** file extraction: transferred files' bytes, bounded, handed out with their rows */
+  fileBytes?: FileBytesOptions;
   /** called for each record after the Analysis has taken it (the packet index hangs here) */
   onRecord?: (rec: PacketRecord) => void;
   /**
@@ -45,7 +57,8 @@ export interface AnalyzeOptions {
   afterChunk?: () => Promise<void>;
 }
 
-export interface AnalyzeFilesResult {
+/** dns, http, tls, dhcp, credentials, files, ssh: empty when streamed to onRow or with app: false */
+export interface AnalyzeFilesResult extends AppRows {
   summary: CaptureSummary;
   flows: FlowRow[];
   hosts: HostRow[];
@@ -136,13 +149,15 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
 
 async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): Promise<AnalyzeFilesResult> {
   const stats = new FileStats(infos.length);
+  const app = opts.app === false ? null : new AppRun(opts.onRow, opts.fileBytes);
   const analysis = new Analysis({
     idleTimeoutSec: opts.idleTimeoutSec,
     timeouts: opts.timeouts,
     maxFlows: opts.maxFlows,
     hosts: opts.hosts,
     onFlow: opts.onFlow,
-    onPacket: opts.onPacket,
+    onPacket: app ? app.onPacket(opts.onPacket) : opts.onPacket,
+    onFlowEnd: app ? app.onFlowEnd(opts.onFlowEnd) : opts.onFlowEnd,
     fileNames: infos.map((i) => i.name),
   });
   // merged records carry the position in `opened`; map it back to the command-line position
@@ -187,7 +202,9 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     for (const p of o.reader.problems) info.problems.push({ ...p, file: info.name });
   }
   // decoding problems (unknown link type, fragment limits) belong to the file they were found in
-  for (const p of result.problems) (infos.find((i) => i.name === p.file) ?? infos[0]!).problems.push(p);
+  const appProblems = app ? app.problems(infos.map((i) => i.name)) : [];
+  for (const p of [...result.problems, ...appProblems])
+    (infos.find((i) => i.name === p.file) ?? infos[0]!).problems.push(p);
   const files = infos.map((info, i) => stats.fileSummary(i, info));
   const problems: Problem[] = files.flatMap((f) => f.problems);
   if (packets === 0 && problems.length > 0 && files.every((f) => f.problems.length > 0)) {
@@ -210,5 +227,5 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
   };
   throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount, true);
   const names = opened.flatMap((o) => o.reader.names);
-  return { summary, flows: result.flows, hosts: result.hosts, names };
+  return { summary, flows: result.flows, hosts: result.hosts, names, ...(app ? app.rows : emptyAppRows()) };
 }

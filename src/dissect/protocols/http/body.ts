@@ -15,7 +15,15 @@ export interface BodyLimits {
   maxDecoded: number;
   /** bytes of the decoded body kept for sniffing and small-file export */
   keepBytes: number;
+  /**
+   * shared by every body of a run when keepBytes is large (file extraction): bytes kept past the first
+   * HEAD_BYTES are taken from it, so bodies in flight together hold at most `left` bytes; the taker gives them
+   * back (BodyInfo.borrowed) once the content was handed on
+   */
+  keepBudget?: { left: number };
 }
+/** bytes every body keeps whatever the budget (type sniffing) */
+const HEAD_BYTES = 4096;
 export const DEFAULT_BODY_LIMITS: BodyLimits = { maxDecoded: 64 << 20, keepBytes: 4096 };
 
 /** What a finished body looked like. */
@@ -29,8 +37,10 @@ export interface BodyInfo {
   contentEncoding: string | null;
   /** SHA-256 of the decoded body; null when incomplete or the decoder stopped */
   sha256: string | null;
-  /** first decoded bytes */
+  /** first decoded bytes (up to BodyLimits.keepBytes) */
   head: Uint8Array;
+  /** bytes of head taken from BodyLimits.keepBudget (to give back) */
+  borrowed: number;
   complete: boolean;
   /** decompression stopped at maxDecoded */
   bomb: boolean;
@@ -68,8 +78,9 @@ const SLICE = 16384;
 class ContentSink {
   private hash: Sha256 | null = new Sha256();
   private inflater: Inflater | null = null;
-  private readonly headBuf: Uint8Array;
+  private headBuf: Uint8Array;
   private headLen = 0;
+  borrowed = 0;
   len = 0;
   bomb = false;
   decodeError = false;
@@ -81,7 +92,8 @@ class ContentSink {
     readonly encoding: string | null,
     private readonly limits: BodyLimits,
   ) {
-    this.headBuf = new Uint8Array(limits.keepBytes);
+    // grown on demand when keepBytes is large: most bodies are small
+    this.headBuf = new Uint8Array(Math.min(limits.keepBytes, HEAD_BYTES));
     const e = encoding?.trim().toLowerCase() ?? '';
     if (e === 'gzip' || e === 'x-gzip') this.decoding = 'gzip';
     else if (e === 'deflate') this.decoding = 'deflate';
@@ -95,6 +107,7 @@ class ContentSink {
       this.bomb = true;
       this.hash = null;
     }
+    if (this.headLen + n > this.headBuf.length && this.headBuf.length < this.limits.keepBytes) this.grow(n);
     const keep = Math.min(n, this.headBuf.length - this.headLen);
     if (keep > 0) {
       this.headBuf.set(b.subarray(0, keep), this.headLen);
@@ -102,6 +115,21 @@ class ContentSink {
     }
     this.hash?.update(b, 0, n);
     this.len += n;
+  }
+
+  /** Room for n more bytes, within keepBytes and the shared budget. */
+  private grow(n: number): void {
+    const want = Math.min(this.limits.keepBytes, Math.max(this.headBuf.length * 2, this.headLen + n));
+    const budget = this.limits.keepBudget;
+    const extra = budget ? Math.min(want - this.headBuf.length, budget.left) : want - this.headBuf.length;
+    if (extra <= 0) return;
+    if (budget) {
+      budget.left -= extra;
+      this.borrowed += extra;
+    }
+    const next = new Uint8Array(this.headBuf.length + extra);
+    next.set(this.headBuf.subarray(0, this.headLen));
+    this.headBuf = next;
   }
 
   push(b: Uint8Array): void {
@@ -239,6 +267,7 @@ export class BodyReader {
       contentEncoding: this.sink.encoding,
       sha256: complete && !this.sink.bomb ? this.sink.digest() : null,
       head: this.sink.head(),
+      borrowed: this.sink.borrowed,
       complete,
       bomb: this.sink.bomb,
       decodeError: this.sink.decodeError,

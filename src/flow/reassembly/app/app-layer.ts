@@ -21,7 +21,11 @@ import {
   type StreamRef,
   type StreamSink,
 } from '../types.js';
-import { HttpSession } from '../../../dissect/protocols/http/session.js';
+import {
+  DEFAULT_HTTP_LIMITS,
+  HttpSession,
+  type HttpSessionLimits,
+} from '../../../dissect/protocols/http/session.js';
 import { TlsSession } from '../../../dissect/protocols/tls/session.js';
 import { QuicSession } from '../../../dissect/protocols/quic/session.js';
 import { splitTcpDns } from '../../../dissect/protocols/dns/decode.js';
@@ -60,6 +64,13 @@ export interface AppLayerOptions {
   limits?: ReassemblyLimits;
   /** total out-of-order bytes held across all flows */
   maxHeldBytes?: number;
+  /**
+   * file extraction: keep up to this many bytes of each transferred file (HTTP bodies, FTP data) and hand
+   * them to the file sink with the row; default 0 (only the first bytes of HTTP bodies, for sniffing)
+   */
+  keepFileBytes?: number;
+  /** bytes kept for extraction across all transfers in flight (default 256 MiB) */
+  maxKeptFileBytes?: number;
 }
 
 class FlowApp implements StreamSink {
@@ -115,6 +126,10 @@ export class AppLayer {
   readonly stats = { tcpFlows: 0, udpMessages: 0, tlsRows: 0, httpRows: 0, dnsRows: 0, ftpDataFlows: 0 };
   /** "ip port" -> announced FTP data connection */
   private readonly expectations = new Map<string, FtpExpectation>();
+  private readonly httpLimits: HttpSessionLimits = DEFAULT_HTTP_LIMITS;
+  /** extraction: bytes kept per file, and what is left of the budget for all transfers in flight */
+  private readonly keepFileBytes: number;
+  private readonly keepBudget: { left: number } | undefined;
 
   constructor(
     readonly sinks: AppSinks,
@@ -122,6 +137,19 @@ export class AppLayer {
   ) {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.budget = new ReassemblyBudget(opts.maxHeldBytes ?? 64 << 20);
+    this.keepFileBytes = Math.max(0, opts.keepFileBytes ?? 0);
+    if (this.keepFileBytes > 0) {
+      this.keepBudget = { left: opts.maxKeptFileBytes ?? 256 << 20 };
+      const body = DEFAULT_HTTP_LIMITS.body;
+      this.httpLimits = {
+        ...DEFAULT_HTTP_LIMITS,
+        body: {
+          ...body,
+          keepBytes: Math.max(body.keepBytes, this.keepFileBytes),
+          keepBudget: this.keepBudget,
+        },
+      };
+    }
   }
 
   /** Bytes held out of order right now, and the peak. */
@@ -202,8 +230,8 @@ export class AppLayer {
     if (app === 'http')
       st.http = new HttpSession((tx) => {
         this.stats.httpRows++;
-        emitHttp(tx, st.flow.id, st.endpoints(), this.sinks);
-      });
+        emitHttp(tx, st.flow.id, st.endpoints(), this.sinks, this.keepBudget);
+      }, this.httpLimits);
     else if (app === 'tls') st.tls = new TlsSession();
     else if (DNS_APPS.has(app))
       st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
@@ -231,7 +259,7 @@ export class AppLayer {
       st.flow.app = 'ftp-data';
       st.flow.appSource = 'ftp';
       this.stats.ftpDataFlows++;
-      st.ftpData = new FtpData(e, st.flow.id, ep, this.sinks);
+      st.ftpData = new FtpData(e, st.flow.id, ep, this.sinks, this.keepFileBytes, this.keepBudget);
       return;
     }
   }

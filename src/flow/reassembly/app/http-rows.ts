@@ -7,7 +7,14 @@ import type { BodyInfo } from '../../../dissect/protocols/http/body.js';
 import { rowBase, type Endpoints } from './base.js';
 import type { AppSinks } from './sinks.js';
 
-export function emitHttp(tx: HttpTransaction, flowId: number, ep: Endpoints, sinks: AppSinks): void {
+/** keepBudget: where bytes kept for file extraction go back once handed on (see BodyLimits.keepBudget) */
+export function emitHttp(
+  tx: HttpTransaction,
+  flowId: number,
+  ep: Endpoints,
+  sinks: AppSinks,
+  keepBudget?: { left: number },
+): void {
   const base = rowBase(flowId, ep, tx.clientDir, tx.packet, tx.tsSec, tx.tsNsec);
   const q = tx.request;
   const r = tx.response;
@@ -44,11 +51,14 @@ export function emitHttp(tx: HttpTransaction, flowId: number, ep: Endpoints, sin
     sinks.credential(c);
   }
   if (sinks.file) {
-    if (tx.responseBody && tx.responseBody.len > 0)
-      sinks.file(fileRow(base, tx, tx.responseBody, true, r ? header(r, 'content-type') : null));
-    if (tx.requestBody && tx.requestBody.len > 0)
-      sinks.file(fileRow(base, tx, tx.requestBody, false, q ? header(q, 'content-type') : null));
+    const rb = tx.responseBody;
+    const qb = tx.requestBody;
+    if (rb && rb.len > 0)
+      sinks.file(fileRow(base, tx, rb, true, r ? header(r, 'content-type') : null), rb.head);
+    if (qb && qb.len > 0)
+      sinks.file(fileRow(base, tx, qb, false, q ? header(q, 'content-type') : null), qb.head);
   }
+  if (keepBudget) keepBudget.left += (tx.responseBody?.borrowed ?? 0) + (tx.requestBody?.borrowed ?? 0);
 }
 
 function fileRow(

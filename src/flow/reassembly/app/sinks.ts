@@ -16,7 +16,11 @@ export interface AppSinks {
   tls?(row: TlsRow): void;
   dhcp?(row: DhcpRow): void;
   credential?(row: CredentialRow): void;
-  file?(row: FileRow): void;
+  /**
+   * content: the file's bytes when the layer was asked to keep them (AppLayerOptions.keepFileBytes), cut at
+   * that cap (content.length < row.size then); valid during the call only when the caller does not copy it
+   */
+  file?(row: FileRow, content?: Uint8Array | null): void;
   ssh?(row: SshRow): void;
   /** a reassembly limit forced a gap (turn into a Problem with code E_LIMIT) */
   problem?(p: ReassemblyProblem): void;
