@@ -98,4 +98,20 @@ export interface CaptureSummary {
   flows: number;
   hosts: number;
   problems: Problem[];
+  /** the data enrichment used (GeoIP, ASN, MAC vendors, Tor relays, blocklist), with versions and dates */
+  enrichment_sources?: EnrichmentSource[];
+}
+
+/** One data set behind host enrichment or detection (principle 5: the version/date of each source is shown). */
+export interface EnrichmentSource {
+  /** geoip, asn, mac_vendor, tor_relays, blocklist, reverse_dns */
+  kind: string;
+  name: string;
+  /** package version, file size/date, or list format */
+  version: string | null;
+  /** date of the data when known (MMDB build date, snapshot date), ISO date */
+  date: string | null;
+  licence: string | null;
+  /** entries in the data set, when counted */
+  entries?: number;
 }

@@ -1,0 +1,232 @@
+/**
+ * Enrichment and detection over one run's rows: hosts get their MAC vendor, passive names (with sources),
+ * address class, GeoIP/ASN for public addresses, OS guess and tags (roles, Tor relays, what alerts say about
+ * them); the analyses turn the rows into alerts. Pure over its inputs: loading the data sets is the job of
+ * enrich-sources.ts, so tests and a browser worker can hand in their own.
+ */
+import type { AlertRow } from '../shared/alert-rows.js';
+import type { FlowRow, HostName, HostRow } from '../shared/rows.js';
+import type { StoredHostRow } from '../shared/store-rows.js';
+import type { ResolvedName } from '../wire/reader.js';
+import { classifyAddress } from '../enrich/address-class.js';
+import { buildDeviceProfiles, type DeviceProfile } from '../enrich/device-profile.js';
+import type { GeoLookup } from '../enrich/geoip.js';
+import type {
+  CredentialInput,
+  DhcpInput,
+  DnsInput,
+  FileInput,
+  HttpInput,
+  TlsInput,
+} from '../enrich/name-inputs.js';
+import { collectPassiveNames, type PassiveNames } from '../enrich/passive-names.js';
+import type { Blocklist } from '../analyze/blocklist-list.js';
+import type { AnalysisConfigInput } from '../analyze/config.js';
+import type { TorMatcher } from '../analyze/input.js';
+import { runAnalyses, type AnalysisName } from '../analyze/run-all.js';
+
+/** A GeoLookup, or a getter that builds one on first need (the bundled data takes seconds to parse). */
+export type GeoProvider = GeoLookup | (() => GeoLookup | null);
+
+export interface VendorLookup {
+  vendor(mac: string): string | null;
+}
+
+/** The rows of a run that enrichment and detection read (AnalyzeFilesResult fits; app tables optional). */
+export interface RunRows {
+  flows: readonly FlowRow[];
+  dns?: readonly DnsInput[];
+  http?: readonly HttpInput[];
+  tls?: readonly TlsInput[];
+  dhcp?: readonly DhcpInput[];
+  credentials?: readonly CredentialInput[];
+  files?: readonly FileInput[];
+  /** pcapng Name Resolution Block entries */
+  names?: readonly ResolvedName[];
+}
+
+export interface EnrichContext {
+  flows: readonly FlowRow[];
+  dns?: readonly DnsInput[];
+  dhcp?: readonly DhcpInput[];
+  tls?: readonly TlsInput[];
+  http?: readonly HttpInput[];
+  pcapngNames?: readonly ResolvedName[];
+  /** passive names already collected (detectAlerts builds the same); collected here when absent */
+  passive?: PassiveNames;
+  geo?: GeoProvider | null;
+  vendors?: VendorLookup | null;
+  tor?: TorMatcher | null;
+  /** live reverse-DNS answers (--resolve): address -> names */
+  reverseNames?: ReadonlyMap<string, readonly string[]>;
+  /** alerts of the same run: their acting hosts get tags (scanner, beaconing, ...) */
+  alerts?: readonly AlertRow[];
+}
+
+const MAX_NAMES = 32;
+const MAX_TAGS = 16;
+
+const ROLE_TAGS: Record<string, string> = {
+  gateway: 'gateway',
+  dns_server: 'dns-server',
+  dhcp_server: 'dhcp-server',
+  web_server: 'web-server',
+};
+
+/** Alert kinds that say something about the acting host (hosts[0]). */
+const ALERT_TAGS: Record<string, string> = {
+  port_scan: 'scanner',
+  host_sweep: 'scanner',
+  beaconing: 'beaconing',
+  dns_tunnel: 'dns-tunnel',
+  dga: 'dga',
+  cleartext_credentials: 'cleartext-credentials',
+};
+
+/** Passive names from the application rows and the capture's own name records. */
+export function passiveNamesOf(ctx: {
+  dns?: readonly DnsInput[];
+  dhcp?: readonly DhcpInput[];
+  tls?: readonly TlsInput[];
+  http?: readonly HttpInput[];
+  pcapngNames?: readonly ResolvedName[];
+}): PassiveNames {
+  return collectPassiveNames({
+    dns: ctx.dns,
+    dhcp: ctx.dhcp,
+    tls: ctx.tls,
+    http: ctx.http,
+    pcapng: ctx.pcapngNames?.map((n) => ({ ip: n.address, name: n.name })),
+  });
+}
+
+function mergeNames(lists: readonly (readonly HostName[])[]): HostName[] {
+  const out: HostName[] = [];
+  for (const list of lists) {
+    for (const n of list) {
+      if (out.length >= MAX_NAMES) return out;
+      if (!out.some((o) => o.name === n.name && o.source === n.source)) out.push(n);
+    }
+  }
+  return out;
+}
+
+function alertTags(alerts: readonly AlertRow[] | undefined): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const a of alerts ?? []) {
+    const tag = ALERT_TAGS[a.kind];
+    const ip = a.hosts[0];
+    if (!tag || !ip) continue;
+    let s = out.get(ip);
+    if (!s) out.set(ip, (s = new Set()));
+    s.add(tag);
+  }
+  return out;
+}
+
+export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): StoredHostRow[] {
+  const passive = ctx.passive ?? passiveNamesOf(ctx);
+  const vendorOf = (mac: string): string | null => ctx.vendors?.vendor(mac) ?? null;
+  const profiles = new Map<string, DeviceProfile>();
+  for (const p of buildDeviceProfiles({
+    flows: ctx.flows,
+    dhcp: ctx.dhcp,
+    dns: ctx.dns,
+    http: ctx.http,
+    vendorOf,
+  }))
+    profiles.set(p.ip, p);
+  const byAlert = alertTags(ctx.alerts);
+  let geo: GeoLookup | null | undefined = typeof ctx.geo === 'function' ? undefined : (ctx.geo ?? null);
+  const geoFor = (): GeoLookup | null => {
+    if (geo === undefined) geo = (ctx.geo as () => GeoLookup | null)();
+    return geo;
+  };
+
+  return hosts.map((h): StoredHostRow => {
+    if (h.kind === 'mac') {
+      return {
+        ...h,
+        vendor: vendorOf(h.ip),
+        country: null,
+        city: null,
+        lat: null,
+        lon: null,
+        asn: null,
+        as_org: null,
+        is_private: null,
+        tags: null,
+        address_class: null,
+        os_guess: null,
+      };
+    }
+    const cls = classifyAddress(h.ip);
+    // a public address "has" the router's MAC on a LAN capture: its vendor would be the router's
+    const vendor = cls.class === 'public' ? null : (h.macs.map(vendorOf).find((v) => v !== null) ?? null);
+    const rdns = ctx.reverseNames?.get(h.ip) ?? [];
+    const names = mergeNames([h.names, passive.names(h.ip), rdns.map((name) => ({ name, source: 'rdns' }))]);
+    const g = cls.geolocatable ? geoFor()?.lookup(h.ip) : undefined;
+    const profile = profiles.get(h.ip);
+    const tags: string[] = [];
+    for (const r of profile?.roles ?? []) {
+      const t = ROLE_TAGS[r];
+      if (t) tags.push(t);
+    }
+    const tor = ctx.tor?.match(h.ip);
+    if (tor) tags.push(tor.exit ? 'tor-exit' : 'tor-relay');
+    for (const t of byAlert.get(h.ip) ?? []) tags.push(t);
+    return {
+      ...h,
+      names,
+      vendor,
+      country: g?.country ?? null,
+      city: g?.city ?? null,
+      lat: g?.lat ?? null,
+      lon: g?.lon ?? null,
+      asn: g?.asn ?? null,
+      as_org: g?.as_org ?? null,
+      is_private: cls.is_private,
+      tags: tags.slice(0, MAX_TAGS),
+      address_class: cls.class,
+      os_guess: profile?.os_guess ?? null,
+    };
+  });
+}
+
+export interface DetectOptions {
+  config?: AnalysisConfigInput;
+  tor?: TorMatcher | null;
+  blocklist?: Blocklist | null;
+  /** run only these analyses */
+  only?: AnalysisName[];
+  /** passive names already collected for the same rows */
+  passive?: PassiveNames;
+}
+
+/** Every analysis over the run's rows; the order and ids are those of runAnalyses. */
+export function detectAlerts(result: RunRows, opts: DetectOptions = {}): AlertRow[] {
+  const names =
+    opts.passive ??
+    passiveNamesOf({
+      dns: result.dns,
+      dhcp: result.dhcp,
+      tls: result.tls,
+      http: result.http,
+      pcapngNames: result.names,
+    });
+  return runAnalyses(
+    {
+      flows: result.flows,
+      dns: result.dns,
+      http: result.http,
+      tls: result.tls,
+      credentials: result.credentials,
+      files: result.files,
+      names,
+      tor: opts.tor ?? null,
+      blocklist: opts.blocklist ?? null,
+    },
+    opts.config,
+    opts.only ? { only: opts.only } : {},
+  );
+}
