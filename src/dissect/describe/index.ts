@@ -7,7 +7,15 @@
 import { has } from '../../wire/byte-view.js';
 import { describeDns } from './dns.js';
 import { describeArp, describeIpv4, describeIpv6 } from './ip.js';
-import { describeEth, describeNull, describeSll, describeSll2, describeVlan } from './link.js';
+import {
+  describeEth,
+  describeNull,
+  describePpp,
+  describePppoe,
+  describeSll,
+  describeSll2,
+  describeVlan,
+} from './link.js';
 import {
   describeGre,
   describeIcmp,
@@ -25,6 +33,8 @@ const MAX_LAYERS = 32;
 const LINK: Record<number, Describer> = {
   0: describeNull(false),
   1: describeEth,
+  9: describePpp,
+  50: describePpp,
   108: describeNull(true),
   113: describeSll,
   276: describeSll2,
@@ -40,6 +50,7 @@ const ETHERTYPE: Record<number, Describer> = {
   0x88a8: describeVlan,
   0x9100: describeVlan,
   0x6558: describeEth,
+  0x8864: describePppoe,
 };
 
 const IP_PROTO: Record<number, Describer> = {
@@ -62,6 +73,8 @@ function pick(n: Exclude<Next, null>, b: Uint8Array): Describer | null {
       return ETHERTYPE[n.value] ?? null;
     case 'ip.proto':
       return IP_PROTO[n.value] ?? null;
+    case 'ppp':
+      return describePpp;
     case 'ip': {
       const v = n.value || (has(n.off, 1, n.end) ? b[n.off]! >> 4 : 0);
       return v === 4 ? describeIpv4 : v === 6 ? describeIpv6 : null;

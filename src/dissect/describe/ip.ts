@@ -54,13 +54,10 @@ export function describeIpv4(b: Uint8Array, off: number, end: number, base: numb
   if (!has(off, ihl, end)) return l.done(null, end, 'IPv4 options cut short');
   if (ihl > 20) l.field('Options', undefined, `${ihl - 20} bytes`, off + 20, ihl - 20);
   const payloadEnd = Math.min(end, total >= ihl ? off + total : end);
-  // a fragment other than the first carries no transport header
+  // a fragment: its bytes are shown as data (packet detail decodes one frame, it does not reassemble)
   if (fragOff > 0 || (ff >> 13) & 1) {
-    l.layer.name += `, fragment at ${fragOff}`;
-    return l.done(
-      fragOff > 0 ? null : { table: 'ip.proto', value: proto, off: off + ihl, end: payloadEnd },
-      off + ihl,
-    );
+    l.layer.name += `, fragment at ${fragOff}${(ff >> 13) & 1 ? ', more follow' : ', last'}`;
+    return l.done(null, off + ihl);
   }
   return l.done({ table: 'ip.proto', value: proto, off: off + ihl, end: payloadEnd }, off + ihl);
 }
@@ -98,7 +95,9 @@ export function describeIpv6(b: Uint8Array, off: number, end: number, base: numb
       l.child(ext, 'Fragment offset', undefined, (fo >> 3) * 8, p + 2, 2);
       l.child(ext, 'More fragments', undefined, fo & 1 ? 'set' : 'not set', p + 2, 2);
       l.child(ext, 'Identification', undefined, hex2(u32be(b, p + 4), 8), p + 4, 4);
-      if (fo >> 3 !== 0) return l.done(null, p + 8);
+      // as for IPv4: a fragment's bytes are data here
+      l.layer.name += `, fragment at ${(fo >> 3) * 8}${fo & 1 ? ', more follow' : ', last'}`;
+      return l.done(null, p + 8);
     }
     p += hlen;
     next = nh;

@@ -45,7 +45,7 @@ export function describeSll(b: Uint8Array, off: number, end: number, base: numbe
   l.field('Link-layer address type', undefined, u16be(b, off + 2), off + 2, 2);
   const alen = u16be(b, off + 4);
   l.field('Link-layer address length', undefined, alen, off + 4, 2);
-  if (alen === 6) l.field('Source', 'eth.src', macToString(b, off + 6), off + 6, 6);
+  if (alen === 6) l.field('Source', 'sll.src', macToString(b, off + 6), off + 6, 6);
   const proto = u16be(b, off + 14);
   l.field('Protocol', undefined, hex2(proto), off + 14, 2);
   return l.done(proto >= 0x0600 ? { table: 'ethertype', value: proto, off: off + 16, end } : null, off + 16);
@@ -62,7 +62,7 @@ export function describeSll2(b: Uint8Array, off: number, end: number, base: numb
   l.field('Packet type', undefined, `${SLL_PKTTYPE[pkttype] ?? 'unknown'} (${pkttype})`, off + 10, 1);
   const alen = b[off + 11]!;
   l.field('Link-layer address length', undefined, alen, off + 11, 1);
-  if (alen === 6) l.field('Source', 'eth.src', macToString(b, off + 12), off + 12, 6);
+  if (alen === 6) l.field('Source', 'sll.src', macToString(b, off + 12), off + 12, 6);
   return l.done(proto >= 0x0600 ? { table: 'ethertype', value: proto, off: off + 20, end } : null, off + 20);
 }
 
@@ -78,4 +78,33 @@ export function describeNull(bigEndian: boolean) {
     const v = family === 2 ? 4 : [10, 24, 28, 30].includes(family) ? 6 : 0;
     return l.done(v ? { table: 'ip', value: v, off: off + 4, end } : null, off + 4);
   };
+}
+
+/** PPPoE session stage (RFC 2516 section 4): ver/type, code, session id, length; PPP follows. */
+export function describePppoe(b: Uint8Array, off: number, end: number, base: number): Described {
+  const l = new LayerBuilder('pppoe', 'PPP-over-Ethernet Session', base, off, end);
+  if (!has(off, 6, end)) return l.done(null, end, 'PPPoE header cut short');
+  l.field('Version / type', undefined, `${b[off]! >> 4} / ${b[off]! & 15}`, off, 1);
+  l.field('Code', undefined, hex2(b[off + 1]!, 2), off + 1, 1);
+  const sid = u16be(b, off + 2);
+  const len = u16be(b, off + 4);
+  l.field('Session ID', undefined, hex2(sid), off + 2, 2);
+  l.field('Payload length', undefined, len, off + 4, 2);
+  l.layer.name += `, session ${hex2(sid)}`;
+  return l.done({ table: 'ppp', value: 0, off: off + 6, end: Math.min(end, off + 6 + len) }, off + 6);
+}
+
+/** PPP (RFC 1661): an optional ff 03 address/control pair, then the protocol; IPv4 and IPv6 followed. */
+export function describePpp(b: Uint8Array, off: number, end: number, base: number): Described {
+  const l = new LayerBuilder('ppp', 'Point-to-Point Protocol', base, off, end);
+  let p = off;
+  if (has(p, 2, end) && b[p] === 0xff && b[p + 1] === 0x03) {
+    l.field('Address / control', undefined, '0xff / 0x03', p, 2);
+    p += 2;
+  }
+  if (!has(p, 2, end)) return l.done(null, end, 'PPP protocol cut short');
+  const proto = u16be(b, p);
+  l.field('Protocol', undefined, hex2(proto), p, 2);
+  const ether = proto === 0x0021 ? 0x0800 : proto === 0x0057 ? 0x86dd : -1;
+  return l.done(ether > 0 ? { table: 'ethertype', value: ether, off: p + 2, end } : null, p + 2);
 }

@@ -119,6 +119,9 @@ function icmpLike(v6: boolean) {
       l.field('Sequence number', undefined, u16be(b, off + 6), off + 6, 2);
     }
     l.layer.name += `, ${name}`;
+    // error messages quote the start of the offending datagram after 4 unused/parameter bytes
+    const quoting = v6 ? type >= 1 && type <= 4 : [3, 4, 5, 11, 12].includes(type);
+    if (quoting && has(off, 9, end)) return l.done({ table: 'ip', value: 0, off: off + 8, end }, off + 8);
     return l.done(null, end);
   };
 }

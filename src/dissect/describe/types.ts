@@ -30,7 +30,7 @@ export interface LayerNode {
 
 /** What a describer decides comes next: a table to dispatch on and the payload's range. */
 export type Next =
-  | { table: 'ethertype' | 'ip.proto' | 'link' | 'ip'; value: number; off: number; end: number }
+  | { table: 'ethertype' | 'ip.proto' | 'link' | 'ip' | 'ppp'; value: number; off: number; end: number }
   | { table: 'udp' | 'tcp'; src: number; dst: number; off: number; end: number }
   | null;
 
