@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openStore } from '../store/open.js';
 import { analyzeFiles } from './analyze-files.js';
 import { ingestFiles } from './ingest.js';
+import { APP_TABLES } from './app-run.js';
 
 const fixtures = new URL('../../test/fixtures/', import.meta.url).pathname;
 const vxlan = join(fixtures, 'vxlan-http.pcap');
@@ -121,5 +122,34 @@ test('an aborted import leaves no capture behind', async () => {
       list.map((c) => c.id),
       [before.id],
     );
+  });
+});
+
+test('a stored capture gives the same application rows as a direct run, every table', async () => {
+  const caps = [
+    'dhcp-dora.pcap',
+    'tcp-retransmissions-http.pcap',
+    'sll2-tls13-sni.pcap',
+    'ipv6-fragments-mdns.pcap',
+  ];
+  await withStore(async (store, dir) => {
+    const seen = new Set<string>();
+    for (const name of caps) {
+      const path = join(fixtures, name);
+      const direct = await analyzeFiles([path]);
+      // batchRows 1: every row goes through its own write
+      const row = await ingestFiles(store, dir, [path], { batchRows: 1 });
+      for (const t of APP_TABLES) {
+        const page = await store.page(t, { captureId: row.id, limit: 10_000 });
+        assert.deepEqual(page.rows, direct[t], `${name} ${t}`);
+        if (direct[t].length) seen.add(t);
+      }
+      const flows = await store.page('flows', { captureId: row.id, limit: 10_000, sort: [{ column: 'id' }] });
+      assert.deepEqual(
+        flows.rows.map((f) => [f.id, f.app, f.app_source]),
+        direct.flows.map((f) => [f.id, f.app, f.app_source]),
+      );
+    }
+    assert.deepEqual([...seen].sort(), ['dhcp', 'dns', 'files', 'http', 'tls']);
   });
 });

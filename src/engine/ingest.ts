@@ -16,6 +16,7 @@ import { analyzeFiles } from './analyze-files.js';
 import type { Progress } from './progress.js';
 import { openFileSource } from './sources/file-source.js';
 import { packetIndexHooks } from './packet-index.js';
+import { APP_TABLES, emptyAppRows, type AppRows } from './app-run.js';
 
 export interface IngestOptions {
   /** display name; default the first file's base name (plus "+N" for more files) */
@@ -104,7 +105,17 @@ export async function ingestFiles(
   const row = await store.importCapture(meta, async (w) => {
     let packets: PacketIndexInput[] = [];
     let flows: FlowRow[] = [];
+    // application rows wait per table for the next chunk boundary, as packets and flows do
+    let app: AppRows = emptyAppRows();
+    let appRows = 0;
+    const flushApp = async (): Promise<void> => {
+      const b = app;
+      app = emptyAppRows();
+      appRows = 0;
+      for (const t of APP_TABLES) if (b[t].length) await w.write(t, b[t]);
+    };
     const flush = async (all: boolean): Promise<void> => {
+      if (appRows >= batch || (all && appRows)) await flushApp();
       if (packets.length >= batch || (all && packets.length)) {
         const b = packets;
         packets = [];
@@ -124,10 +135,16 @@ export async function ingestFiles(
         signal: opts.signal,
         onProgress: opts.onProgress,
         onFlow: (r) => flows.push(r),
+        onRow: (table, r) => {
+          (app[table] as unknown[]).push(r);
+          appRows++;
+        },
         onPacket: index.onPacket,
         onRecord: index.onRecord,
         afterChunk: () =>
-          packets.length >= batch || flows.length >= batch ? flush(false) : Promise.resolve(),
+          packets.length >= batch || flows.length >= batch || appRows >= batch
+            ? flush(false)
+            : Promise.resolve(),
       },
     );
     flows.push(...result.flows);

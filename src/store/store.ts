@@ -4,7 +4,7 @@
  */
 import type { CheckedFilter } from '../shared/filter/ast.js';
 import type { ArtifactTable, TableName } from '../shared/filter/tables.js';
-import type { DnsRow, HttpRow, TlsRow, DhcpRow, CredentialRow, FileRow } from '../shared/app-rows.js';
+import type { DnsRow, HttpRow, TlsRow, DhcpRow, CredentialRow, FileRow, SshRow } from '../shared/app-rows.js';
 import type { FlowRow } from '../shared/rows.js';
 import type {
   AlertRow,
@@ -31,6 +31,7 @@ export interface TableRows {
   credentials: CredentialRow;
   files: FileRow;
   alerts: AlertRow;
+  ssh: SshRow;
 }
 
 /** Row type each table accepts on import (packets without capture_id). */

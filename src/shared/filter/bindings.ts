@@ -27,6 +27,7 @@ const PREFIX: Record<TableName, string> = {
   credentials: 'credentials',
   files: 'files',
   alerts: 'alerts',
+  ssh: 'ssh',
 };
 
 /** Transport and network names a bare word can test on rows that have a `proto` column. */

@@ -41,6 +41,7 @@ export const TABLE_NAMES = [
   'credentials',
   'files',
   'alerts',
+  'ssh',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type ArtifactTable = Exclude<TableName, 'packets' | 'flows' | 'hosts'>;
@@ -342,6 +343,14 @@ export const TABLES: Record<TableName, TableDef> = {
     },
     i('flow_count', 'number of flows behind the finding'),
     t('explanation', 'one sentence for a person'),
+  ]),
+  ssh: artifact('ssh', [
+    t('client_banner', 'client identification string (SSH-2.0-...)'),
+    t('server_banner', 'server identification string'),
+    t('hassh', 'HASSH: MD5 of the client key-exchange algorithm lists'),
+    t('hassh_string', 'HASSH input string'),
+    t('hassh_server', 'HASSHServer: MD5 of the server key-exchange algorithm lists'),
+    t('hassh_server_string', 'HASSHServer input string'),
   ]),
 };
 
