@@ -200,7 +200,10 @@ export class ClickHouseStore implements Store {
     jobs: JobAttempt[],
     renumber: boolean,
   ): Promise<CaptureRow> {
-    await finalizeCapture(this.ctx, id, jobs, renumber);
+    const { hosts } = await finalizeCapture(this.ctx, id, jobs, renumber);
+    // merged across jobs, the host count is known only now
+    if (renumber && totals.summary && typeof totals.summary === 'object')
+      totals = { ...totals, summary: { ...totals.summary, hosts } };
     await dropStaging(this.ctx, id);
     const { files = [] } = meta;
     if (files.length) await this.writeFiles(id, files);

@@ -45,7 +45,7 @@ export async function finalizeCapture(
   id: number,
   jobs: readonly JobAttempt[],
   renumber: boolean,
-): Promise<void> {
+): Promise<{ hosts: number }> {
   const db = ctx.layout.db;
   const cap = chLiteral(id);
   const mine = attemptsIn(jobs);
@@ -126,6 +126,7 @@ WHERE capture_id = ${cap} AND ${mine}`,
       SYNC_INSERT,
     );
   }
+  return { hosts: hosts.length };
 }
 
 /** Removes the staging rows and the flow map of a capture (after a finish, or when it is given up). */
