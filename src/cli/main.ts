@@ -20,6 +20,7 @@ import { capturesCommand } from './commands/captures.js';
 import { rmCommand } from './commands/rm.js';
 import { packetsCommand } from './commands/packets.js';
 import { exportCommand } from './commands/export.js';
+import { workerCommand } from './commands/worker.js';
 import { terminalSafe } from './format/terminal-safe.js';
 import type { CliIo } from './io.js';
 import { version } from './version.js';
@@ -41,6 +42,7 @@ export const commands = (): readonly Command[] => [
   rmCommand,
   packetsCommand,
   exportCommand,
+  workerCommand,
 ];
 
 export const EXIT_OK = 0;
