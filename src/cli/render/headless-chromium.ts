@@ -72,8 +72,12 @@ export async function checkPage(
       else for (const h of events) h(m);
     }
   });
+  // Chromium gone (crashed, or killed by the timeout): every pending and later request fails instead of
+  // waiting forever
+  let gone: Error | null = null;
   const send = (method: string, params: object = {}, sessionId?: string): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
+      if (gone) return reject(gone);
       const id = nextId++;
       waiting.set(id, (m) =>
         m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result ?? {}),
@@ -99,6 +103,13 @@ export async function checkPage(
         problems.push(`${e.source} ${e.level}: ${e.text} ${e.url ?? ''}`.trim());
     }
   });
+  child.once('exit', (code, signal) => {
+    gone = new Error(`chromium exited (${signal ?? code})`);
+    for (const cb of waiting.values()) cb({ error: { message: gone.message } });
+    waiting.clear();
+    for (const h of events) h({ method: 'exit' });
+  });
+  input.on('error', () => undefined);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   try {
     const { targetId } = (await send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
@@ -108,8 +119,10 @@ export async function checkPage(
     await send('Runtime.enable', {}, sessionId);
     await send('Log.enable', {}, sessionId);
     await send('Page.enable', {}, sessionId);
-    const loaded = new Promise<void>((resolve) =>
-      events.push((m) => m.method === 'Page.loadEventFired' && resolve()),
+    const loaded = new Promise<void>((resolve, reject) =>
+      events.push((m) =>
+        m.method === 'Page.loadEventFired' ? resolve() : m.method === 'exit' ? reject(gone) : undefined,
+      ),
     );
     await send('Page.navigate', { url: pathToFileURL(file).href }, sessionId);
     await loaded;
