@@ -1,4 +1,5 @@
 import { ingestFiles, type IngestResult } from '../../engine/ingest.js';
+import { queueProgress, importViaQueue } from '../../engine/distributed/queue.js';
 import { PcaplensError } from '../../shared/errors.js';
 import { jsonObject } from '../format/json.js';
 import { terminalSafe } from '../format/terminal-safe.js';
@@ -31,6 +32,10 @@ Options:
   -f, --format FMT   id (default: one id per line) or json (the capture rows, with "existing": true for
                      captures that were already stored)
 ${STORE_HELP}
+      --queue URL    import through workers (pcaplens worker) taking jobs from this Redis (redis://host:6379);
+                     needs a clickhouse:// store and capture paths every worker can read
+      --jobs N       with --queue: jobs (ranges of conversations) per capture (default 4)
+      --queue-name NAME  with --queue: BullMQ queue name (default pcaplens-ingest)
   -h, --help         this help
 
 Example:
@@ -44,6 +49,9 @@ Example:
       name: { type: 'string' },
       force: { type: 'boolean' },
       format: { type: 'string', short: 'f' },
+      queue: { type: 'string' },
+      jobs: { type: 'string' },
+      'queue-name': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) {
@@ -56,6 +64,10 @@ Example:
     const format = v.format ?? 'id';
     if (format !== 'id' && format !== 'json')
       throw new PcaplensError('E_USAGE', `import: --format must be id or json, not '${format}'`);
+    if (v.queue && !/^clickhouse:\/\//i.test(v.store ?? ''))
+      throw new PcaplensError('E_USAGE', 'import: --queue needs --store clickhouse://...');
+    if (v.jobs !== undefined && !(v.queue && /^\d{1,3}$/.test(v.jobs) && Number(v.jobs) >= 1))
+      throw new PcaplensError('E_USAGE', 'import: --jobs takes 1..256 and goes with --queue');
     const groups = v.each ? positionals.map((p) => [p]) : [positionals];
     const rows: IngestResult[] = [];
     await withStore(v, async (store, dataDir) => {
@@ -63,12 +75,23 @@ Example:
         const bar = new ProgressBar(io.stderr);
         let row: IngestResult;
         try {
-          row = await ingestFiles(store, dataDir, files, {
-            name: v.name,
-            force: v.force === true,
-            signal: io.signal,
-            onProgress: (p) => bar.update(p),
-          });
+          row = v.queue
+            ? await importViaQueue(files, {
+                queue: v.queue,
+                store: v.store ?? '',
+                name: v.name,
+                force: v.force === true,
+                jobs: v.jobs === undefined ? undefined : Number(v.jobs),
+                queueName: v['queue-name'],
+                signal: io.signal,
+                onProgress: queueProgress((p) => bar.update(p)),
+              })
+            : await ingestFiles(store, dataDir, files, {
+                name: v.name,
+                force: v.force === true,
+                signal: io.signal,
+                onProgress: (p) => bar.update(p),
+              });
         } finally {
           bar.clear();
         }

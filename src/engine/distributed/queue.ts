@@ -15,6 +15,7 @@ import type { CaptureRow } from '../../shared/store-rows.js';
 import { ClickHouseStore, newCaptureId } from '../../store/clickhouse/clickhouse-store.js';
 import { dropCaptureRows } from '../../store/clickhouse/finalize.js';
 import { openCapture } from '../../wire/open.js';
+import type { Progress } from '../progress.js';
 import { openFileSource } from '../sources/file-source.js';
 import { runFinishJob, runRangeJob, type FinishJobData, type RangeJobData } from './jobs.js';
 
@@ -115,6 +116,26 @@ export interface QueueImportOptions {
   /** bytes read over all jobs out of all jobs' total, and jobs done */
   onProgress?: (p: { read: number; total: number; done: number; jobs: number }) => void;
   signal?: AbortSignal;
+}
+
+/** Queue progress as the engine's Progress (for the CLI's progress bar); flows are not known until the end. */
+export function queueProgress(
+  emit: (p: Progress) => void,
+): (p: { read: number; total: number; done: number; jobs: number }) => void {
+  const start = Date.now();
+  return (p) => {
+    const elapsedMs = Date.now() - start;
+    const frac = p.total > 0 ? p.read / p.total : 0;
+    emit({
+      bytesRead: p.read,
+      bytesTotal: p.total,
+      packets: 0,
+      flows: 0,
+      elapsedMs,
+      etaMs: frac > 0.02 ? Math.round((elapsedMs / frac) * (1 - frac)) : null,
+      done: p.done === p.jobs,
+    });
+  };
 }
 
 async function sha256File(path: string): Promise<string> {
