@@ -37,23 +37,41 @@ export function macNumber(b: Uint8Array, off: number): number {
   );
 }
 
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+const HEXC = new Uint8Array(16).map((_, i) => '0123456789abcdef'.charCodeAt(i));
 
-/** aa:bb:cc:dd:ee:ff from a 48-bit number. */
+// Direct-mapped caches of address text: flows of one capture share a few hosts and routers, so most rows
+// find their address strings here instead of building them again.
+const CACHE_SIZE = 4096;
+const v4Keys = new Float64Array(CACHE_SIZE).fill(-1);
+const v4Text: string[] = new Array<string>(CACHE_SIZE).fill('');
+const macKeys = new Float64Array(CACHE_SIZE).fill(-1);
+const macText: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+/** Dotted quad of an unsigned 32-bit address (ipv4ToString, cached). */
+export function ipv4Text(v: number): string {
+  const k = v >>> 0;
+  const i = (Math.imul(k, 0x9e3779b1) >>> 20) & (CACHE_SIZE - 1);
+  if (v4Keys[i] === k) return v4Text[i]!;
+  const s = ipv4ToString(k);
+  v4Keys[i] = k;
+  v4Text[i] = s;
+  return s;
+}
+
+/** aa:bb:cc:dd:ee:ff from a 48-bit number (cached). */
 export function macNumberToString(v: number): string {
   const hi = Math.floor(v / 0x100000000) & 0xffff;
   const lo = (v % 0x100000000) >>> 0;
-  return (
-    HEX2[hi >>> 8]! +
-    ':' +
-    HEX2[hi & 255]! +
-    ':' +
-    HEX2[lo >>> 24]! +
-    ':' +
-    HEX2[(lo >>> 16) & 255]! +
-    ':' +
-    HEX2[(lo >>> 8) & 255]! +
-    ':' +
-    HEX2[lo & 255]!
+  const i = (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 20) & (CACHE_SIZE - 1);
+  if (macKeys[i] === v) return macText[i]!;
+  const h = HEXC;
+  // prettier-ignore
+  const s = String.fromCharCode(
+    h[hi >>> 12]!, h[(hi >>> 8) & 15]!, 58, h[(hi >>> 4) & 15]!, h[hi & 15]!, 58,
+    h[lo >>> 28]!, h[(lo >>> 24) & 15]!, 58, h[(lo >>> 20) & 15]!, h[(lo >>> 16) & 15]!, 58,
+    h[(lo >>> 12) & 15]!, h[(lo >>> 8) & 15]!, 58, h[(lo >>> 4) & 15]!, h[lo & 15]!,
   );
+  macKeys[i] = v;
+  macText[i] = s;
+  return s;
 }

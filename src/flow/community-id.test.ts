@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIPv4 } from 'node:net';
 import { communityId, communityIdWords } from './community-id.js';
+import { ipv4Text, macNumberToString } from './addr-words.js';
 
 // Vectors from the Community ID specification's reference test-suite (seed 0).
 function ip(s: string): Uint8Array {
@@ -92,4 +93,15 @@ test('community id from address words equals the byte form (IPv4, IPv6, ICMP, no
   const d6 = 'fe80::260:97ff:fe07:69ea';
   assert.equal(communityIdWords(58, 6, w6(s6), w6(d6), 135, 0), communityId(58, ip(s6), ip(d6), 135, 0));
   assert.equal(communityIdWords(17, 6, w6(s6), w6(d6), 5353, 53), communityId(17, ip(s6), ip(d6), 5353, 53));
+});
+
+test('address text helpers: MAC and IPv4 text, cached or not', () => {
+  for (let i = 0; i < 3; i++) {
+    assert.equal(macNumberToString(0x001122aabbcc), '00:11:22:aa:bb:cc');
+    assert.equal(macNumberToString(0xffffffffffff), 'ff:ff:ff:ff:ff:ff');
+    assert.equal(macNumberToString(0), '00:00:00:00:00:00');
+    assert.equal(ipv4Text(0xc0a80001), '192.168.0.1');
+    assert.equal(ipv4Text(0), '0.0.0.0');
+    assert.equal(ipv4Text(0xffffffff), '255.255.255.255');
+  }
 });

@@ -45,15 +45,29 @@ function compare(a: Uint8Array, b: Uint8Array, n: number): number {
   return 0;
 }
 
-/** base64 of the 20-byte digest (28 characters, one '=' of padding). */
+const B64C = new Uint8Array(64).map((_, i) => B64.charCodeAt(i));
+const C = new Uint8Array(28);
+
+/** "1:" + base64 of the 20-byte digest (28 characters, one '=' of padding), built as one flat string. */
 function digestText(d: Uint8Array): string {
-  let s = '1:';
-  for (let i = 0; i < 18; i += 3) {
+  for (let i = 0, o = 0; i < 18; i += 3, o += 4) {
     const n = (d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!;
-    s += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+    C[o] = B64C[n >> 18]!;
+    C[o + 1] = B64C[(n >> 12) & 63]!;
+    C[o + 2] = B64C[(n >> 6) & 63]!;
+    C[o + 3] = B64C[n & 63]!;
   }
   const n = (d[18]! << 16) | (d[19]! << 8);
-  return s + B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  C[24] = B64C[n >> 18]!;
+  C[25] = B64C[(n >> 12) & 63]!;
+  C[26] = B64C[(n >> 6) & 63]!;
+  C[27] = 61; // '='
+  // one call with every character: no chain of intermediate strings per id
+  // prettier-ignore
+  return String.fromCharCode(
+    49, 58, C[0]!, C[1]!, C[2]!, C[3]!, C[4]!, C[5]!, C[6]!, C[7]!, C[8]!, C[9]!, C[10]!, C[11]!, C[12]!, C[13]!,
+    C[14]!, C[15]!, C[16]!, C[17]!, C[18]!, C[19]!, C[20]!, C[21]!, C[22]!, C[23]!, C[24]!, C[25]!, C[26]!, C[27]!,
+  );
 }
 
 /** The id of src/dst (n address bytes each, 4 or 16) as communityId defines it. */

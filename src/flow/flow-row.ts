@@ -5,8 +5,7 @@ import { L4_ICMP, L4_ICMPV6, L4_SCTP, L4_TCP, L4_UDP } from '../dissect/dissecto
 import { communityIdWords } from './community-id.js';
 import { KEY_L2 } from './flow-key.js';
 import { TCP_STATE_NAMES, type FlowState } from './flow-state.js';
-import { macNumberToString, wordsToString } from './addr-words.js';
-import { ipv4ToString } from '../shared/addr.js';
+import { ipv4Text, macNumberToString, wordsToString } from './addr-words.js';
 
 const FLAG_LETTERS = 'FSRPAUEC';
 
@@ -64,9 +63,9 @@ export function flowRow(f: FlowState): FlowRow {
     proto,
     ip_version: ver === 4 ? 4 : ver === 6 ? 6 : 0,
     ip_proto: f.proto,
-    src_ip: ver === 4 ? ipv4ToString(SRC[3]!) : wordsToString(SRC, ver),
+    src_ip: ver === 4 ? ipv4Text(SRC[3]!) : wordsToString(SRC, ver),
     src_port: hasPorts ? srcPort : null,
-    dst_ip: ver === 4 ? ipv4ToString(DST[3]!) : wordsToString(DST, ver),
+    dst_ip: ver === 4 ? ipv4Text(DST[3]!) : wordsToString(DST, ver),
     dst_port: hasPorts ? dstPort : null,
     src_mac: srcMac >= 0 ? macNumberToString(srcMac) : null,
     dst_mac: dstMac >= 0 ? macNumberToString(dstMac) : null,

@@ -15,7 +15,8 @@ export const flowsCommand: Command = {
   help: `Usage: pcaplens flows <capture...> [--format json|csv|table] [--filter EXPR]
 
 One row per conversation: protocol, endpoints (src = the side that sent first), packets and bytes each way
-(bytes are frame lengths on the wire), first/last time, detected application, TCP state, Community ID.
+(bytes are frame lengths on the wire), first/last time, application (by port tables and payload heuristics; the
+application layer's own tables are other commands), TCP state, Community ID.
 Several captures are merged in time order. gzip-compressed captures are read directly.
 json and csv rows are written as conversations end (a closed TCP connection a minute after its last packet,
 any other conversation after ten idle minutes of capture time, or at the end of the input), so output starts
@@ -40,7 +41,7 @@ Example:
     }
     const keep = rowFilter(args.filter, 'flows');
     if (args.format === 'table') {
-      const { flows } = await runAnalysis(args.files, io, undefined, { hosts: false });
+      const { flows } = await runAnalysis(args.files, io, undefined, { hosts: false, app: false });
       const rows = keep ? flows.filter(keep) : flows;
       rows.sort((a, b) => a.id - b.id);
       await writeRows(io.stdout, args.format, rows, FLOW_COLUMNS, FLOW_TABLE_COLUMNS);
@@ -48,14 +49,15 @@ Example:
     }
     // json/csv stream each flow as it ends: output starts early and memory stays bounded by live flows
     const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
-    // no host table: memory stays bounded by live flows
+    // no host table and no application layer (app is what the port tables and payload heuristics say): memory
+    // stays bounded by live flows, and the run costs what a conversation table needs
     await runAnalysis(
       args.files,
       io,
       (row) => {
         if (!keep || keep(row)) stream.add(row);
       },
-      { hosts: false },
+      { hosts: false, app: false },
     );
     await stream.end();
     return 0;
