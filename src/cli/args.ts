@@ -1,5 +1,5 @@
 /** Command-line parsing shared by the table commands (node:util parseArgs, strict). */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PcaplensError } from '../shared/errors.js';
 
 export type OutputFormat = 'json' | 'csv' | 'table';
@@ -11,6 +11,8 @@ export interface TableArgs {
   help: boolean;
   /** --filter expression, for commands that accept one */
   filter: string | null;
+  /** values of the command's extra options (see parseTableArgs' `extra`) */
+  values: Record<string, unknown>;
 }
 
 /** parseArgs' error codes mapped to one short line each. */
@@ -31,7 +33,7 @@ export function parseTableArgs(
   argv: string[],
   verb: string,
   stdoutIsTTY: boolean,
-  opts: { filter?: boolean } = {},
+  opts: { filter?: boolean; extra?: ParseArgsConfig['options'] } = {},
 ): TableArgs {
   let parsed;
   try {
@@ -43,6 +45,7 @@ export function parseTableArgs(
         format: { type: 'string', short: 'f' },
         help: { type: 'boolean', short: 'h' },
         ...(opts.filter ? { filter: { type: 'string' as const } } : {}),
+        ...opts.extra,
       },
     });
   } catch (e) {
@@ -61,5 +64,5 @@ export function parseTableArgs(
     throw new PcaplensError('E_USAGE', `${verb}: no capture file given (see pcaplens ${verb} --help)`);
   }
   const filter = typeof values.filter === 'string' ? values.filter : null;
-  return { files: positionals, format, help, filter };
+  return { files: positionals, format, help, filter, values };
 }

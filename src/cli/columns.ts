@@ -2,7 +2,9 @@
  * Column order of each table in CSV and table output (JSON keeps the row's own keys). The full lists follow the
  * row contracts in shared/rows.ts; the table view shows a narrower set that fits a terminal.
  */
-import type { FlowRow, HostRow } from '../shared/rows.js';
+import type { AlertRow } from '../shared/alert-rows.js';
+import type { FlowRow } from '../shared/rows.js';
+import type { StoredHostRow } from '../shared/store-rows.js';
 
 export const FLOW_COLUMNS = [
   'id',
@@ -61,19 +63,63 @@ export const HOST_COLUMNS = [
   'server_ports',
   'first_ts',
   'last_ts',
-] as const satisfies readonly (keyof HostRow)[];
+  'vendor',
+  'address_class',
+  'is_private',
+  'country',
+  'city',
+  'lat',
+  'lon',
+  'asn',
+  'as_org',
+  'os_guess',
+  'tags',
+] as const satisfies readonly (keyof StoredHostRow)[];
 
 export const HOST_TABLE_COLUMNS = [
   'ip',
   'macs',
+  'vendor',
   'names',
+  'country',
+  'asn',
+  'as_org',
+  'tags',
   'packets_sent',
   'bytes_sent',
   'packets_recv',
   'bytes_recv',
   'peers',
   'server_ports',
-] as const satisfies readonly (keyof HostRow)[];
+] as const satisfies readonly (keyof StoredHostRow)[];
+
+export const ALERT_COLUMNS = [
+  'id',
+  'severity',
+  'kind',
+  'first_ts',
+  'last_ts',
+  'hosts',
+  'explanation',
+  'score',
+  'heuristic',
+  'flow_count',
+  'flow_ids',
+  'key',
+  'rule',
+  'evidence',
+] as const satisfies readonly (keyof AlertRow)[];
+
+export const ALERT_TABLE_COLUMNS = [
+  'id',
+  'severity',
+  'kind',
+  'first_ts',
+  'last_ts',
+  'hosts',
+  'explanation',
+  'evidence',
+] as const satisfies readonly (keyof AlertRow)[];
 
 /** The fixed columns, then any further keys the first row has (fields added to a row type after this list). */
 export function columnsFor(fixed: readonly string[], first: object | undefined): string[] {

@@ -7,7 +7,7 @@ import type { AlertRow } from '../shared/alert-rows.js';
 import type { EnrichmentSource, HostRow } from '../shared/rows.js';
 import type { StoredHostRow } from '../shared/store-rows.js';
 import { classifyAddress } from '../enrich/address-class.js';
-import { detectAlerts, enrichHosts, passiveNamesOf, type RunRows } from './enrich-run.js';
+import { detectAlerts, dnsInputs, enrichHosts, passiveNamesOf, type RunRows } from './enrich-run.js';
 import type { Enrichment } from './enrich-sources.js';
 
 export interface EnrichedRun {
@@ -44,10 +44,11 @@ async function reverseNames(
 }
 
 export async function enrichRun(
-  result: RunRows & { hosts: readonly HostRow[] },
+  run: RunRows & { hosts: readonly HostRow[] },
   e: Enrichment,
   opts: { alerts?: boolean } = {},
 ): Promise<EnrichedRun> {
+  const result = { ...run, dns: dnsInputs(run.dns) };
   const passive = passiveNamesOf({
     dns: result.dns,
     dhcp: result.dhcp,

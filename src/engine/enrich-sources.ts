@@ -76,8 +76,6 @@ export class Enrichment {
   private torList: TorRelayList | null | undefined;
   private readonly block: Blocklist | null;
   private rdns: ReverseDns | null = null;
-  /** what was looked at during the run (the sources list names only those, plus the user's) */
-  private readonly used = new Set<'geo' | 'vendors' | 'tor'>();
 
   constructor(opts: EnrichOptions = {}) {
     this.options = opts;
@@ -100,13 +98,11 @@ export class Enrichment {
         this.geoMissing = bundled.missing;
       }
     }
-    this.used.add('geo');
     return this.geoLookup;
   };
 
   vendors(): MacVendorTable {
     this.vendorTable ??= bundledMacVendors();
-    this.used.add('vendors');
     return this.vendorTable;
   }
 
@@ -116,7 +112,6 @@ export class Enrichment {
   /** The user's relay list, else the bundled snapshot (null when data/ is not installed). */
   tor(): TorRelayList | null {
     if (this.torList === undefined) this.torList = bundledTorRelays();
-    this.used.add('tor');
     return this.torList;
   }
 
@@ -130,14 +125,17 @@ export class Enrichment {
     return this.rdns;
   }
 
-  /** What this run's enrichment rests on, with versions and dates. */
+  /**
+   * What enrichment rests on, with versions and dates: every configured source, whether or not this run
+   * needed it (the bundled GeoIP files are opened for their metadata, the big ASN tables are not parsed).
+   */
   sources(): EnrichmentSource[] {
     const out: EnrichmentSource[] = [];
-    if (this.options.geo === false) {
+    const geo = this.options.geo === false ? null : this.geo();
+    if (!geo) {
       out.push({ kind: 'geoip', name: 'disabled (--no-geo)', version: null, date: null, licence: null });
-    } else if (this.geoLookup || this.userGeo.length) {
-      const infos = this.geoLookup ? this.geoLookup.sources : this.userGeo.map((s) => s.info);
-      for (const s of infos) {
+    } else {
+      for (const s of geo.sources) {
         out.push({
           kind: s.provides.includes('asn') ? 'asn' : 'geoip',
           name: s.name,
@@ -149,36 +147,24 @@ export class Enrichment {
       for (const m of this.geoMissing)
         out.push({ kind: 'geoip', name: `${m} (not installed)`, version: null, date: null, licence: null });
     }
-    if (this.vendorTable) {
-      const s = this.vendorTable.source;
-      out.push({
-        kind: 'mac_vendor',
-        name: s.name,
-        version: s.version,
-        date: null,
-        licence: 'BSD-2-Clause (package), IEEE registry data',
-        entries: s.entries,
-      });
-    } else if (!this.used.has('vendors')) {
-      out.push({
-        kind: 'mac_vendor',
-        name: 'IEEE OUI/MA-M/MA-S registry (npm oui-data), not needed by this run',
-        version: ouiVersion(),
-        date: null,
-        licence: 'BSD-2-Clause (package), IEEE registry data',
-      });
-    }
-    if (this.torList) {
-      const i = this.torList.info;
-      out.push({
-        kind: 'tor_relays',
-        name: i.name,
-        version: i.format,
-        date: i.date ?? (this.options.torRelays ? null : BUNDLED_TOR_DATE),
-        licence: null,
-        entries: i.relays,
-      });
-    }
+    const mac = this.vendorTable?.source;
+    out.push({
+      kind: 'mac_vendor',
+      name: mac?.name ?? 'IEEE OUI/MA-M/MA-S registry (npm oui-data)',
+      version: mac?.version ?? ouiVersion(),
+      date: null,
+      licence: 'BSD-2-Clause (package), IEEE registry data',
+      ...(mac ? { entries: mac.entries } : {}),
+    });
+    const tor = this.torList?.info;
+    out.push({
+      kind: 'tor_relays',
+      name: tor?.name ?? 'SecOps-Institute/Tor-IP-Addresses snapshot',
+      version: tor?.format ?? 'plain',
+      date: tor ? (tor.date ?? (this.options.torRelays ? null : BUNDLED_TOR_DATE)) : BUNDLED_TOR_DATE,
+      licence: null,
+      ...(tor ? { entries: tor.relays } : {}),
+    });
     if (this.block) {
       out.push({
         kind: 'blocklist',
@@ -200,4 +186,12 @@ export class Enrichment {
     }
     return out;
   }
+}
+
+let shared: Enrichment | null = null;
+
+/** The bundled data with default options, shared by every run of the process (ingest, the server). */
+export function defaultEnrichment(): Enrichment {
+  shared ??= new Enrichment();
+  return shared;
 }
