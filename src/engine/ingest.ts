@@ -17,6 +17,9 @@ import type { Progress } from './progress.js';
 import { openFileSource } from './sources/file-source.js';
 import { packetIndexHooks } from './packet-index.js';
 import { APP_TABLES, emptyAppRows, type AppRows } from './app-run.js';
+import { enrichRun } from './enrich-result.js';
+import { defaultEnrichment, type Enrichment } from './enrich-sources.js';
+import { toStoredAlert } from './stored-alert.js';
 
 export interface IngestOptions {
   /** display name; default the first file's base name (plus "+N" for more files) */
@@ -27,6 +30,11 @@ export interface IngestOptions {
   force?: boolean;
   /** rows per database batch (default 20 000) */
   batchRows?: number;
+  /**
+   * enrichment data for the hosts and the alert analyses (default: the bundled data, defaultEnrichment());
+   * false stores the hosts as counted, without vendor, location, names from the application layer or tags
+   */
+  enrichment?: Enrichment | false;
 }
 
 type StoredFile = Awaited<ReturnType<typeof storeCaptureFile>>;
@@ -108,6 +116,11 @@ export async function ingestFiles(
     // application rows wait per table for the next chunk boundary, as packets and flows do
     let app: AppRows = emptyAppRows();
     let appRows = 0;
+    // enrichment reads every flow and application row once the reading is over (as the direct hosts run
+    // does): they are kept as well as written, so a capture's rows are held until its import ends
+    const enrichment = opts.enrichment === false ? null : (opts.enrichment ?? defaultEnrichment());
+    const allFlows: FlowRow[] = [];
+    const allApp: AppRows = emptyAppRows();
     const flushApp = async (): Promise<void> => {
       const b = app;
       app = emptyAppRows();
@@ -134,9 +147,13 @@ export async function ingestFiles(
       {
         signal: opts.signal,
         onProgress: opts.onProgress,
-        onFlow: (r) => flows.push(r),
+        onFlow: (r) => {
+          flows.push(r);
+          if (enrichment) allFlows.push(r);
+        },
         onRow: (table, r) => {
           (app[table] as unknown[]).push(r);
+          if (enrichment) (allApp[table] as unknown[]).push(r);
           appRows++;
         },
         onPacket: index.onPacket,
@@ -148,8 +165,16 @@ export async function ingestFiles(
       },
     );
     flows.push(...result.flows);
+    if (enrichment) allFlows.push(...result.flows);
     await flush(true);
-    await w.write('hosts', result.hosts);
+    if (enrichment) {
+      const enriched = await enrichRun(
+        { ...allApp, flows: allFlows, names: result.names, hosts: result.hosts },
+        enrichment,
+      );
+      await w.write('hosts', enriched.hosts);
+      await w.write('alerts', enriched.alerts.map(toStoredAlert));
+    } else await w.write('hosts', result.hosts);
     // the last moment a cancel can still undo the whole import
     opts.signal?.throwIfAborted();
     const s = result.summary;
