@@ -226,18 +226,38 @@ function classify(
   };
 }
 
-/** The shortest prefix that still fails the same way (binary search; a failure is not always monotone). */
+/**
+ * A smaller input that still fails the same way: the shortest failing prefix (binary search; a failure is not
+ * always monotone), then whole records/blocks dropped in halving chunks while the failure stays.
+ */
 async function minimise(runner: Runner, f: Finding, memoryMb: number): Promise<Uint8Array> {
+  const same = async (b: Uint8Array): Promise<boolean> =>
+    classify(await runner.run(b, f.config), memoryMb)?.signature === f.signature;
   let best = f.bytes;
   let lo = 0;
   let hi = best.length;
   for (let i = 0; i < 24 && hi - lo > 1; i++) {
     const mid = (lo + hi) >> 1;
-    const c = classify(await runner.run(best.subarray(0, mid), f.config), memoryMb);
-    if (c && c.signature === f.signature) {
+    if (await same(best.subarray(0, mid))) {
       hi = mid;
       best = best.subarray(0, mid);
     } else lo = mid;
+  }
+  let budget = 64;
+  let units = makeSeed('', best).layout.units;
+  for (let chunk = units.length >> 1; chunk >= 1 && budget > 0; chunk >>= 1) {
+    for (let k = 0; k + chunk <= units.length && budget > 0;) {
+      const cut0 = units[k]![0];
+      const cut1 = units[k + chunk - 1]![1];
+      const candidate = new Uint8Array(best.length - (cut1 - cut0));
+      candidate.set(best.subarray(0, cut0));
+      candidate.set(best.subarray(cut1), cut0);
+      budget--;
+      if (await same(candidate)) {
+        best = candidate;
+        units = makeSeed('', best).layout.units;
+      } else k += chunk;
+    }
   }
   return best.slice();
 }
