@@ -1,12 +1,12 @@
 /**
  * A short fuzz run as part of `npm test`: a fixed seed, so a failure here reproduces with
- * `npm run fuzz -- --seed 7 --count <inputs>`. FUZZ_SHORT_SECONDS changes the length (default 30).
+ * `npm run fuzz -- --seed 7 --count <inputs>`. FUZZ_SHORT_SECONDS changes the length (default 25).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fuzz } from './fuzzer.js';
 
-const seconds = Number(process.env.FUZZ_SHORT_SECONDS ?? 30);
+const seconds = Number(process.env.FUZZ_SHORT_SECONDS ?? 25);
 
 test(
   `fuzz: ${seconds} s over the corpus and fixtures finds nothing`,

@@ -136,8 +136,12 @@ type Outcome =
   | { kind: 'hang' | 'memory' | 'died'; message: string };
 
 /** One worker thread at a time; replaced after a hang or a death. */
+/** Loading the pipeline's modules in a fresh worker can take seconds on a busy machine. */
+const STARTUP_MS = 120_000;
+
 class Runner {
   private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
   private nextId = 1;
   private pending: ((o: Outcome) => void) | null = null;
 
@@ -147,13 +151,25 @@ class Runner {
   ) {}
 
   private start(): Worker {
+    let onReady: () => void = () => undefined;
+    let onFail: (e: Error) => void = () => undefined;
+    this.ready = new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      onFail = reject;
+    });
     // a worker does not inherit the TypeScript loader: register tsx first, then load the worker module
     const entry = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`;
     const w = new Worker(entry, {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb, maxYoungGenerationSizeMb: 32 },
     });
-    w.on('message', (m: WorkOut) => {
+    const startup = setTimeout(() => onFail(new Error('fuzz: the worker did not start')), STARTUP_MS);
+    w.on('message', (m: WorkOut | { ready: true }) => {
+      if ('ready' in m) {
+        clearTimeout(startup);
+        onReady();
+        return;
+      }
       const p = this.pending;
       this.pending = null;
       if (!p) return;
@@ -168,6 +184,9 @@ class Runner {
       p?.({ kind: oom ? 'memory' : 'died', message: `${e.code ?? e.name}: ${e.message}` });
     });
     w.on('exit', (code) => {
+      clearTimeout(startup);
+      // a worker that dies before it could run anything is a broken set-up, not a finding
+      onFail(new Error(`fuzz: the worker exited with code ${code} before it was ready`));
       if (this.worker === w) this.worker = null;
       const p = this.pending;
       this.pending = null;
@@ -176,13 +195,15 @@ class Runner {
     return w;
   }
 
-  run(
+  async run(
     bytes: Uint8Array,
     config: Config,
     timeoutMs = this.timeoutMs,
     probe?: WorkIn['probe'],
   ): Promise<Outcome> {
     const w = (this.worker ??= this.start());
+    // the time limit starts once the worker has loaded its modules
+    await this.ready;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         if (!this.pending) return;

@@ -48,3 +48,6 @@ parentPort!.on('message', (m: WorkIn) => {
     },
   );
 });
+
+// modules are loaded: the driver starts its per-input clock from here
+parentPort!.postMessage({ ready: true });
