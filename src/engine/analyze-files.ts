@@ -17,6 +17,7 @@ import type { ByteSource } from '../wire/source.js';
 import { openFileSource } from './sources/file-source.js';
 import { FileStats, type FileInfo } from './file-stats.js';
 import { ProgressThrottle, type Progress } from './progress.js';
+import { SyncFileSource } from './parallel/sync-file-source.js';
 import { AppRun, emptyAppRows, type AppRowSink, type AppRows, type FileBytesOptions } from './app-run.js';
 
 export interface AnalyzeOptions {
@@ -72,6 +73,10 @@ export interface AnalyzeFilesResult extends AppRows {
  */
 export const MAX_FILES = 256;
 
+/** Plain files from this size on are read with synchronous reads (sync-file-source.ts), when few are read at once. */
+const SYNC_READ_MIN_SIZE = 32 * 1024 * 1024;
+const SYNC_READ_MAX_FILES = 8;
+
 /** Records between two progress/abort checks on the synchronous path. */
 const CHECK_EVERY = 4096;
 
@@ -91,8 +96,16 @@ function problemOf(file: string, e: unknown): Problem {
   return { file, offset: 0, code, message };
 }
 
-async function openOne(path: string): Promise<{ source: ByteSource; reader: CaptureReader }> {
-  const source = await openFileSource(path);
+async function openOne(
+  path: string,
+  syncReads: boolean,
+): Promise<{ source: ByteSource; reader: CaptureReader }> {
+  let source = await openFileSource(path);
+  // a large plain file is read synchronously (see sync-file-source.ts); gzip and pipes keep their source
+  if (syncReads && !source.compressed && source.size >= SYNC_READ_MIN_SIZE) {
+    await source.close();
+    source = new SyncFileSource(path, source.size);
+  }
   try {
     return { source, reader: await openCapture(source) };
   } catch (e) {
@@ -130,7 +143,7 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
       try {
-        const { source, reader } = await openOne(path);
+        const { source, reader } = await openOne(path, paths.length <= SYNC_READ_MAX_FILES);
         opened.push({ index: i, source, reader });
         infos[i]!.size = source.size;
       } catch (e) {
