@@ -1,39 +1,19 @@
 /**
  * SHA-1 (FIPS 180-4, section 6.1). Only for identifiers that are defined with it (Community ID v1);
  * never for anything that needs collision resistance. Runs once per flow row, hundreds of thousands of
- * times for a large capture, so it reuses its message schedule and reads the input without a padded copy.
+ * times for a large capture, so it reuses its message schedule and copies only the last block(s) to pad them.
  */
 const W = new Int32Array(80);
 const H = new Int32Array(5);
 
-/** Byte i of the padded message (data, 0x80, zeros, 64-bit big-endian bit length) of total length padLen. */
-function paddedByte(data: Uint8Array, len: number, padLen: number, i: number): number {
-  if (i < len) return data[i]!;
-  if (i === len) return 0x80;
-  const fromEnd = padLen - 1 - i;
-  if (fromEnd >= 8) return 0;
-  // the length in bits: bytes * 8, up to 2^53 (exact in a double)
-  const bits = len * 8;
-  if (fromEnd >= 4) return (Math.floor(bits / 0x100000000) >>> ((fromEnd - 4) * 8)) & 255;
-  return ((bits >>> 0) >>> (fromEnd * 8)) & 255;
-}
+/** the last one or two blocks: the message's tail, 0x80, zeros, 64-bit big-endian bit length */
+const TAIL = new Uint8Array(128);
 
-function block(data: Uint8Array, len: number, padLen: number, off: number): void {
+function block(data: Uint8Array, off: number): void {
   const w = W;
-  if (off + 64 <= len) {
-    for (let t = 0; t < 16; t++) {
-      const o = off + 4 * t;
-      w[t] = (data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!;
-    }
-  } else {
-    for (let t = 0; t < 16; t++) {
-      const o = off + 4 * t;
-      w[t] =
-        (paddedByte(data, len, padLen, o) << 24) |
-        (paddedByte(data, len, padLen, o + 1) << 16) |
-        (paddedByte(data, len, padLen, o + 2) << 8) |
-        paddedByte(data, len, padLen, o + 3);
-    }
+  for (let t = 0; t < 16; t++) {
+    const o = off + 4 * t;
+    w[t] = (data[o]! << 24) | (data[o + 1]! << 16) | (data[o + 2]! << 8) | data[o + 3]!;
   }
   for (let t = 16; t < 80; t++) {
     const x = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
@@ -73,7 +53,27 @@ export function sha1Into(data: Uint8Array, len: number, out: Uint8Array): void {
   H[2] = 0x98badcfe | 0;
   H[3] = 0x10325476;
   H[4] = 0xc3d2e1f0 | 0;
-  for (let off = 0; off < padLen; off += 64) block(data, n, padLen, off);
+  const full = n & ~63;
+  for (let off = 0; off < full; off += 64) block(data, off);
+  const tail = TAIL;
+  const rest = n - full;
+  const tailLen = padLen - full;
+  tail.fill(0, 0, tailLen);
+  for (let i = 0; i < rest; i++) tail[i] = data[full + i]!;
+  tail[rest] = 0x80;
+  // the length in bits (bytes * 8, exact in a double up to 2^53)
+  const bits = n * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  const lo = bits >>> 0;
+  tail[tailLen - 8] = hi >>> 24;
+  tail[tailLen - 7] = (hi >>> 16) & 255;
+  tail[tailLen - 6] = (hi >>> 8) & 255;
+  tail[tailLen - 5] = hi & 255;
+  tail[tailLen - 4] = lo >>> 24;
+  tail[tailLen - 3] = (lo >>> 16) & 255;
+  tail[tailLen - 2] = (lo >>> 8) & 255;
+  tail[tailLen - 1] = lo & 255;
+  for (let off = 0; off < tailLen; off += 64) block(tail, off);
   for (let i = 0; i < 5; i++) {
     const h = H[i]!;
     out[4 * i] = h >>> 24;
