@@ -1,8 +1,8 @@
 /**
  * The fuzz target: one capture's bytes through everything a capture reaches: reader (and the time-ordered
  * merge), link/IP/transport decoders, defragmentation and flows (Analysis), TCP reassembly and every app-layer
- * parser (AppLayer, wired as the app-layer corpus test wires it), then the rows through JSON, CSV and the
- * terminal table. Any exception escaping is a bug: readers and decoders must turn bad bytes into problems.
+ * parser (AppLayer, wired as the app-layer corpus test wires it), then the rows through JSON, CSV, the
+ * terminal table and the views (graph formats, timeline, chord, matrix, HTML report). Any exception escaping is a bug: readers and decoders must turn bad bytes into problems.
  */
 import { openCapture } from '../../src/wire/open.js';
 import { mergeReaders } from '../../src/wire/merge.js';
@@ -14,6 +14,7 @@ import { AppLayer } from '../../src/flow/reassembly/app/app-layer.js';
 import { isPcaplensError } from '../../src/shared/errors.js';
 import { csvRows } from '../../src/cli/format/csv.js';
 import { renderTable } from '../../src/cli/format/table.js';
+import { runViews } from './run-views.js';
 
 /** Ways to run one input; a regression file is replayed with every one of them. */
 export const CONFIGS = ['default', 'small-chunks', 'tight-limits', 'merged'] as const;
@@ -119,5 +120,6 @@ export async function runInput(bytes: Uint8Array, config: Config = 'default'): P
   const cols = [...new Set(sample.flatMap((r) => Object.keys(r)))];
   for (const _line of csvRows(cols, sample));
   renderTable(cols, sample);
+  if (config !== 'small-chunks') runViews(result, rows);
   return stats;
 }
