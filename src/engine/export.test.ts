@@ -207,3 +207,32 @@ test('a stored capture exports the same bytes as its file, with a time window', 
     }
   });
 });
+
+test('the stored selection equals the file selection, with conversation-only filters run by the store', async () => {
+  await withDir(async (dir) => {
+    const store = await openStore(undefined, join(dir, 'data'));
+    try {
+      const src = fx('dns-edns-ecs-ipv4-fragments.pcap');
+      const row = await ingestFiles(store, join(dir, 'data'), [src]);
+      const stored = { store, dataDir: join(dir, 'data'), captureId: row.id };
+      let flowless = 0;
+      await walkFrames({ paths: [src] }, {}, (p) => void (p.flow_id === null && flowless++));
+      assert.ok(flowless > 0, 'fragments waiting for the rest of their datagram have no conversation');
+      for (const filter of [
+        'not udp',
+        'udp',
+        'app == "dns" and not ip.addr == 8.8.8.8',
+        'frame.len > 1000 or tcp',
+      ]) {
+        const a: number[] = [];
+        const b: number[] = [];
+        await walkFrames({ paths: [src] }, { filter }, (p) => void a.push(p.n));
+        await walkFrames(stored, { filter }, (p) => void b.push(p.n));
+        assert.ok(a.length > 0, filter);
+        assert.deepEqual(b, a, filter);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -26,6 +26,8 @@ export interface FrameFilter {
   needsFlows: boolean;
   /** every test is a frame field: the filter as checked against the packets table, for the store to run */
   packetsOnly: CheckedFilter | null;
+  /** every test is a conversation field: the filter as checked against the flows table, for the store to run */
+  flowsOnly: CheckedFilter | null;
 }
 
 function leafTable(leaf: FilterNode): { node: CheckedNode; table: 'flows' | 'packets' } {
@@ -42,7 +44,8 @@ function leafTable(leaf: FilterNode): { node: CheckedNode; table: 'flows' | 'pac
 }
 
 export function compileFrameFilter(source: string | null | undefined): FrameFilter {
-  if (!source || !source.trim()) return { test: () => true, needsFlows: false, packetsOnly: null };
+  if (!source || !source.trim())
+    return { test: () => true, needsFlows: false, packetsOnly: null, flowsOnly: null };
   const tables = new Set<string>();
   const walk = (n: FilterNode): CheckedNode => {
     switch (n.kind) {
@@ -66,6 +69,7 @@ export function compileFrameFilter(source: string | null | undefined): FrameFilt
   return {
     needsFlows,
     packetsOnly: needsFlows ? null : { table: 'packets', root, source },
+    flowsOnly: tables.has('packets') ? null : { table: 'flows', root, source },
     test(pkt, flow) {
       if (needsFlows) {
         for (const c of FLOW_COLUMNS) row[c] = flow ? flow[c] : null;

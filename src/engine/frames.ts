@@ -44,6 +44,17 @@ export interface FrameWalk {
 
 const PAGE = 50_000;
 
+const NO_FRAME: PacketIndexInput = {
+  n: 0,
+  ts: '',
+  file_index: 0,
+  file_offset: 0,
+  caplen: 0,
+  len: 0,
+  flow_id: null,
+  protocol: null,
+};
+
 function window(
   q: FrameQuery,
   start: string | null,
@@ -74,6 +85,28 @@ async function allFlows(
   }
 }
 
+async function matchingFlowIds(
+  store: Store,
+  captureId: number,
+  filter: CheckedFilter,
+  signal?: AbortSignal,
+): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for (let offset = 0; ;) {
+    signal?.throwIfAborted();
+    const page = await store.page('flows', {
+      captureId,
+      filter,
+      sort: [{ column: 'id' }],
+      limit: PAGE,
+      offset,
+    });
+    for (const f of page.rows) ids.add(f.id);
+    offset += page.rows.length;
+    if (page.rows.length < PAGE) return ids;
+  }
+}
+
 /**
  * Calls `visit` for every frame matching the query, in frame-number order; a visitor returning false stops
  * the walk. Throws E_FILTER for a bad expression before reading anything, E_USAGE for a bad time bound.
@@ -92,7 +125,14 @@ export async function walkFrames(
     const { store, captureId } = source;
     const capture = await getStoredCapture(store, captureId);
     const w = window(q, capture.first_ts);
-    const flows = wantFlows ? await allFlows(store, captureId, opts.signal) : null;
+    // a filter on conversation fields alone is run by the store: only the matching flow ids are kept
+    const flowIds =
+      ff.flowsOnly && !opts.withFlows
+        ? await matchingFlowIds(store, captureId, ff.flowsOnly, opts.signal)
+        : null;
+    // frames outside any conversation match as the in-memory test says for "no flow" (not tcp, ...)
+    const flowlessMatch = flowIds !== null && ff.test(NO_FRAME, null);
+    const flows = wantFlows && !flowIds ? await allFlows(store, captureId, opts.signal) : null;
     const packetsOnly: CheckedNode | null = ff.packetsOnly?.root ?? null;
     for (let last = 0; ;) {
       opts.signal?.throwIfAborted();
@@ -112,7 +152,12 @@ export async function walkFrames(
       });
       for (const p of page.rows) {
         const flow = flows && p.flow_id !== null ? (flows.get(p.flow_id) ?? null) : null;
-        if (packetsOnly || ff.test(p, flow)) {
+        const keep = flowIds
+          ? p.flow_id !== null
+            ? flowIds.has(p.flow_id)
+            : flowlessMatch
+          : packetsOnly !== null || ff.test(p, flow);
+        if (keep) {
           matched++;
           if (visit(p, flow) === false)
             return { capture, matched, total: capture.packets, first_ts: capture.first_ts };
