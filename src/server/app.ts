@@ -13,6 +13,8 @@ import type { ServerContext } from './context.js';
 import { toErrorReply } from './http-error.js';
 import { IngestQueue } from './jobs.js';
 import { captureRoutes } from './routes/captures.js';
+import { downloadRoutes } from './routes/downloads.js';
+import { drillRoutes } from './routes/drill.js';
 import { eventRoutes } from './routes/events.js';
 import { tableRoutes } from './routes/tables.js';
 import { viewRoutes } from './routes/views.js';
@@ -84,6 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     store: opts.store,
     queue,
     doc: new ApiDoc(opts.version ?? '0'),
+    dataDir: opts.dataDir,
     uploadsDir: join(opts.dataDir, 'uploads'),
     maxUploadBytes,
     maxUploadFiles,
@@ -112,7 +115,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.headers(SECURITY_HEADERS);
+    // a route may set a stricter header of its own (downloads: a sandboxing CSP)
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
   });
@@ -163,6 +167,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   captureRoutes(app, ctx);
   eventRoutes(app, ctx);
   tableRoutes(app, ctx);
+  drillRoutes(app, ctx);
+  downloadRoutes(app, ctx);
   viewRoutes(app, ctx);
 
   app.addHook('onClose', async () => {

@@ -7,6 +7,8 @@ export interface ServerContext {
   store: Store;
   queue: IngestQueue;
   doc: ApiDoc;
+  /** the store's data directory: the kept capture files live here (packet detail, stream, export) */
+  dataDir: string;
   /** where uploads are written before ingest */
   uploadsDir: string;
   maxUploadBytes: number;

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { TABLE_NAMES, tableFields, type TableName } from '../../shared/filter/index.js';
+import type { FileRow } from '../../shared/app-rows.js';
 import type { ServerContext } from '../context.js';
+import { withFileIds } from '../extract.js';
 import { PAGE_QUERY_SCHEMA, captureOf, scopeOf, sortOf, type ScopeParams } from '../scope.js';
 
 /** One page of a table per request: GET /api/captures/:id/<table>?filter&from&to&limit&offset&sort. */
@@ -42,12 +44,16 @@ export function tableRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const q = req.query as PageParams;
         const capture = await captureOf(ctx.store, (req.params as { id: string }).id);
         const scope = scopeOf(capture, table, q);
-        return ctx.store.page(table as TableName, {
+        const page = await ctx.store.page(table as TableName, {
           ...scope,
           sort: sortOf(q.sort),
           limit: q.limit ?? 100,
           offset: q.offset ?? 0,
         });
+        // files carry the id their download is asked for by
+        if (table === 'files')
+          return { ...page, rows: await withFileIds(ctx.store, capture.id, page.rows as FileRow[]) };
+        return page;
       },
     );
   }
