@@ -25,6 +25,20 @@ export const BEL = '\x07';
 export const FORMULAS = ["=cmd|' /C calc'!A0", '+1+cmd|x', '-2+cmd|x', '@SUM(1+1)'];
 export const TRAVERSAL = ['../../etc/passwd', '/etc/shadow', 'C:\\Windows\\win.ini', 'CON', 'a\x00b.exe'];
 export const LONG = 'A'.repeat(20000);
+/** File names a server may announce: traversal, absolute, device names, NUL, bidi override, dots, long */
+export const FILE_NAMES = [
+  '../../../../tmp/pcaplens-escape',
+  '/etc/cron.d/evil',
+  '..\\..\\windows\\system32\\evil.dll',
+  'CON',
+  'nul.txt',
+  'a\x00b.exe',
+  'invoice\xe2\x80\xaetxt.exe',
+  '..',
+  '.hidden',
+  `${ESC_CLEAR}${BEL}.txt`,
+  'x'.repeat(300) + '.bin',
+];
 
 /** Every hostile payload, for the "nothing got through" checks. */
 export const HOSTILE = [SCRIPT, IMG, ESC_CLEAR, OSC52, ...FORMULAS, ...TRAVERSAL];
@@ -103,6 +117,20 @@ export function hostileCapture(): Uint8Array {
     { fromClient: false, data: res },
     { fromClient: true, data: req2 },
     { fromClient: false, data: res2 },
+    ...FILE_NAMES.flatMap((name, i) => [
+      { fromClient: true, data: httpRequest('GET', `/f${i}`, [['Host', 'files.example']]) },
+      {
+        fromClient: false,
+        data: httpResponse(
+          200,
+          [
+            ['Content-Length', '4'],
+            ['Content-Disposition', `attachment; filename="${name}"`],
+          ],
+          utf8(`f${i}`.padEnd(4, '_')),
+        ),
+      },
+    ]),
   ]))
     add(f);
   // TLS: hostile SNI and ALPN

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFiles } from '../../src/engine/analyze-files.js';
@@ -24,7 +24,16 @@ import { toGraphJson } from '../../src/views/graph-json.js';
 import { checkXml } from '../../src/views/xml-check.js';
 import type { HostRow } from '../../src/shared/rows.js';
 import { analyzeBytes, type AppRows } from './analyze-bytes.js';
-import { ESC_CLEAR, FORMULAS, IMG, OSC52, RAW_CONTROLS, SCRIPT, hostileCapture } from './hostile-capture.js';
+import {
+  ESC_CLEAR,
+  FILE_NAMES,
+  FORMULAS,
+  IMG,
+  OSC52,
+  RAW_CONTROLS,
+  SCRIPT,
+  hostileCapture,
+} from './hostile-capture.js';
 
 const bytes = hostileCapture();
 const dir = mkdtempSync(join(tmpdir(), 'pcaplens-hostile-'));
@@ -158,6 +167,53 @@ test('CLI: summary/flows/hosts in every format with a hostile file name', async 
   await main(['summary', capPath, '--format', 'json'], io);
   const s = JSON.parse(io.stdout.text) as { files: { name: string }[] };
   assert.equal(s.files[0]!.name, capPath, 'JSON keeps the name exactly');
+});
+
+test('CLI: app tables (dns, http, tls, credentials, files) in every format', async () => {
+  for (const cmd of ['dns', 'http', 'tls', 'credentials', 'files']) {
+    for (const format of ['table', 'csv', 'json']) {
+      const io = { stdout: new MemoryStream(format === 'table'), stderr: new MemoryStream() };
+      const code = await main([cmd, capPath, '--format', format], io);
+      const where = `${cmd} --format ${format}`;
+      assert.equal(code, 0, `${where}: ${io.stderr.text}`);
+      for (const [stream, text] of [
+        ['stdout', io.stdout.text],
+        ['stderr', io.stderr.text],
+      ] as const) {
+        const bad = text.replace(/[\n\r]/g, '').match(RAW_CONTROLS);
+        assert.equal(bad, null, `${where} ${stream}: ${JSON.stringify(bad?.[0])}`);
+      }
+      if (format === 'json') {
+        const rows = JSON.parse(io.stdout.text) as unknown[];
+        assert.ok(rows.length > 0, where);
+      }
+      if (format === 'csv') assert.deepEqual(formulaCells(io.stdout.text), [], where);
+    }
+  }
+});
+
+test('files --extract: every hostile name becomes a plain file inside the chosen folder', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'pcaplens-extract-'));
+  const out = join(base, 'out');
+  const io = { stdout: new MemoryStream(), stderr: new MemoryStream() };
+  const code = await main(['files', capPath, '--extract', out, '--format', 'json'], io);
+  assert.equal(code, 0, io.stderr.text);
+  // nothing next to the folder, nothing below it but plain files
+  assert.deepEqual(readdirSync(base), ['out']);
+  const entries = readdirSync(out, { withFileTypes: true });
+  assert.ok(
+    entries.every((e) => e.isFile()),
+    JSON.stringify(entries.map((e) => e.name)),
+  );
+  const names = entries.map((e) => e.name).filter((n) => n !== 'files.json');
+  assert.ok(names.length >= FILE_NAMES.length, JSON.stringify(names));
+  for (const n of names) {
+    assert.ok(!n.startsWith('.') && !/[\/\\:\x00-\x1f\x7f-\x9f\u202e]/.test(n), JSON.stringify(n));
+    assert.ok(!/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(n), n);
+    assert.ok(Buffer.byteLength(n) <= 255, `${n.length} chars`);
+  }
+  assert.ok(!existsSync('/tmp/pcaplens-escape'));
+  assert.equal(RAW_CONTROLS.exec(io.stderr.text.replace(/\n/g, '')), null);
 });
 
 /** Tags and attributes of an HTML document, by a scanner that honours quoted attribute values. */
