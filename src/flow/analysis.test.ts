@@ -142,3 +142,73 @@ test('random bytes on every link type never throw', () => {
   const r = a.finish();
   assert.equal(r.packets, 15 * 300);
 });
+
+const RST = 0x04;
+
+test('timeouts: a closed TCP conversation lingers for late segments, then ends; an open one stays', () => {
+  const closed = [
+    tcp(1, 2, 40001, 80, SYN, 1),
+    tcp(2, 1, 80, 40001, SYN | ACK, 7),
+    tcp(1, 2, 40001, 80, ACK, 2),
+    tcp(1, 2, 40001, 80, FIN | ACK, 2),
+    tcp(2, 1, 80, 40001, FIN | ACK, 8),
+  ];
+  // a late ACK 30 s after both FINs joins (default linger 60 s) ...
+  const a = new Analysis();
+  feed(a, closed, 1000, 1);
+  feed(a, [tcp(1, 2, 40001, 80, ACK, 3)], 1034);
+  assert.equal(a.finish().flows.length, 1);
+  // ... one 120 s later, after other traffic moved the clock on, starts a new conversation
+  const b = new Analysis();
+  const ended: number[] = [];
+  const c = new Analysis({ onFlow: (r) => ended.push(r.id) });
+  for (const x of [b, c]) {
+    feed(x, closed, 1000, 1);
+    feed(x, [udp(3, 4, 1000, 2000)], 1100);
+    feed(x, [tcp(1, 2, 40001, 80, ACK, 3)], 1124);
+  }
+  assert.equal(b.finish().flows.length, 3);
+  assert.deepEqual(ended, [1], 'the closed flow is emitted as soon as its linger is over');
+  // a RST ends the same way; an established conversation silent for 300 s does not end
+  const d = new Analysis({ timeouts: { tcpClosedSec: 5 } });
+  feed(d, [tcp(1, 2, 40002, 80, SYN, 1), tcp(2, 1, 80, 40002, RST | ACK, 0)], 1000);
+  feed(
+    d,
+    [tcp(1, 2, 40003, 80, SYN, 1), tcp(2, 1, 80, 40003, SYN | ACK, 9), tcp(1, 2, 40003, 80, ACK, 2)],
+    1001,
+  );
+  feed(d, [udp(3, 4, 1000, 2000)], 1010);
+  feed(d, [tcp(1, 2, 40003, 80, ACK, 2), tcp(1, 2, 40002, 80, ACK, 2)], 1300);
+  const rows = d.finish().flows;
+  assert.deepEqual(
+    rows.map((r) => `${r.src_port}>${r.dst_port} ${r.packets_fwd + r.packets_rev}`),
+    ['40002>80 2', '40003>80 4', '1000>2000 1', '40002>80 1'],
+  );
+});
+
+test('timeouts: UDP and other conversations end after otherSec; idleTimeoutSec caps every class', () => {
+  const a = new Analysis({ timeouts: { otherSec: 100 } });
+  feed(a, [udp(1, 2, 5000, 53), udp(2, 1, 53, 5000)], 1000);
+  feed(a, [tcp(1, 2, 40000, 80, SYN, 1)], 1099);
+  feed(a, [udp(1, 2, 5000, 53)], 1150); // 149 s after the last packet: a new conversation
+  assert.equal(a.finish().flows.filter((r) => r.proto === 'udp').length, 2);
+  const b = new Analysis({ idleTimeoutSec: 20 });
+  feed(b, [tcp(1, 2, 40000, 80, SYN, 1)], 1000);
+  feed(b, [udp(3, 4, 1, 2)], 1030);
+  feed(b, [tcp(1, 2, 40000, 80, ACK, 2)], 1031);
+  assert.equal(b.finish().flows.length, 3);
+});
+
+test('hosts: false keeps no host table but the same flows', () => {
+  const frames = [tcp(1, 2, 40000, 80, SYN, 1), tcp(2, 1, 80, 40000, SYN | ACK, 5), udp(1, 2, 5353, 53)];
+  const withHosts = new Analysis();
+  const without = new Analysis({ hosts: false });
+  feed(withHosts, frames);
+  feed(without, frames);
+  const r1 = withHosts.finish();
+  const r2 = without.finish();
+  assert.equal(r1.hosts.length, 2);
+  assert.equal(r1.hosts.find((h) => h.ip === '10.0.0.2')!.peers, 1);
+  assert.deepEqual(r2.hosts, []);
+  assert.deepEqual(r2.flows, r1.flows);
+});
