@@ -9,6 +9,7 @@ import { chordCommand } from './commands/chord.js';
 import { flowsCommand } from './commands/flows.js';
 import { graphCommand } from './commands/graph.js';
 import { hostsCommand } from './commands/hosts.js';
+import { alertsCommand } from './commands/alerts.js';
 import { matrixCommand } from './commands/matrix.js';
 import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
@@ -30,6 +31,7 @@ export const commands = (): readonly Command[] => [
   summaryCommand,
   flowsCommand,
   hostsCommand,
+  alertsCommand,
   topCommand,
   graphCommand,
   chordCommand,

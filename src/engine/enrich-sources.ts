@@ -147,23 +147,22 @@ export class Enrichment {
       for (const m of this.geoMissing)
         out.push({ kind: 'geoip', name: `${m} (not installed)`, version: null, date: null, licence: null });
     }
-    const mac = this.vendorTable?.source;
+    // the same list whether or not this run loaded the bundled sets (summary FILE and summary @ID agree)
     out.push({
       kind: 'mac_vendor',
-      name: mac?.name ?? 'IEEE OUI/MA-M/MA-S registry (npm oui-data)',
-      version: mac?.version ?? ouiVersion(),
+      name: this.vendorTable?.source.name ?? 'IEEE OUI/MA-M/MA-S registry (npm oui-data)',
+      version: this.vendorTable?.source.version ?? ouiVersion(),
       date: null,
       licence: 'BSD-2-Clause (package), IEEE registry data',
-      ...(mac ? { entries: mac.entries } : {}),
     });
-    const tor = this.torList?.info;
+    const user = this.options.torRelays ? this.torList?.info : undefined;
     out.push({
       kind: 'tor_relays',
-      name: tor?.name ?? 'SecOps-Institute/Tor-IP-Addresses snapshot',
-      version: tor?.format ?? 'plain',
-      date: tor ? (tor.date ?? (this.options.torRelays ? null : BUNDLED_TOR_DATE)) : BUNDLED_TOR_DATE,
+      name: user?.name ?? 'SecOps-Institute/Tor-IP-Addresses snapshot',
+      version: user?.format ?? 'plain',
+      date: user ? user.date : BUNDLED_TOR_DATE,
       licence: null,
-      ...(tor ? { entries: tor.relays } : {}),
+      ...(user ? { entries: user.relays } : {}),
     });
     if (this.block) {
       out.push({

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { PcaplensError } from '../shared/errors.js';
-import type { FlowRow } from '../shared/rows.js';
+import type { EnrichmentSource, FlowRow } from '../shared/rows.js';
 import type { CaptureRow, PacketIndexInput } from '../shared/store-rows.js';
 import type { Store } from '../store/store.js';
 import { storeCaptureFile } from '../store/capture-files.js';
@@ -167,6 +167,7 @@ export async function ingestFiles(
     flows.push(...result.flows);
     if (enrichment) allFlows.push(...result.flows);
     await flush(true);
+    let sources: EnrichmentSource[] | undefined;
     if (enrichment) {
       const enriched = await enrichRun(
         { ...allApp, flows: allFlows, names: result.names, hosts: result.hosts },
@@ -174,6 +175,7 @@ export async function ingestFiles(
       );
       await w.write('hosts', enriched.hosts);
       await w.write('alerts', enriched.alerts.map(toStoredAlert));
+      sources = enriched.sources;
     } else await w.write('hosts', result.hosts);
     // the last moment a cancel can still undo the whole import
     opts.signal?.throwIfAborted();
@@ -188,6 +190,7 @@ export async function ingestFiles(
         problems: f.problems.map((p) => ({ ...p, file: named(p.file) })),
       })),
       problems: s.problems.map((p) => ({ ...p, file: named(p.file) })),
+      ...(sources ? { enrichment_sources: sources } : {}),
     };
     const linkTypes = [...new Set(s.files.flatMap((f) => f.link_types))];
     return {

@@ -5,6 +5,7 @@ import { jsonObject } from '../format/json.js';
 import { renderKeyValue } from '../format/table.js';
 import { writeOut, type CliIo } from '../io.js';
 import { runAnalysis } from '../run-analysis.js';
+import { defaultEnrichment } from '../../engine/enrich-sources.js';
 import { FORMAT_HELP, type Command } from './command.js';
 import { isStoredRef } from '../store-args.js';
 import { runStoredSummary, STORED_HELP } from '../stored-table.js';
@@ -33,7 +34,9 @@ Example:
       io.stdout.write(this.help);
       return 0;
     }
-    const { summary } = await runAnalysis(args.files, io);
+    const { summary: read } = await runAnalysis(args.files, io);
+    // the data sets hosts/alerts/import would use, with versions and dates (as import keeps them)
+    const summary = { ...read, enrichment_sources: defaultEnrichment().sources() };
     if (args.format === 'json') {
       await writeOut(io.stdout, jsonObject(summary));
     } else {
