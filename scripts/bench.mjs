@@ -1,7 +1,9 @@
 // Benchmark: pcaplens vs tshark on a >= 1 GB capture (wall time, peak RSS), and pcaplens on a half-size capture to
-// show memory stays flat. Usage: npm run bench [-- --runs N] [-- --skip-tshark]
-// Builds the captures with ../shared/bench/make-big.sh when missing (bench/data/, git-ignored) and the dist when
-// missing. Prints a table and writes bench/out/bench-<date>.json. Record the figures in bench/README.md by hand.
+// show memory stays flat. Usage: npm run bench [-- --runs N] [-- --skip-tshark] [-- --no-build]
+// Builds the captures with ../shared/bench/make-big.sh when missing (bench/data/, git-ignored) and compiles dist/
+// (tsc only, no UI) first unless --no-build, so the figures are those of the checked-out code. Prints a table
+// (with the load average before each run: the machine is shared) and writes bench/out/bench-<date>.json.
+// Record the figures in bench/README.md by hand.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -10,7 +12,11 @@ import { parseArgs } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values: opt } = parseArgs({
-  options: { runs: { type: 'string', default: '1' }, 'skip-tshark': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '1' },
+    'skip-tshark': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+  },
 });
 const runs = Math.max(1, Number(opt.runs) || 1);
 const dataDir = join(root, 'bench/data');
@@ -30,11 +36,14 @@ function ensureCapture(path, sizeMb) {
 }
 
 function ensureDist() {
-  if (existsSync(join(root, 'dist/cli/main.js'))) return;
-  console.error('bench: building dist (npm run build) ...');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('bench: npm run build failed');
+  if (opt['no-build'] && existsSync(join(root, 'dist/cli/main.js'))) return;
+  console.error('bench: compiling dist (tsc -p tsconfig.build.json) ...');
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('bench: tsc failed');
 }
+
+const load1 = () => loadavg()[0].toFixed(1);
 
 /** Reads the file once so both tools start with it in the page cache. */
 function warm(path) {
@@ -86,10 +95,12 @@ function measure(cmd, args) {
 async function best(label, cmd, args) {
   let b = null;
   for (let i = 0; i < runs; i++) {
+    const load = load1();
     const r = await measure(cmd, args);
+    r.load = load;
     console.error(
       `bench: ${label} run ${i + 1}: ${r.wallS.toFixed(1)} s wall, ${r.cpuS?.toFixed(1) ?? '?'} s CPU, ` +
-        `${(r.rssKb / 1024).toFixed(0)} MB peak RSS, exit ${r.code}`,
+        `${(r.rssKb / 1024).toFixed(0)} MB peak RSS, exit ${r.code}, load average before ${load}`,
     );
     if (r.code !== 0) throw new Error(`bench: ${label} failed (exit ${r.code})`);
     if (!b || r.wallS < b.wallS) b = { ...r, rssKb: Math.max(r.rssKb, b?.rssKb ?? 0) };
@@ -105,6 +116,8 @@ ensureCapture(big, 1024);
 ensureCapture(half, 512);
 ensureDist();
 const mb = (p) => statSync(p).size / 1048576;
+const commit =
+  spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout?.trim() || '?';
 const loadBefore = loadavg()
   .map((x) => x.toFixed(1))
   .join(' ');
@@ -120,10 +133,10 @@ if (!opt['skip-tshark']) {
 
 const fmt = (r) =>
   `${r.wallS.toFixed(1).padStart(7)} s wall ${(r.cpuS ?? NaN).toFixed(1).padStart(7)} s CPU ` +
-  `${(r.rssKb / 1024).toFixed(0).padStart(6)} MB`;
+  `${(r.rssKb / 1024).toFixed(0).padStart(6)} MB   (load ${r.load})`;
 const lines = [
   `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, node ${process.version}`,
-  `date:    ${new Date().toISOString()}   load average before: ${loadBefore}`,
+  `date:    ${new Date().toISOString()}   commit ${commit}   load average before: ${loadBefore}`,
   `big:     ${mb(big).toFixed(0)} MB   half: ${mb(half).toFixed(0)} MB   (peak RSS via ${haveTimeV ? '/usr/bin/time -v' : '/proc VmHWM'})`,
   '',
   `pcaplens flows --format json (big)   ${fmt(pBig)}   ${(mb(big) / pBig.wallS).toFixed(0)} MB/s`,
@@ -132,6 +145,8 @@ const lines = [
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
 const results = {
   date: new Date().toISOString(),
+  commit,
+  loadBefore,
   bigMb: mb(big),
   halfMb: mb(half),
   pcaplensBig: pBig,
