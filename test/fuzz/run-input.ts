@@ -25,6 +25,8 @@ export interface RunStats {
   flows: number;
   rows: number;
   problems: number;
+  /** bytes of transferred files handed over for extraction */
+  fileBytes: number;
   /** the open was refused with a PcaplensError (not a capture, truncated header): an expected outcome */
   refused: boolean;
 }
@@ -40,7 +42,7 @@ async function open(bytes: Uint8Array, config: Config, name: string): Promise<Ca
 }
 
 export async function runInput(bytes: Uint8Array, config: Config = 'default'): Promise<RunStats> {
-  const stats: RunStats = { packets: 0, flows: 0, rows: 0, problems: 0, refused: false };
+  const stats: RunStats = { packets: 0, flows: 0, rows: 0, problems: 0, fileBytes: 0, refused: false };
   let reader: CaptureReader;
   try {
     reader =
@@ -68,7 +70,11 @@ export async function runInput(bytes: Uint8Array, config: Config = 'default'): P
       tls: keep,
       dhcp: keep,
       credential: keep,
-      file: keep,
+      // extraction: the kept bytes come with the row
+      file: (r, content) => {
+        keep(r);
+        if (content) stats.fileBytes += content.length;
+      },
       ssh: keep,
       problem: () => stats.problems++,
     },
@@ -76,8 +82,10 @@ export async function runInput(bytes: Uint8Array, config: Config = 'default'): P
       ? {
           limits: { maxHeldBytesPerDir: 4096, maxHeldSegmentsPerDir: 8, maxAheadBytes: 65536 },
           maxHeldBytes: 16384,
+          keepFileBytes: 1000,
+          maxKeptFileBytes: 3000,
         }
-      : {},
+      : { keepFileBytes: 1 << 20 },
   );
   const analysis = new Analysis({
     onPacket: app.onPacket,
