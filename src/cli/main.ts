@@ -22,6 +22,16 @@ import { rmCommand } from './commands/rm.js';
 import { packetsCommand } from './commands/packets.js';
 import { exportCommand } from './commands/export.js';
 import { workerCommand } from './commands/worker.js';
+import {
+  credentialsCommand,
+  dhcpCommand,
+  dnsCommand,
+  filesCommand,
+  httpCommand,
+  sshCommand,
+  tlsCommand,
+} from './commands/app-tables.js';
+import { streamCommand } from './commands/stream.js';
 import { terminalSafe } from './format/terminal-safe.js';
 import type { CliIo } from './io.js';
 import { version } from './version.js';
@@ -32,6 +42,14 @@ export const commands = (): readonly Command[] => [
   flowsCommand,
   hostsCommand,
   alertsCommand,
+  dnsCommand,
+  httpCommand,
+  tlsCommand,
+  dhcpCommand,
+  credentialsCommand,
+  filesCommand,
+  sshCommand,
+  streamCommand,
   topCommand,
   graphCommand,
   chordCommand,

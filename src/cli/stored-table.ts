@@ -6,7 +6,7 @@
 import type { CaptureSummary } from '../shared/rows.js';
 import { PcaplensError } from '../shared/errors.js';
 import { compileFilter, parseTimeBound } from '../shared/filter/index.js';
-import type { PageQuery, SortKey, Store } from '../store/store.js';
+import type { PageQuery, SortKey, Store, TableName } from '../store/store.js';
 import { getStoredCapture } from '../engine/capture-source.js';
 import { FORMATS, type OutputFormat } from './args.js';
 import { FLOW_COLUMNS, FLOW_TABLE_COLUMNS, HOST_COLUMNS, HOST_TABLE_COLUMNS } from './columns.js';
@@ -53,7 +53,7 @@ function hostShape(r: Record<string, unknown>): Record<string, unknown> {
 
 async function pageAll(
   store: Store,
-  table: 'flows' | 'hosts',
+  table: TableName,
   q: PageQuery,
   limit: number | undefined,
   each: (rows: Record<string, unknown>[]) => void,
@@ -74,12 +74,13 @@ function formatOf(v: string | undefined, io: CliIo, verb: string): OutputFormat 
   return format;
 }
 
-/** `pcaplens flows|hosts @ID [...]`. */
+/** `pcaplens flows|hosts @ID [...]`; other tables (dns, http, ...) give their columns (all, table view). */
 export async function runStoredTable(
-  table: 'flows' | 'hosts',
+  table: TableName,
   argv: string[],
   io: CliIo,
   help: string,
+  columns?: { all: readonly string[]; table: readonly string[] },
 ): Promise<number> {
   const { values: v, positionals } = parseCommand(argv, table, {
     ...STORE_OPTIONS,
@@ -102,8 +103,11 @@ export async function runStoredTable(
   const filter = v.filter !== undefined ? compileFilter(v.filter, table) : undefined;
   const sort = parseSort(v.sort);
   const limit = intOption(v.limit, 'limit', table);
-  const [all, tableCols] =
-    table === 'flows' ? [FLOW_COLUMNS, FLOW_TABLE_COLUMNS] : [HOST_COLUMNS, HOST_TABLE_COLUMNS];
+  const [all, tableCols] = columns
+    ? [columns.all, columns.table]
+    : table === 'flows'
+      ? [FLOW_COLUMNS, FLOW_TABLE_COLUMNS]
+      : [HOST_COLUMNS, HOST_TABLE_COLUMNS];
   await withStore(v, async (store) => {
     const capture = await getStoredCapture(store, arg.captureId);
     const q: PageQuery = {
