@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { FIXTURE_DIR } from '../../test/golden/paths.js';
+import type { FileRow } from '../shared/app-rows.js';
+import { analyzeFiles } from './analyze-files.js';
+import { APP_TABLES, AppRun, type AppTable } from './app-run.js';
+
+const fx = (n: string) => join(FIXTURE_DIR, n);
+
+test('analyzeFiles returns the application rows; onRow streams them instead; app: false skips the layer', async () => {
+  const cap = fx('tcp-retransmissions-http.pcap');
+  const all = await analyzeFiles([cap]);
+  // tshark: 4 POST /exhmedmx requests on the one connection (oracle [http_requests])
+  assert.equal(all.http.length, 4);
+  assert.ok(all.http.every((r) => r.method === 'POST' && r.uri === '/exhmedmx' && r.status === 200));
+  assert.equal(all.files.length, 4);
+  const streamed: Record<AppTable, unknown[]> = {
+    dns: [],
+    http: [],
+    tls: [],
+    dhcp: [],
+    credentials: [],
+    files: [],
+    ssh: [],
+  };
+  const viaRow = await analyzeFiles([cap], { onRow: (t, r) => streamed[t].push(r) });
+  for (const t of APP_TABLES) {
+    assert.deepEqual(viaRow[t], [], `${t} not collected when streamed`);
+    assert.deepEqual(streamed[t], all[t], t);
+  }
+  const off = await analyzeFiles([cap], { app: false });
+  for (const t of APP_TABLES) assert.deepEqual(off[t], []);
+  assert.deepEqual(
+    off.flows.map((f) => f.id),
+    all.flows.map((f) => f.id),
+  );
+});
+
+test('app_source: port+heuristic when the parser confirmed the port table, port when nothing parsed', async () => {
+  const cap = fx('null-loopback-http-download.pcap');
+  const withApp = await analyzeFiles([cap]);
+  const without = await analyzeFiles([cap], { app: false });
+  // flow 1 carries the download (port 8080 + parsed HTTP), flow 2 is a connection without a request
+  assert.deepEqual(
+    withApp.flows.map((f) => [f.id, f.app, f.app_source]),
+    [
+      [1, 'http', 'port+heuristic'],
+      [2, 'http', 'port'],
+    ],
+  );
+  assert.deepEqual(
+    without.flows.map((f) => f.app_source),
+    ['port', 'port'],
+  );
+  // found by content alone (port 4000) stays heuristic
+  const h = await analyzeFiles([fx('tcp-retransmissions-http.pcap')]);
+  assert.deepEqual(
+    h.flows.map((f) => [f.app, f.app_source]),
+    [['http', 'heuristic']],
+  );
+  // DHCP by port, confirmed by the DHCP rows
+  const dhcp = await analyzeFiles([fx('dhcp-dora.pcap')]);
+  assert.ok(dhcp.dhcp.length > 0);
+  for (const f of dhcp.flows.filter((x) => dhcp.dhcp.some((r) => r.flow_id === x.id)))
+    assert.equal(f.app_source, 'port+heuristic');
+});
+
+test('onFlowEnd is passed through after the layer emitted the flow’s last rows', async () => {
+  const seen: number[] = [];
+  const rowsAtEnd = new Map<number, number>();
+  let files = 0;
+  await analyzeFiles([fx('tcp-retransmissions-http.pcap')], {
+    onRow: (t) => {
+      if (t === 'files') files++;
+    },
+    onFlowEnd: (flow) => {
+      seen.push(flow.id);
+      rowsAtEnd.set(flow.id, files);
+    },
+  });
+  assert.ok(seen.includes(1));
+  assert.equal(rowsAtEnd.get(1), 4);
+});
+
+test('fileBytes hands out each file’s bytes, whose SHA-256 is the row’s', async () => {
+  const got: [FileRow, Uint8Array][] = [];
+  await analyzeFiles([fx('null-loopback-http-download.pcap')], {
+    fileBytes: { maxFileBytes: 1 << 20, maxHeldBytes: 1 << 20, onFile: (r, b) => got.push([r, b]) },
+  });
+  assert.equal(got.length, 1);
+  const [row, bytes] = got[0]!;
+  assert.equal(bytes.length, row.size);
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), row.sha256);
+  // a cap cuts the bytes, the row still describes the whole transfer
+  const cut: [FileRow, Uint8Array][] = [];
+  await analyzeFiles([fx('null-loopback-http-download.pcap')], {
+    fileBytes: { maxFileBytes: 10_000, maxHeldBytes: 1 << 20, onFile: (r, b) => cut.push([r, b]) },
+  });
+  assert.equal(cut[0]![1].length, 10_000);
+  assert.equal(cut[0]![0].sha256, row.sha256);
+  assert.deepEqual(Buffer.from(cut[0]![1]), Buffer.from(bytes.subarray(0, 10_000)));
+});
+
+test('reassembly limits become E_LIMIT problems naming the file, capped with a count of the rest', () => {
+  const run = new AppRun(undefined, undefined);
+  for (let i = 0; i < 150; i++)
+    run.layer.sinks.problem?.({ packet: i + 1, fileIndex: i % 2, message: 'held bytes over the limit' });
+  const p = run.problems(['a.pcap', 'b.pcap']);
+  assert.equal(p.length, 101);
+  assert.deepEqual(p[1], {
+    file: 'b.pcap',
+    offset: 0,
+    code: 'E_LIMIT',
+    message: 'held bytes over the limit',
+    packet: 2,
+  });
+  assert.equal(p[100]!.message, '50 more reassembly limit problems');
+});
