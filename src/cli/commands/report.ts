@@ -1,6 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnalyzeFilesResult } from '../../engine/analyze-files.js';
+import { enrichRun } from '../../engine/enrich-result.js';
+import { Enrichment } from '../../engine/enrich-sources.js';
+import type { AlertRow } from '../../shared/alert-rows.js';
+import { ENRICH_HELP, ENRICH_OPTIONS, enrichOptionsFrom, type EnrichValues } from '../enrich-args.js';
 import { chordData, chordSvg } from '../../views/chord.js';
 import { toGraphJson } from '../../views/graph-json.js';
 import { buildGraph } from '../../views/graph-model.js';
@@ -44,6 +48,7 @@ Options:
   --engine NAME       Graphviz layout for the graph: ${LAYOUT_ENGINES.join(', ')} (default sfdp)
   --force             replace an existing report in DIR
   -h, --help          this help
+${ENRICH_HELP}
 
 Example:
   pcaplens report incident.pcapng -o reports/incident
@@ -55,6 +60,7 @@ Example:
       'max-nodes': { type: 'string' },
       engine: { type: 'string' },
       force: { type: 'boolean' },
+      ...ENRICH_OPTIONS,
     });
     if (flag(p, 'help')) {
       io.stdout.write(this.help);
@@ -65,9 +71,22 @@ Example:
     const maxNodes = intOption(p, 'report', 'max-nodes', 150, 1, 100_000);
     const engine = choice(p, 'report', 'engine', LAYOUT_ENGINES, 'sfdp');
     const showSecrets = flag(p, 'show-secrets');
+    const enrichment = new Enrichment(enrichOptionsFrom(p.values as EnrichValues));
     const index = await prepareOutput(join(dir, 'index.html'), flag(p, 'force'));
     const result = await runAnalysis(files, io);
-    const written = await writeReport(dir, index, result, { maxNodes, engine, showSecrets });
+    // hosts with vendor, names, location, OS guess and tags; the alerts table; the data sets in the summary
+    const enriched = await enrichRun(result, enrichment);
+    const written = await writeReport(
+      dir,
+      index,
+      {
+        ...result,
+        summary: { ...result.summary, enrichment_sources: enriched.sources },
+        hosts: enriched.hosts,
+        alerts: enriched.alerts,
+      },
+      { maxNodes, engine, showSecrets },
+    );
     io.stderr.write(
       terminalSafe(`pcaplens: report: wrote ${join(dir, 'index.html')} and ${written - 1} side files`) + '\n',
     );
@@ -81,8 +100,11 @@ export interface ReportOptions {
   showSecrets: boolean;
 }
 
+/** The engine's result, with the alerts of the analyses when they were run. */
+export type ReportData = AnalyzeFilesResult & { alerts?: AlertRow[] };
+
 /** Application tables present in the engine's result (the engine adds them as they land). */
-function appTables(result: AnalyzeFilesResult): AppTables {
+function appTables(result: ReportData): AppTables {
   const r = result as unknown as Record<string, unknown>;
   const out: AppTables = {};
   for (const t of APP_TABLES) if (Array.isArray(r[t])) out[t] = r[t] as AnyRow[];
@@ -98,7 +120,7 @@ function csvOf(rows: readonly AnyRow[], columns?: readonly string[]): string {
 export async function writeReport(
   dir: string,
   indexPath: string,
-  result: AnalyzeFilesResult,
+  result: ReportData,
   opts: ReportOptions,
 ): Promise<number> {
   const graphsDir = join(dir, 'graphs');

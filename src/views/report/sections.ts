@@ -1,5 +1,6 @@
 /** Report sections built from the capture summary, flows and hosts. */
 import type { CaptureSummary, FlowRow, HostRow } from '../../shared/rows.js';
+import type { StoredHostRow } from '../../shared/store-rows.js';
 import { groupDigits, humanBytes } from '../format.js';
 import type { TopRow } from '../top.js';
 import { definitionList, esc, htmlTable, section, type Column } from './html.js';
@@ -32,6 +33,20 @@ export function summarySection(s: CaptureSummary): string {
       100,
     );
   }
+  if (s.enrichment_sources?.length) {
+    body += '<h3>Enrichment data</h3>';
+    body += htmlTable(
+      [
+        { title: 'kind', value: (e) => e.kind },
+        { title: 'source', value: (e) => e.name },
+        { title: 'version', value: (e) => e.version },
+        { title: 'date', value: (e) => e.date },
+        { title: 'licence', value: (e) => e.licence },
+      ],
+      s.enrichment_sources,
+      100,
+    );
+  }
   return section('summary', 'Summary', body);
 }
 
@@ -56,13 +71,25 @@ export function protocolSection(s: CaptureSummary): string {
   return section('protocols', 'Protocols', htmlTable(cols, rows, ROW_LIMIT));
 }
 
+/** Device details, shown when the hosts were enriched (vendor, OS hints, roles and other tags, location). */
+const DEVICE_COLUMNS: Column<StoredHostRow>[] = [
+  { title: 'vendor', value: (h) => h.vendor ?? null },
+  { title: 'OS guess', value: (h) => h.os_guess ?? null },
+  { title: 'role / tags', value: (h) => h.tags ?? null },
+  { title: 'address class', value: (h) => h.address_class ?? null },
+  { title: 'country', value: (h) => [h.city, h.country].filter(Boolean).join(', ') || null },
+  { title: 'AS', value: (h) => (h.asn ? `AS${h.asn} ${h.as_org ?? ''}`.trim() : null) },
+];
+
 export function hostsSection(hosts: readonly HostRow[]): string {
   const rows = [...hosts].sort(
     (a, b) => b.bytes_sent + b.bytes_recv - (a.bytes_sent + a.bytes_recv) || (a.ip < b.ip ? -1 : 1),
   );
-  const cols: Column<HostRow>[] = [
+  const enriched = rows.some((h) => 'address_class' in h);
+  const cols: Column<StoredHostRow>[] = [
     { title: 'address', value: (h) => h.ip },
     { title: 'MACs', value: (h) => h.macs },
+    ...(enriched ? DEVICE_COLUMNS : []),
     { title: 'names', value: (h) => h.names },
     { title: 'packets sent', value: (h) => h.packets_sent, numeric: true },
     { title: 'bytes sent', value: (h) => h.bytes_sent, numeric: true },
