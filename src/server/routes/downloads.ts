@@ -19,7 +19,7 @@ const CAPTURE_ID = { type: 'string', pattern: '^\\d{1,15}$' };
 
 /** `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266, RFC 8187). */
 export function contentDisposition(name: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;%]/g, '_');
   const utf8 = encodeURIComponent(name).replace(
     /['()*]/g,

@@ -5,7 +5,10 @@ import type { StoredHostRow } from '../../shared/store-rows.js';
 import type { HistogramBucket } from '../../store/store.js';
 import { bucketWidth, spanSeconds } from '../aggregate/buckets.js';
 import { buildGraphOut } from '../aggregate/graph.js';
+import { groupGraph, type GroupBy } from '../aggregate/graph-groups.js';
+import { insecureClause, markGraph } from '../aggregate/graph-marks.js';
 import { chordOf, treemapOf } from '../aggregate/hierarchy.js';
+import { geoArcs } from '../aggregate/geo-arcs.js';
 import type { ServerContext } from '../context.js';
 import { SCOPE_QUERY_SCHEMA, captureOf, scopeOf, type ScopeParams } from '../scope.js';
 import type { JsonSchema } from '../api-doc.js';
@@ -16,6 +19,9 @@ import type { JsonSchema } from '../api-doc.js';
  */
 const ID = { id: { type: 'string', pattern: '^\\d{1,15}$' } };
 const GRAPH_EDGE_LIMIT = 20_000;
+/** hosts and alerts read to mark the graph's nodes and edges */
+const GRAPH_HOST_LIMIT = 100_000;
+const GRAPH_ALERT_LIMIT = 10_000;
 
 type Q = ScopeParams & Record<string, string | number | undefined>;
 
@@ -97,21 +103,62 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   add(
     'graph',
-    'Network graph: nodes (addresses, or services at layer 4) and edges with flows, packets, bytes',
+    'Network graph: nodes (addresses, or services at layer 4) and edges with flows, packets, bytes; hosts carry their tags and alert counts, edges their classes (insecure, tor, alert); optionally collapsed into groups',
     {
       layer: { type: 'integer', enum: [2, 3, 4], default: 3 },
       limit: { type: 'integer', minimum: 1, maximum: GRAPH_EDGE_LIMIT, default: 2000 },
+      group: {
+        type: 'string',
+        enum: ['none', 'subnet', 'asn', 'country'],
+        default: 'none',
+        description: 'collapse addresses by /24 (/64) subnet, AS or country',
+      },
+      expand: {
+        type: 'string',
+        maxLength: 8192,
+        description: 'group node ids (comma-separated) whose members stay individual',
+      },
     },
     {
       type: 'object',
-      properties: { nodes: { type: 'array' }, edges: { type: 'array' }, truncated: { type: 'boolean' } },
+      properties: {
+        nodes: { type: 'array' },
+        edges: { type: 'array' },
+        truncated: { type: 'boolean' },
+        grouped: { type: 'string' },
+      },
     },
     async (id, q) => {
       const capture = await captureOf(store, id);
       const layer = num(q.layer, 3) as 2 | 3 | 4;
       const limit = num(q.limit, 2000);
-      const edges = await store.graphEdges({ ...scopeOf(capture, 'flows', q), layer, limit });
-      return buildGraphOut(edges, layer, limit);
+      const scope = scopeOf(capture, 'flows', q);
+      const insecureScope = scopeOf(capture, 'flows', {
+        ...q,
+        filter: q.filter?.trim() ? `(${q.filter}) and (${insecureClause()})` : insecureClause(),
+      });
+      const [edges, insecure, hosts, alerts] = await Promise.all([
+        store.graphEdges({ ...scope, layer, limit }),
+        layer === 2 ? [] : store.graphEdges({ ...insecureScope, layer: 3, limit }),
+        layer === 2
+          ? { rows: [] }
+          : store.page('hosts', {
+              captureId: capture.id,
+              limit: GRAPH_HOST_LIMIT,
+              sort: [{ column: 'bytes_sent', desc: true }],
+            }),
+        store.page('alerts', { captureId: capture.id, limit: GRAPH_ALERT_LIMIT }),
+      ]);
+      const marked = markGraph(buildGraphOut(edges, layer, limit), hosts.rows, alerts.rows, insecure);
+      const by = String(q.group ?? 'none');
+      if (by === 'none' || layer === 2) return marked;
+      const expand = new Set(
+        String(q.expand ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+      return groupGraph(marked, by as GroupBy, expand);
     },
   );
 
@@ -223,16 +270,36 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   add(
     'geo',
-    'Hosts with a location (from GeoIP enrichment), busiest first; empty when the capture has none',
-    { limit: { type: 'integer', minimum: 1, maximum: 10000, default: 2000 } },
-    { type: 'object', properties: { points: { type: 'array' }, located: { type: 'integer' } } },
+    'Hosts with a location (from GeoIP enrichment), busiest first, and arcs between located hosts or from the unlocated (private) side; empty when the capture has none',
+    {
+      limit: { type: 'integer', minimum: 1, maximum: 10000, default: 2000 },
+      arcs: { type: 'integer', minimum: 0, maximum: 5000, default: 500 },
+    },
+    {
+      type: 'object',
+      properties: {
+        points: { type: 'array' },
+        located: { type: 'integer' },
+        hosts: { type: 'integer' },
+        arcs: {
+          type: 'array',
+          description: 'src/dst: a located host ip, or null for hosts without a location (private addresses)',
+        },
+      },
+    },
     async (id, q) => {
       const capture = await captureOf(store, id);
-      const page = await store.page('hosts', {
-        ...scopeOf(capture, 'hosts', q),
-        sort: [{ column: 'bytes_sent', desc: true }],
-        limit: num(q.limit, 2000),
-      });
+      const flowScope = scopeOf(capture, 'flows', q);
+      const [page, edges] = await Promise.all([
+        store.page('hosts', {
+          ...scopeOf(capture, 'hosts', q),
+          sort: [{ column: 'bytes_sent', desc: true }],
+          limit: num(q.limit, 2000),
+        }),
+        num(q.arcs, 500) > 0
+          ? store.graphEdges({ ...flowScope, layer: 3, limit: GRAPH_EDGE_LIMIT })
+          : Promise.resolve([]),
+      ]);
       const points = page.rows
         .filter((h: StoredHostRow) => typeof h.lat === 'number' && typeof h.lon === 'number')
         .map((h: StoredHostRow) => ({
@@ -244,7 +311,13 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
           as_org: h.as_org ?? null,
           bytes: h.bytes_sent + h.bytes_recv,
         }));
-      return { points, located: points.length, hosts: page.total };
+      const located = new Set(points.map((p) => p.ip));
+      return {
+        points,
+        located: points.length,
+        hosts: page.total,
+        arcs: geoArcs(edges, located, num(q.arcs, 500)),
+      };
     },
   );
 

@@ -66,6 +66,14 @@ export interface GraphNode {
   peers: number;
   bytes_out: number;
   bytes_in: number;
+  /** host tags (tor-exit, web-server, scanner, ...) and alerts naming the host */
+  tags?: string[];
+  alerts?: number;
+  asn?: number | null;
+  as_org?: string | null;
+  country?: string | null;
+  /** set on a collapsed group node (id "group:<by>:<key>") and on members of an expanded group */
+  group?: { by: string; key: string; members: number };
 }
 
 export interface GraphEdge {
@@ -78,10 +86,13 @@ export interface GraphEdge {
   flows: number;
   packets: number;
   bytes: number;
+  /** insecure (cleartext), tor, alert */
+  classes?: string[];
 }
 
 export interface Graph {
   layer: 2 | 3 | 4;
+  grouped?: string;
   nodes: GraphNode[];
   edges: GraphEdge[];
   truncated: boolean;
@@ -109,4 +120,8 @@ export interface Column {
   fmt?: (v: unknown, row: Row) => string;
   /** not sortable (arrays, json) */
   nosort?: boolean;
+  /** a link instead of text (downloads open as attachments) */
+  link?: (row: Row, cid: string) => { href: string; text: string; download?: boolean } | null;
+  /** a secret (password): masked until the user reveals that row; never put in a URL or a title */
+  secret?: boolean;
 }

@@ -1,11 +1,14 @@
 import * as d3 from 'd3';
 import type { Graph, GraphNode } from '../../lib/types.ts';
-import { colourOf } from '../palette.ts';
+import { edgeStyle, nodeColour } from './style.ts';
+import { placeLabels, type LabelBox } from './labels.ts';
 
 /**
- * The network graph on a canvas: d3-force layout, node area by traffic, edge width by bytes, zoom and pan
- * with the wheel and background drag, nodes dragged individually, a click selects. Canvas text is drawn
- * as text (no markup is ever interpreted).
+ * The network graph on a canvas: d3-force layout, node area by traffic, edge width by bytes, zoom and pan with
+ * the wheel and background drag, nodes dragged individually, a click selects (or expands a group). Once the
+ * layout settles the view zooms to fit. Drawing is batched (one path per colour and width class) and at most
+ * once per animation frame, so ten thousand nodes still pan smoothly. Canvas text is drawn as text (no markup
+ * is ever interpreted).
  */
 interface SimNode extends d3.SimulationNodeDatum, GraphNode {
   r: number;
@@ -13,11 +16,14 @@ interface SimNode extends d3.SimulationNodeDatum, GraphNode {
 interface SimLink extends d3.SimulationLinkDatum<SimNode> {
   bytes: number;
   w: number;
+  colour: string;
 }
 
 export interface GraphRenderer {
   setSearch(text: string): void;
   resize(width: number, height: number): void;
+  /** zooms so every node is in view */
+  fit(): void;
   destroy(): void;
 }
 
@@ -27,42 +33,61 @@ export interface GraphRenderOptions {
   onclick?: (n: GraphNode) => void;
 }
 
-function nodeColour(n: GraphNode): string {
-  if (n.port !== null || n.proto !== null) return colourOf(n.proto);
-  if (n.addr.includes(':') && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(n.addr)) return '#7b52b8';
-  if (/^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|fe80:|fd|fc)/i.test(n.addr)) return '#2462c9';
-  return '#e07b00';
-}
+/** Ticks of layout at most; past it the layout stops where it is. */
+const MAX_TICKS = 300;
+/** Milliseconds of layout per animation frame for graphs laid out in the background. */
+const TICK_BUDGET_MS = 12;
+const LABELS_ALWAYS = 30;
+const LABELS_MAX = 300;
 
 export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderOptions): GraphRenderer {
   let width = o.width;
   let height = o.height;
   const dpr = window.devicePixelRatio || 1;
-  const ctx = canvas.getContext('2d')!;
+  const ctx = canvas.getContext('2d', { alpha: false })!;
   const maxBytes = Math.max(1, ...g.nodes.map((n) => n.bytes));
   const maxEdge = Math.max(1, ...g.edges.map((e) => e.bytes));
-  const nodes: SimNode[] = g.nodes.map((n) => ({ ...n, r: 3 + Math.sqrt(n.bytes / maxBytes) * 20 }));
+  const big = g.nodes.length > 2000;
+  const nodes: SimNode[] = g.nodes.map((n) => ({
+    ...n,
+    r: (big ? 2 : 3) + Math.sqrt(n.bytes / maxBytes) * (big ? 14 : 20),
+  }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const links: SimLink[] = g.edges
-    .filter((e) => byId.has(e.source) && byId.has(e.target))
+    .filter((e) => byId.has(e.source) && byId.has(e.target) && e.source !== e.target)
     .map((e) => ({
       source: byId.get(e.source)!,
       target: byId.get(e.target)!,
       bytes: e.bytes,
       w: 0.5 + (4 * Math.log1p(e.bytes)) / Math.log1p(maxEdge),
+      colour: edgeStyle(e.classes ?? []).colour,
     }));
-  const labelled = new Set(
-    [...nodes]
-      .sort((a, b) => b.bytes - a.bytes)
-      .slice(0, 25)
-      .map((n) => n.id),
-  );
+  // draw order: heaviest first for labels; fills grouped by colour
+  const ranked = [...nodes].sort((a, b) => b.bytes - a.bytes);
+  const colourOf = new Map(nodes.map((n) => [n, nodeColour(n)]));
+  const fills = new Map<string, SimNode[]>();
+  for (const n of nodes) {
+    const c = colourOf.get(n)!;
+    (fills.get(c) ?? fills.set(c, []).get(c)!).push(n);
+  }
+  const strokes = new Map<string, SimLink[]>();
+  for (const l of links) {
+    const key = `${l.colour}|${Math.round(l.w)}`;
+    (strokes.get(key) ?? strokes.set(key, []).get(key)!).push(l);
+  }
   let transform = d3.zoomIdentity;
+  let userMoved = false;
   let search = '';
   let hover: SimNode | null = null;
+  let frame = 0;
+  let draws = 0;
+  let drawMs = 0;
+  let ticks = 0;
+  let alive = true;
 
   canvas.dataset.nodes = String(nodes.length);
   canvas.dataset.edges = String(links.length);
+  delete canvas.dataset.settled;
 
   function size() {
     canvas.width = Math.round(width * dpr);
@@ -75,61 +100,177 @@ export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderO
   const matches = (n: SimNode) => !search || n.id.toLowerCase().includes(search);
 
   function draw() {
+    const t0 = performance.now();
+    const k = transform.k;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
-    ctx.translate(transform.x, transform.y);
-    ctx.scale(transform.k, transform.k);
-    ctx.strokeStyle = 'rgba(90,100,120,0.35)';
-    for (const l of links) {
-      const s = l.source as SimNode;
-      const t = l.target as SimNode;
-      ctx.lineWidth = l.w / Math.sqrt(transform.k);
-      ctx.globalAlpha = search && !(matches(s) || matches(t)) ? 0.15 : 1;
+    ctx.fillStyle = '#fcfdff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * transform.x, dpr * transform.y);
+    // edges: one path per colour and width class
+    ctx.globalAlpha = search ? 0.25 : 0.75;
+    for (const [key, list] of strokes) {
+      const [colour, w] = key.split('|') as [string, string];
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = Math.max(0.5, Number(w)) / Math.sqrt(k);
       ctx.beginPath();
-      ctx.moveTo(s.x!, s.y!);
-      ctx.lineTo(t.x!, t.y!);
+      for (const l of list) {
+        const s = l.source as SimNode;
+        const t = l.target as SimNode;
+        ctx.moveTo(s.x!, s.y!);
+        ctx.lineTo(t.x!, t.y!);
+      }
       ctx.stroke();
     }
-    for (const n of nodes) {
-      ctx.globalAlpha = matches(n) ? 1 : 0.15;
-      ctx.fillStyle = nodeColour(n);
+    // nodes: one path per colour; a node smaller than a pixel on screen is a square
+    for (const [colour, list] of fills) {
+      ctx.fillStyle = colour;
+      ctx.globalAlpha = 1;
       ctx.beginPath();
-      ctx.arc(n.x!, n.y!, n.r, 0, 2 * Math.PI);
+      for (const n of list) {
+        if (search && !matches(n)) continue;
+        if (n.r * k < 1.5) ctx.rect(n.x! - n.r, n.y! - n.r, 2 * n.r, 2 * n.r);
+        else {
+          ctx.moveTo(n.x! + n.r, n.y!);
+          ctx.arc(n.x!, n.y!, n.r, 0, 2 * Math.PI);
+        }
+      }
       ctx.fill();
-      if (n === hover || (search && matches(n))) {
-        ctx.lineWidth = 2 / transform.k;
-        ctx.strokeStyle = '#111';
-        ctx.stroke();
-        ctx.strokeStyle = 'rgba(90,100,120,0.35)';
+      if (search) {
+        ctx.globalAlpha = 0.15;
+        ctx.beginPath();
+        for (const n of list) if (!matches(n)) ctx.rect(n.x! - n.r, n.y! - n.r, 2 * n.r, 2 * n.r);
+        ctx.fill();
       }
     }
     ctx.globalAlpha = 1;
-    ctx.fillStyle = '#1d2330';
-    ctx.font = `${11 / transform.k}px system-ui, sans-serif`;
+    // rings: alerted hosts in red, groups dashed, the hovered/searched node in black
+    ctx.lineWidth = 2 / k;
+    ctx.strokeStyle = '#c8324a';
+    ctx.beginPath();
     for (const n of nodes) {
-      if (n === hover || labelled.has(n.id) || transform.k > 2 || (search && matches(n))) {
-        ctx.fillText(n.id, n.x! + n.r + 2, n.y! + 3);
-      }
+      if (!n.alerts) continue;
+      ctx.moveTo(n.x! + n.r + 2 / k, n.y!);
+      ctx.arc(n.x!, n.y!, n.r + 2 / k, 0, 2 * Math.PI);
     }
+    ctx.stroke();
+    ctx.strokeStyle = '#111';
+    ctx.beginPath();
+    for (const n of nodes) {
+      if (n !== hover && !(search && matches(n))) continue;
+      ctx.moveTo(n.x! + n.r, n.y!);
+      ctx.arc(n.x!, n.y!, n.r, 0, 2 * Math.PI);
+    }
+    ctx.stroke();
+    drawLabels();
+    draws++;
+    drawMs += performance.now() - t0;
+    canvas.dataset.draws = String(draws);
+    canvas.dataset.drawMs = (drawMs / draws).toFixed(2);
+  }
+
+  /** Labels in screen pixels, readable at any zoom: a halo, no overlap, the busiest nodes first. */
+  function drawLabels() {
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.lineJoin = 'round';
+    const want: SimNode[] = [];
+    if (hover) want.push(hover);
+    for (const n of ranked) {
+      if (want.length >= LABELS_MAX) break;
+      if (n === hover) continue;
+      const sx = transform.applyX(n.x!);
+      const sy = transform.applyY(n.y!);
+      if (sx < -50 || sy < -20 || sx > width + 50 || sy > height + 20) continue;
+      const visible = search ? matches(n) : want.length < LABELS_ALWAYS || n.r * transform.k >= 6;
+      if (visible) want.push(n);
+    }
+    const boxes: LabelBox[] = want.map((n) => {
+      const text = n.group ? `${n.addr} (${n.group.members})` : n.id;
+      return {
+        text,
+        x: transform.applyX(n.x!) + n.r * transform.k + 3,
+        y: transform.applyY(n.y!) + 4,
+        w: ctx.measureText(text).width,
+        h: 13,
+      };
+    });
+    for (const b of placeLabels(boxes, width, height)) {
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(252,253,255,0.9)';
+      ctx.strokeText(b.text, b.x, b.y);
+      ctx.fillStyle = '#1d2330';
+      ctx.fillText(b.text, b.x, b.y);
+    }
+  }
+
+  function schedule() {
+    if (!frame && alive) frame = requestAnimationFrame(onFrame);
+  }
+
+  function onFrame() {
+    frame = 0;
+    if (!settled) {
+      const t0 = performance.now();
+      while (ticks < MAX_TICKS && sim.alpha() > sim.alphaMin() && performance.now() - t0 < TICK_BUDGET_MS) {
+        sim.tick();
+        ticks++;
+      }
+      if (ticks >= MAX_TICKS || sim.alpha() <= sim.alphaMin()) settle();
+      else if (!userMoved) fitNow();
+      schedule();
+    }
+    draw();
+  }
+
+  let settled = false;
+  function settle() {
+    settled = true;
+    if (!userMoved) fitNow();
+    canvas.dataset.settled = '1';
+    canvas.dataset.ticks = String(ticks);
+  }
+
+  function fitNow() {
+    if (nodes.length === 0) return;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const n of nodes) {
+      x0 = Math.min(x0, n.x! - n.r);
+      y0 = Math.min(y0, n.y! - n.r);
+      x1 = Math.max(x1, n.x! + n.r);
+      y1 = Math.max(y1, n.y! + n.r);
+    }
+    // room on the right for the labels of the outermost nodes
+    const pad = 30;
+    const k = Math.min(2, (width - 2 * pad - 90) / Math.max(1, x1 - x0), (height - 2 * pad) / Math.max(1, y1 - y0));
+    const cx = (x0 + x1) / 2;
+    const cy = (y0 + y1) / 2;
+    transform = d3.zoomIdentity.translate(width / 2 - 45 - k * cx, height / 2 - k * cy).scale(k);
+    // keep d3-zoom's state in step, without counting it as the user's move
+    programmatic = true;
+    sel.call(zoom.transform, transform);
+    programmatic = false;
   }
 
   const sim = d3
     .forceSimulation(nodes)
+    .stop()
     .force(
       'link',
       d3
         .forceLink<SimNode, SimLink>(links)
         .distance((l) => 30 + (l.source as SimNode).r + (l.target as SimNode).r),
     )
-    .force('charge', d3.forceManyBody().strength(nodes.length > 500 ? -30 : -140))
+    .force('charge', d3.forceManyBody<SimNode>().strength(big ? -20 : -140).theta(big ? 1.2 : 0.9))
     .force('x', d3.forceX(width / 2).strength(0.05))
     .force('y', d3.forceY(height / 2).strength(0.05))
     .force(
       'collide',
       d3.forceCollide<SimNode>((n) => n.r + 1.5),
-    )
-    .on('tick', draw);
-  if (nodes.length > 1500) sim.alphaDecay(0.05);
+    );
+  if (big) sim.alphaDecay(0.06);
 
   function nodeAt(px: number, py: number): SimNode | null {
     const [x, y] = transform.invert([px, py]);
@@ -145,12 +286,13 @@ export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderO
     return best;
   }
 
+  let programmatic = false;
   const sel = d3.select(canvas);
   const drag = d3
     .drag<HTMLCanvasElement, unknown, SimNode | undefined>()
     .subject((ev) => nodeAt(ev.x, ev.y) ?? undefined)
     .on('start', (ev) => {
-      if (!ev.active) sim.alphaTarget(0.2).restart();
+      userMoved = true;
       const n = ev.subject as SimNode;
       n.fx = n.x;
       n.fy = n.y;
@@ -158,23 +300,25 @@ export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderO
     .on('drag', (ev) => {
       const n = ev.subject as SimNode;
       const [x, y] = transform.invert([ev.x, ev.y]);
-      n.fx = x;
-      n.fy = y;
+      n.x = n.fx = x;
+      n.y = n.fy = y;
+      schedule();
     })
     .on('end', (ev) => {
-      if (!ev.active) sim.alphaTarget(0);
       const n = ev.subject as SimNode;
       n.fx = null;
       n.fy = null;
     });
   const zoom = d3
     .zoom<HTMLCanvasElement, unknown>()
-    .scaleExtent([0.05, 20])
+    .scaleExtent([0.01, 40])
     .on('zoom', (ev: d3.D3ZoomEvent<HTMLCanvasElement, unknown>) => {
+      if (!programmatic) userMoved = true;
       transform = ev.transform;
-      draw();
+      schedule();
     });
   sel.call(drag).call(zoom);
+  sel.on('dblclick.zoom', null);
   sel.on('click.select', (ev: MouseEvent) => {
     const r = canvas.getBoundingClientRect();
     const n = nodeAt(ev.clientX - r.left, ev.clientY - r.top);
@@ -187,26 +331,44 @@ export function renderGraph(canvas: HTMLCanvasElement, g: Graph, o: GraphRenderO
       hover = n;
       canvas.style.cursor = n ? 'pointer' : 'grab';
       canvas.title = n
-        ? `${n.id}\n${n.bytes} bytes, ${n.packets} packets, ${n.flows} flows, ${n.peers} peers`
+        ? `${n.group ? `${n.addr}: ${n.group.members} hosts (click to expand)` : n.id}\n${n.bytes} bytes, ${n.packets} packets, ${n.flows} flows, ${n.peers} peers` +
+          (n.alerts ? `\n${n.alerts} alerts` : '') +
+          (n.tags?.length ? `\ntags: ${n.tags.join(', ')}` : '')
         : '';
-      draw();
+      schedule();
     }
   });
+
+  // small graphs are laid out at once and shown fitted; large ones settle over a few frames
+  if (nodes.length <= 600) {
+    while (ticks < MAX_TICKS && sim.alpha() > sim.alphaMin()) {
+      sim.tick();
+      ticks++;
+    }
+    settle();
+  }
+  schedule();
 
   return {
     setSearch(text: string) {
       search = text.trim().toLowerCase();
       canvas.dataset.matches = String(search ? nodes.filter(matches).length : nodes.length);
-      draw();
+      schedule();
     },
     resize(w: number, h: number) {
       width = w;
       height = h;
       size();
-      sim.force('x', d3.forceX(width / 2).strength(0.05)).force('y', d3.forceY(height / 2).strength(0.05));
-      draw();
+      if (!userMoved) fitNow();
+      schedule();
+    },
+    fit() {
+      fitNow();
+      schedule();
     },
     destroy() {
+      alive = false;
+      if (frame) cancelAnimationFrame(frame);
       sim.stop();
       sel.on('.zoom', null).on('.drag', null).on('click.select', null).on('mousemove.hover', null);
     },

@@ -10,9 +10,17 @@ export interface GeoPoint {
   bytes: number;
 }
 
+/** Traffic between two located hosts, or a located host and the unlocated network (null). */
+export interface GeoArc {
+  src: string | null;
+  dst: string | null;
+  bytes: number;
+  flows: number;
+}
+
 export function fetchGeo(
   cid: string,
   scope: Scope,
-): Promise<{ points: GeoPoint[]; located: number; hosts: number }> {
+): Promise<{ points: GeoPoint[]; located: number; hosts: number; arcs: GeoArc[] }> {
   return api(`/captures/${cid}/geo`, scopeParams(scope));
 }

@@ -50,8 +50,13 @@ export const COLUMNS: Record<string, Column[]> = {
     endpoint('src_ip', 'src_port', 'source'),
     endpoint('dst_ip', 'dst_port', 'destination'),
     s('app'),
-    n('packets'),
-    b('bytes'),
+    // the API's flow rows carry each direction; the sums are sort keys only
+    {
+      key: 'packets',
+      num: true,
+      fmt: (_v, r) => count(Number(r.packets_fwd ?? 0) + Number(r.packets_rev ?? 0)),
+    },
+    { key: 'bytes', num: true, fmt: (_v, r) => bytes(Number(r.bytes_fwd ?? 0) + Number(r.bytes_rev ?? 0)) },
     { key: 'duration', num: true, fmt: (v) => duration(v as number) },
     s('tcp_state', 'tcp state'),
     t('first_ts', 'start'),
@@ -107,13 +112,26 @@ export const COLUMNS: Record<string, Column[]> = {
     s('client_ip', 'client'),
     endpoint('server_ip', 'server_port', 'server'),
     s('username', 'user'),
-    s('password'),
+    { key: 'password', secret: true, nosort: true },
     s('detail'),
   ],
   files: [
     t('ts', 'time'),
     s('proto'),
     s('name'),
+    {
+      key: 'file_id',
+      label: 'download',
+      nosort: true,
+      link: (r, cid) =>
+        typeof r.file_id === 'string'
+          ? {
+              href: `/api/captures/${encodeURIComponent(cid)}/files/${encodeURIComponent(r.file_id)}`,
+              text: 'download',
+              download: true,
+            }
+          : null,
+    },
     s('content_type', 'type'),
     b('size'),
     s('sha256'),
@@ -129,6 +147,15 @@ export const COLUMNS: Record<string, Column[]> = {
     s('client_ip', 'client'),
     s('server_ip', 'server'),
     s('detail'),
+  ],
+  ssh: [
+    t('ts', 'time'),
+    s('client_ip', 'client'),
+    endpoint('server_ip', 'server_port', 'server'),
+    s('client_banner', 'client'),
+    s('server_banner', 'server software'),
+    s('hassh'),
+    s('hassh_server', 'HASSH server'),
   ],
   packets: [
     n('n', 'no.'),
@@ -152,5 +179,6 @@ export const DEFAULT_SORT: Record<string, string> = {
   credentials: '',
   files: '',
   alerts: '',
+  ssh: '',
   packets: '',
 };

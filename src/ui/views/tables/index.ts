@@ -9,6 +9,7 @@ export const TABLE_VIEWS = [
   'credentials',
   'files',
   'alerts',
+  'ssh',
   'packets',
 ] as const;
 export const TABLE_LABELS: Record<string, string> = {
@@ -21,5 +22,6 @@ export const TABLE_LABELS: Record<string, string> = {
   credentials: 'Credentials',
   files: 'Files',
   alerts: 'Alerts',
+  ssh: 'SSH',
   packets: 'Packets',
 };

@@ -1,0 +1,68 @@
+import type { AlertRow, StoredHostRow } from '../../shared/store-rows.js';
+import type { GraphEdge } from '../../store/store.js';
+import type { GraphOut } from './graph.js';
+
+/**
+ * What the graph colours: a host's tags (Tor relay, roles, what alerts said about it) and alert count, and per
+ * edge whether it carried cleartext protocols ("insecure"), touched a Tor relay ("tor") or was named by an
+ * alert ("alert"). Everything comes from stored rows: the hosts' enrichment, the alerts table, and the
+ * edges of the same scope restricted to cleartext applications.
+ */
+export type EdgeClass = 'insecure' | 'tor' | 'alert';
+
+/** Applications whose content an on-path observer reads (credentials, files, mail). */
+export const INSECURE_APPS = ['http', 'ftp', 'telnet', 'pop3', 'imap', 'smtp', 'snmp', 'tftp', 'ldap'];
+const INSECURE_PORTS = new Set([21, 23, 80, 110, 143, 161, 69, 389, 513]);
+
+/** The filter clause that keeps the cleartext flows. */
+export function insecureClause(): string {
+  return INSECURE_APPS.map((a) => `app == "${a}"`).join(' or ');
+}
+
+export interface NodeMarks {
+  tags: string[];
+  alerts: number;
+  asn: number | null;
+  as_org: string | null;
+  country: string | null;
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+export function markGraph(
+  g: GraphOut,
+  hosts: readonly StoredHostRow[],
+  alerts: readonly AlertRow[],
+  insecure: readonly GraphEdge[],
+): GraphOut & { marks: true } {
+  const hostOf = new Map(hosts.map((h) => [h.ip, h]));
+  const alertsOf = new Map<string, number>();
+  const alertPairs = new Set<string>();
+  for (const a of alerts) {
+    const ips = new Set([a.client_ip, a.server_ip, ...(a.hosts ?? [])].filter((x): x is string => !!x));
+    for (const ip of ips) alertsOf.set(ip, (alertsOf.get(ip) ?? 0) + 1);
+    if (a.client_ip && a.server_ip) alertPairs.add(pairKey(a.client_ip, a.server_ip));
+  }
+  const insecurePairs = new Set(insecure.map((e) => pairKey(e.src, e.dst)));
+  const isTor = (ip: string) => (hostOf.get(ip)?.tags ?? []).some((t) => t.startsWith('tor'));
+  const nodes = g.nodes.map((n) => {
+    const h = hostOf.get(n.addr);
+    return {
+      ...n,
+      tags: h?.tags ?? [],
+      alerts: alertsOf.get(n.addr) ?? 0,
+      asn: h?.asn ?? null,
+      as_org: h?.as_org ?? null,
+      country: h?.country ?? null,
+    };
+  });
+  const edges = g.edges.map((e) => {
+    const classes: EdgeClass[] = [];
+    const k = pairKey(e.src, e.dst);
+    if (insecurePairs.has(k) || (e.port !== null && INSECURE_PORTS.has(e.port))) classes.push('insecure');
+    if (isTor(e.src) || isTor(e.dst)) classes.push('tor');
+    if (alertPairs.has(k)) classes.push('alert');
+    return { ...e, classes };
+  });
+  return { ...g, nodes, edges, marks: true };
+}
