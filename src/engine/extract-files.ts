@@ -46,6 +46,32 @@ export function safeFileName(raw: string | null | undefined, fallback: string): 
   return s;
 }
 
+/** Extensions for names that have none, so the written file opens with the right program. */
+const EXTENSIONS: Record<string, string> = {
+  'text/html': '.html',
+  'text/plain': '.txt',
+  'text/css': '.css',
+  'text/xml': '.xml',
+  'application/xml': '.xml',
+  'application/json': '.json',
+  'text/javascript': '.js',
+  'application/javascript': '.js',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/gif': '.gif',
+  'image/svg+xml': '.svg',
+  'application/pdf': '.pdf',
+  'application/zip': '.zip',
+  'application/gzip': '.gz',
+  'message/rfc822': '.eml',
+};
+
+function withExtension(name: string, contentType: string | null): string {
+  if (/\.[A-Za-z0-9]{1,8}$/.test(name)) return name;
+  const ext = EXTENSIONS[(contentType ?? '').split(';')[0]!.trim().toLowerCase()];
+  return ext ? name + ext : name;
+}
+
 /** `name` with `-n` before its extension. */
 function numbered(name: string, n: number): string {
   const dot = name.lastIndexOf('.');
@@ -102,7 +128,7 @@ export class FileExtractor {
   /** Writes one file's bytes (as kept by the run, possibly cut) under a name derived from its row. */
   write(row: FileRow, content: Uint8Array): ExtractedFile {
     const fallback = `${row.proto}-flow${row.flow_id}-packet${row.packet}-${row.direction}`;
-    const { fd, name } = this.create(safeFileName(row.name, fallback));
+    const { fd, name } = this.create(withExtension(safeFileName(row.name, fallback), row.content_type));
     try {
       for (let off = 0; off < content.length;) off += writeSync(fd, content, off, content.length - off);
     } finally {

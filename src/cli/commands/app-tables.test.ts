@@ -106,7 +106,12 @@ const corpus = (n: string) => join(CORPUS_DIR, n);
 
 test('a stored capture (@ID) prints the same rows as the direct run, every table and format', async () => {
   const data = join(tmp, 'data');
-  const caps = [fx('dhcp-dora.pcap'), fx('tcp-retransmissions-http.pcap'), fx('sll2-tls13-sni.pcap')];
+  const caps = [
+    fx('dhcp-dora.pcap'),
+    fx('tcp-retransmissions-http.pcap'),
+    fx('sll2-tls13-sni.pcap'),
+    fx('dns-edns-ecs-ipv4-fragments.pcap'),
+  ];
   // the corpus adds clear-text credentials and SSH when it is there
   for (const c of ['ftp-login-ipv4.pcap', 'pop3-auth-plain.pcap', 'ssh-single-conn.pcap'])
     if (existsSync(corpus(c))) caps.push(corpus(c));
@@ -126,8 +131,9 @@ test('a stored capture (@ID) prints the same rows as the direct run, every table
       }
     }
   }
-  for (const t of ['dns', 'http', 'tls', 'dhcp', 'files'])
-    assert.ok(nonEmpty.has(t), `no ${t} rows compared`);
+  const want = ['dns', 'http', 'tls', 'dhcp', 'files'];
+  if (caps.length > 4) want.push('credentials', 'ssh');
+  for (const t of want) assert.ok(nonEmpty.has(t), `no ${t} rows compared`);
 });
 
 test('--filter and --from/--to narrow the rows the same way on files and on the store', async () => {
@@ -251,6 +257,27 @@ test(
       assert.ok(row, `${cap}: a row named ${want}`);
       const bytes = readFileSync(join(out, want));
       assert.equal(sha256(bytes), row.sha256);
+    }
+  },
+);
+
+test(
+  'files --extract: SMTP messages come out whole as .eml files',
+  { skip: !existsSync(corpus('smtp-auth-login.pcap')) },
+  async () => {
+    const out = join(tmp, 'x-smtp');
+    const r = await run(['files', corpus('smtp-auth-login.pcap'), '--extract', out, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const fileRows = JSON.parse(r.out) as FileRow[];
+    assert.ok(fileRows.length >= 1 && fileRows.every((f) => f.proto === 'smtp' && f.sha256 !== null));
+    const index = JSON.parse(readFileSync(join(out, 'files.json'), 'utf8')) as {
+      file: string;
+      row: FileRow;
+    }[];
+    assert.equal(index.length, fileRows.length);
+    for (const e of index) {
+      assert.match(e.file, /\.eml$/);
+      assert.equal(sha256(readFileSync(join(out, e.file))), e.row.sha256);
     }
   },
 );

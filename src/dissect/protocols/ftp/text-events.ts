@@ -17,6 +17,8 @@ export type TextEvent =
       to: string[];
       size: number;
       sha256: string | null;
+      /** the message text, when the session was asked to keep it (cut at its cap: shorter than size) */
+      content?: Uint8Array;
     }
   /** FTP: a data connection was announced (PORT/EPRT by the client, 227/229 by the server) */
   | { type: 'data-endpoint'; ip: string | null; port: number; command: string | null; arg: string | null };

@@ -38,8 +38,14 @@ export class SmtpSession {
   private subject: string | null = null;
   private size = 0;
   private hash = new Sha256();
+  /** file extraction: message bytes kept, at most keep.bytes, taken from keep.budget */
+  private kept: Uint8Array[] = [];
+  private keptLen = 0;
 
-  constructor(private readonly emit: Emit) {}
+  constructor(
+    private readonly emit: Emit,
+    private readonly keep: { bytes: number; budget?: { left: number } } | null = null,
+  ) {}
 
   client(line: string): void {
     if (this.inData) return this.dataLine(line);
@@ -138,14 +144,36 @@ export class SmtpSession {
     const bytes = new TextEncoder().encode(text + '\r\n');
     this.size += bytes.length;
     this.hash.update(bytes);
+    if (this.keep) this.keepBytes(bytes, this.keep);
     if (this.inHeaders) {
       if (text === '') this.inHeaders = false;
       else if (this.subject === null && /^subject:/i.test(text)) this.subject = text.slice(8).trim();
     }
   }
 
+  private keepBytes(b: Uint8Array, keep: { bytes: number; budget?: { left: number } }): void {
+    let n = Math.min(b.length, keep.bytes - this.keptLen);
+    if (keep.budget) n = Math.min(n, keep.budget.left);
+    if (n <= 0) return;
+    if (keep.budget) keep.budget.left -= n;
+    this.kept.push(n === b.length ? b : b.slice(0, n));
+    this.keptLen += n;
+  }
+
   private finishMessage(complete: boolean): void {
     this.inData = false;
+    let content: Uint8Array | undefined;
+    if (this.keep) {
+      content = new Uint8Array(this.keptLen);
+      let at = 0;
+      for (const k of this.kept) {
+        content.set(k, at);
+        at += k.length;
+      }
+      if (this.keep.budget) this.keep.budget.left += this.keptLen;
+      this.kept = [];
+      this.keptLen = 0;
+    }
     this.emit({
       type: 'message',
       subject: this.subject,
@@ -153,6 +181,7 @@ export class SmtpSession {
       to: this.to,
       size: this.size,
       sha256: complete ? toHex(this.hash.digest()) : null,
+      ...(content ? { content } : {}),
     });
   }
 }

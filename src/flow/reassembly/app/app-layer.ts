@@ -237,7 +237,15 @@ export class AppLayer {
       st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
     else if (app === 'ftp-data') {
       /* set up by matchFtpData */
-    } else st.line = lineProtocolFor(app, st.flow.id, st.endpoints(), this.sinks, (e) => this.expect(e));
+    } else
+      st.line = lineProtocolFor(
+        app,
+        st.flow.id,
+        st.endpoints(),
+        this.sinks,
+        (e) => this.expect(e),
+        this.keepFileBytes > 0 ? { bytes: this.keepFileBytes, budget: this.keepBudget } : null,
+      );
   }
 
   private expect(e: FtpExpectation): void {

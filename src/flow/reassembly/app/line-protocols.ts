@@ -57,6 +57,8 @@ export function lineProtocolFor(
   ep: Endpoints,
   sinks: AppSinks,
   expect: (e: FtpExpectation) => void,
+  /** file extraction: keep SMTP message text up to `bytes`, taken from `budget` */
+  keep: { bytes: number; budget?: { left: number } } | null = null,
 ): LineSession | null {
   if (app === 'ssh') return sshSession(flowId, ep, sinks);
   const clientDir = clientDirOf(app, ep);
@@ -81,17 +83,20 @@ export function lineProtocolFor(
         finished = true;
         break;
       case 'message':
-        sinks.file?.({
-          ...base(),
-          proto: app,
-          name: e.subject,
-          content_type: 'message/rfc822',
-          size: e.size,
-          declared_size: null,
-          sha256: e.sha256,
-          complete: e.sha256 !== null,
-          direction: 'upload',
-        });
+        sinks.file?.(
+          {
+            ...base(),
+            proto: app,
+            name: e.subject,
+            content_type: 'message/rfc822',
+            size: e.size,
+            declared_size: null,
+            sha256: e.sha256,
+            complete: e.sha256 !== null,
+            direction: 'upload',
+          },
+          e.content ?? null,
+        );
         break;
       case 'data-endpoint':
         expect({
@@ -134,7 +139,7 @@ export function lineProtocolFor(
     };
     server = (l) => f.server(l, authTls);
   } else if (app === 'smtp') {
-    const s = new SmtpSession(emit);
+    const s = new SmtpSession(emit, keep);
     client = (l) => s.client(l);
     server = (l) => s.server(l);
     close = () => s.close();
