@@ -114,6 +114,8 @@ interface FirstSeen {
 }
 
 const HEURISTIC_TRIES = 4;
+/** finished flow objects kept for reuse at most (~20 MB) */
+const MAX_POOL = 65536;
 const CLOCK_JUMP_SEC = 86400;
 
 export class Analysis {
@@ -126,6 +128,11 @@ export class Analysis {
   private readonly done: FlowRow[] = [];
   private readonly timeouts: Float64Array;
   private readonly keepHosts: boolean;
+  /**
+   * finished flows' objects, reused for new flows when no hook (onPacket, onFlowEnd) could have kept a
+   * reference: then dead flows never reach the garbage collector's old generation
+   */
+  private readonly pool: FlowState[] | null;
   private readonly maxFlows: number;
   private readonly opts: AnalysisOptions;
   private nextId = 1;
@@ -149,6 +156,7 @@ export class Analysis {
     this.opts = opts;
     this.timeouts = timeoutTable(opts.timeouts, opts.idleTimeoutSec);
     this.keepHosts = opts.hosts !== false;
+    this.pool = opts.onPacket || opts.onFlowEnd ? null : [];
     this.maxFlows = Math.max(1, opts.maxFlows ?? 500_000);
     this.defrag = new Defragmenter(opts.fragmentLimits);
     this.defrag.onDrop = (r) => this.noteDrop(r);
@@ -309,7 +317,7 @@ export class Analysis {
 
   private newFlow(key: FlowKey, l: NetLayer, rec: PacketRecord): FlowState {
     this.evictIfFull();
-    const f = new FlowState(this.nextId++, key);
+    const f = this.flowState(key);
     f.firstSec = rec.tsSec;
     f.firstNsec = rec.tsNsec;
     f.tunnelDepth = l.tunnelDepth;
@@ -403,7 +411,7 @@ export class Analysis {
     let f = this.table.get(key);
     if (f === null) {
       this.evictIfFull();
-      f = new FlowState(this.nextId++, key);
+      f = this.flowState(key);
       f.firstSec = rec.tsSec;
       f.firstNsec = rec.tsNsec;
       f.srcMac = macNumber(p.macBuf, p.srcMacOff);
@@ -454,12 +462,19 @@ export class Analysis {
     }
   }
 
+  private flowState(key: FlowKey): FlowState {
+    const id = this.nextId++;
+    const old = this.pool?.pop();
+    return old ? old.reset(id, key) : new FlowState(id, key);
+  }
+
   private finishFlow(f: FlowState): void {
     this.table.remove(f);
     const row = flowRow(f);
     this.opts.onFlowEnd?.(f, row);
     if (this.opts.onFlow) this.opts.onFlow(row);
     else this.done.push(row);
+    if (this.pool !== null && this.pool.length < MAX_POOL) this.pool.push(f);
   }
 
   private fileName(i: number): string {

@@ -165,3 +165,18 @@ test(
     assert.equal(sum(short.flows), sum(all.flows));
   },
 );
+
+test(
+  'reusing finished flows (no hooks) gives the same rows as fresh objects (a hook present)',
+  { skip: locate('mixed-many-protocols.pcap') === null },
+  async () => {
+    const cap = locate('mixed-many-protocols.pcap')!.cap;
+    // short timeouts: many flows end and their objects are reused mid-capture
+    const opts = { idleTimeoutSec: 2, maxFlows: 20 };
+    const pooled = await analyzeCapture(cap, opts);
+    const fresh = await analyzeCapture(cap, { ...opts, onFlowEnd: () => undefined });
+    assert.ok(pooled.flows.length > 40);
+    assert.deepEqual(pooled.flows, fresh.flows);
+    assert.deepEqual(pooled.hosts, fresh.hosts);
+  },
+);

@@ -44,17 +44,17 @@ const A_TYPE = 13;
 const A_CODE = 22;
 
 export class FlowState {
-  /** 1-based, in order of first packet */
-  readonly id: number;
-  private readonly meta: number;
+  /** 1-based, in order of first packet (set by the Analysis only) */
+  id = 0;
+  private meta = 0;
   /** endpoint A's and B's last address word (int32); the other six words only when not all zero */
-  private readonly a3: number;
-  private readonly b3: number;
-  private readonly hi: Uint32Array | null;
+  private a3 = 0;
+  private b3 = 0;
+  private hi: Uint32Array | null = null;
   /** pa << 16 | pb */
-  private readonly ports: number;
-  readonly hash: number;
-  private st: number;
+  private ports = 0;
+  hash = 0;
+  private st = 0;
   private aux = 0;
   private macHi = 0;
   private srcMacLo = 0;
@@ -85,6 +85,14 @@ export class FlowState {
   lruNext: FlowState | null = null;
 
   constructor(id: number, key: FlowKey) {
+    this.reset(id, key);
+  }
+
+  /**
+   * Makes this object a new flow (the Analysis reuses finished flows' objects when no hook can hold on to
+   * them: a long capture then leaves no dead flows for the garbage collector).
+   */
+  reset(id: number, key: FlowKey): this {
     this.id = id;
     this.meta =
       (key.kind & 3) |
@@ -103,6 +111,16 @@ export class FlowState {
     this.ports = ((key.pa & 0xffff) << 16) | (key.pb & 0xffff);
     this.hash = key.hash;
     this.st = (key.l4 === L4_TCP ? CLS_TCP_OPEN : CLS_OTHER) << S_CLS;
+    this.aux = 0;
+    this.macHi = this.srcMacLo = this.dstMacLo = 0;
+    this.packetsFwd = this.packetsRev = this.bytesFwd = this.bytesRev = 0;
+    this.firstSec = this.firstNsec = this.lastSec = this.lastNsec = 0;
+    this.baseSeq0 = this.baseSeq1 = 0;
+    this.srcHost = this.dstHost = null;
+    this.app = this.appSource = null;
+    this.ext = null;
+    this.nextInBucket = this.lruPrev = this.lruNext = null;
+    return this;
   }
 
   get kind(): number {
