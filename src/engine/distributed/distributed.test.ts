@@ -16,7 +16,7 @@ import { ingestFiles } from '../ingest.js';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import type { ClickHouseStore } from '../../store/clickhouse/clickhouse-store.js';
 import type { Store } from '../../store/store.js';
-import type { TableName } from '../../shared/filter/tables.js';
+import { TABLE_NAMES as TABLES, type TableName } from '../../shared/filter/tables.js';
 import {
   clickhouseSkip,
   clusterScript,
@@ -117,6 +117,7 @@ describe('distributed ingest (2 ClickHouse shards, 2 workers)', { skip }, () => 
   });
 
   test('an import through the queue equals the single-process import, row for row', async () => {
+    const seen: Partial<Record<TableName, number>> = {};
     for (const path of CAPTURES) {
       const single = await ingestFiles(duck, dataDir, [path]);
       let last = { read: 0, total: 0, done: 0, jobs: 0 };
@@ -125,17 +126,27 @@ describe('distributed ingest (2 ClickHouse shards, 2 workers)', { skip }, () => 
       for (const k of ['packets', 'bytes', 'first_ts', 'last_ts', 'status', 'link_types', 'sha256'] as const)
         assert.deepEqual(row[k], single[k], `${name}: capture ${k}`);
       assert.equal(last.jobs, 3);
-      for (const t of ['flows', 'packets', 'hosts'] as const) {
+      for (const t of TABLES) {
         const want = await all(duck, t, single.id);
-        assert.ok(want.length > 0, `${name}: ${t} not empty`);
+        if (t === 'flows' || t === 'packets' || t === 'hosts')
+          assert.ok(want.length > 0, `${name}: ${t} not empty`);
         assert.deepEqual(await all(ch, t, row.id), want, `${name}: ${t}`);
+        seen[t] = (seen[t] ?? 0) + want.length;
       }
+      assert.deepEqual(
+        await ch.captureSummary(row.id),
+        await duck.captureSummary(single.id),
+        `${name}: summary`,
+      );
       const [a, b] = await Promise.all([
         ch.topTalkers({ captureId: row.id, by: 'peers', n: 20 }),
         duck.topTalkers({ captureId: single.id, by: 'peers', n: 20 }),
       ]);
       assert.deepEqual(a, b, `${name}: top talkers`);
     }
+    // the comparison covered application rows and alerts, not just empty tables
+    for (const t of ['dns', 'http', 'tls', 'alerts'] as const)
+      assert.ok((seen[t] ?? 0) > 0, `${t} rows compared`);
     // importing the same content again finds it
     const again = await importViaQueue([CAPTURES[1]!], opts());
     assert.equal(again.existing, true);
@@ -166,8 +177,7 @@ describe('distributed ingest (2 ClickHouse shards, 2 workers)', { skip }, () => 
     workers.forEach((w) => w.worker.resume());
     const row = await imported;
     const single = await ingestFiles(duck, dataDir, [path]);
-    for (const t of ['flows', 'packets', 'hosts'] as const)
-      assert.deepEqual(await all(ch, t, row.id), await all(duck, t, single.id), t);
+    for (const t of TABLES) assert.deepEqual(await all(ch, t, row.id), await all(duck, t, single.id), t);
     assert.equal(await ch.countRows('packets', { captureId: row.id }), single.packets);
   });
 

@@ -15,6 +15,14 @@ import type { ClickHouseStore } from '../../store/clickhouse/clickhouse-store.js
 import { chLiteral, chString } from '../../store/clickhouse/literal.js';
 import { StageWriter } from '../../store/clickhouse/stage-writer.js';
 import { analyzeRange } from './range-analyze.js';
+import type { ResolvedName } from '../../wire/reader.js';
+import type { TableName } from '../../shared/filter/tables.js';
+import type { FinishHook, JobAttempt } from '../../store/clickhouse/finalize.js';
+import { loadStagedApp, loadStagedFlows } from '../../store/clickhouse/finalize.js';
+import { APP_TABLES, emptyAppRows, type AppRows } from '../app-run.js';
+import { enrichRun } from '../enrich-result.js';
+import { defaultEnrichment, type Enrichment } from '../enrich-sources.js';
+import { toStoredAlert } from '../stored-alert.js';
 
 export interface RangeJobData {
   captureId: number;
@@ -32,6 +40,8 @@ export interface FinishJobData {
 export interface RangeTotals {
   summary: CaptureSummary;
   appProblems: Problem[];
+  /** pcapng name resolution entries (job 0 only: every job reads the same) */
+  names: ResolvedName[];
   flows: number;
   hosts: number;
 }
@@ -49,8 +59,13 @@ export async function runRangeJob(
     d.paths,
     {
       packets: (rows) => w.write('packets', rows as never),
-      flows: (rows: FlowRow[], first) =>
-        w.write('flows', rows as never, (i) => ({ first_n: first[i]!.n, first_layer: first[i]!.layer })),
+      flows: (rows: FlowRow[], first, ends) =>
+        w.write('flows', rows as never, (i) => ({
+          first_n: first[i]!.n,
+          first_layer: first[i]!.layer,
+          end_key: ends[i]!,
+        })),
+      app: (table, rows, keys) => w.writeApp(table, rows, keys),
       hosts: (rows: HostRow[], macFirst) =>
         w.write('hosts', rows as never, (i) => ({ mac_first: macFirst[i]! })),
     },
@@ -60,6 +75,7 @@ export async function runRangeJob(
   const totals: RangeTotals = {
     summary: res.summary,
     appProblems: res.appProblems,
+    names: d.job === 0 ? res.names : [],
     flows: res.flows,
     hosts: res.hosts,
   };
@@ -71,7 +87,11 @@ export async function runRangeJob(
 }
 
 /** Runs the finish of a capture: every range job must have recorded an attempt. */
-export async function runFinishJob(store: ClickHouseStore, d: FinishJobData): Promise<number> {
+export async function runFinishJob(
+  store: ClickHouseStore,
+  d: FinishJobData,
+  enrichment: Enrichment | false = defaultEnrichment(),
+): Promise<number> {
   const rows = await store.ctx.meta.rows<{ job: number; attempt: string; totals: string }>(
     `SELECT job, argMax(attempt, version) AS attempt, argMax(totals, version) AS totals FROM ingest_jobs WHERE capture_id = ${chLiteral(d.captureId)} GROUP BY job ORDER BY job`,
   );
@@ -82,6 +102,8 @@ export async function runFinishJob(store: ClickHouseStore, d: FinishJobData): Pr
     );
   const totals = rows.map((r) => JSON.parse(r.totals) as RangeTotals);
   const s = mergeSummaries(totals);
+  const attempts: JobAttempt[] = rows.map((r) => ({ job: Number(r.job), attempt: r.attempt }));
+  const hook = enrichmentHook(store, d.captureId, attempts, totals[0]!.names, s, enrichment);
   const row = await store.finish(
     d.captureId,
     d.meta,
@@ -95,8 +117,9 @@ export async function runFinishJob(store: ClickHouseStore, d: FinishJobData): Pr
       link_types: [...new Set(s.files.flatMap((f) => f.link_types))],
       summary: s,
     },
-    rows.map((r) => ({ job: Number(r.job), attempt: r.attempt })),
+    attempts,
     true,
+    hook,
   );
   await store.ctx.meta.exec(
     `ALTER TABLE ${store.ctx.layout.db}.ingest_jobs DROP PARTITION ${chLiteral(d.captureId)}`,
@@ -119,5 +142,45 @@ export function mergeSummaries(totals: readonly RangeTotals[]): CaptureSummary {
     files,
     problems: files.flatMap((f) => f.problems),
     flows: totals.reduce((a, t) => a + t.flows, 0),
+  };
+}
+
+/**
+ * The finish step's enrichment, as the single-process import does it once reading is over: the capture's
+ * application rows (ids mapped, in a single reader's order) are stored, and with every flow they feed the
+ * host enrichment and the alert analyses. Needs the capture's flows and application rows in memory, as
+ * the single-process import does.
+ */
+function enrichmentHook(
+  store: ClickHouseStore,
+  captureId: number,
+  attempts: JobAttempt[],
+  names: ResolvedName[],
+  summary: CaptureSummary,
+  enrichment: Enrichment | false,
+): FinishHook {
+  return async ({ hosts, flowId }) => {
+    const staged = await loadStagedApp(store.ctx, captureId, attempts);
+    const app: AppRows = emptyAppRows();
+    for (const { table, job, row } of staged) {
+      if (!(APP_TABLES as readonly string[]).includes(table)) continue;
+      row.flow_id = flowId(job, typeof row.flow_id === 'number' ? row.flow_id : null);
+      (app[table as keyof AppRows] as unknown[]).push(row);
+    }
+    const tables: { table: TableName; rows: Record<string, unknown>[] }[] = APP_TABLES.filter(
+      (t) => app[t].length,
+    ).map((t) => ({ table: t as TableName, rows: app[t] as unknown as Record<string, unknown>[] }));
+    if (enrichment === false) return { hosts, tables };
+    const flows = (await loadStagedFlows(store.ctx, captureId, attempts, flowId)) as unknown as FlowRow[];
+    const enriched = await enrichRun(
+      { ...app, flows, names, hosts: hosts as unknown as HostRow[] },
+      enrichment,
+    );
+    (summary as CaptureSummary & { enrichment_sources?: unknown }).enrichment_sources = enriched.sources;
+    tables.push({
+      table: 'alerts',
+      rows: enriched.alerts.map(toStoredAlert) as unknown as Record<string, unknown>[],
+    });
+    return { hosts: enriched.hosts as unknown as Record<string, unknown>[], tables };
   };
 }

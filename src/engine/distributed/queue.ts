@@ -67,6 +67,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     async (job: Job) => {
       if (job.name === 'range') {
         const d = job.data as RangeJobData;
+        const t0 = Date.now();
         let last = 0;
         const t = await runRangeJob(store, d, (read, total) => {
           const now = Date.now();
@@ -74,12 +75,15 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
           last = now;
           void job.updateProgress({ read, total }).catch(() => {});
         });
-        o.log?.(`capture ${d.captureId} range ${d.job + 1}/${d.jobs}: ${t.flows} flows, ${t.hosts} hosts`);
+        o.log?.(
+          `capture ${d.captureId} range ${d.job + 1}/${d.jobs}: ${t.flows} flows, ${t.hosts} hosts in ${((Date.now() - t0) / 1000).toFixed(2)} s`,
+        );
         return { flows: t.flows, hosts: t.hosts };
       }
       if (job.name === 'finish') {
+        const t0 = Date.now();
         const id = await runFinishJob(store, job.data as FinishJobData);
-        o.log?.(`capture ${id} finished`);
+        o.log?.(`capture ${id} finished in ${((Date.now() - t0) / 1000).toFixed(2)} s`);
         return { id };
       }
       throw new PcaplensError('E_USAGE', `unknown job ${job.name}`);
@@ -182,7 +186,7 @@ export async function importViaQueue(
           .update(files.map((f) => f.sha256).join('\n'))
           .digest('hex');
   const store = await ClickHouseStore.open(o.store);
-  await store.migrate();
+  await store.ensureSchema();
   if (!o.force) {
     const existing = await store.findCaptureBySha256(sha256);
     if (existing) return { ...existing, existing: true };

@@ -24,14 +24,17 @@ import { openCapture } from '../../wire/open.js';
 import { READ_END, READ_NEED_MORE, READ_RECORD, type CaptureReader } from '../../wire/reader.js';
 import { PacketRecord } from '../../wire/record.js';
 import type { ByteSource } from '../../wire/source.js';
-import { AppRun } from '../app-run.js';
+import { AppRun, type AppTable } from '../app-run.js';
+import type { ResolvedName } from '../../wire/reader.js';
 import { FileStats, type FileInfo } from '../file-stats.js';
 import { openFileSource } from '../sources/file-source.js';
 import { jobOf, l2Hash, layerHash } from './conversation-hash.js';
 
 export interface RangeSink {
   packets(rows: PacketIndexInput[]): Promise<void>;
-  flows(rows: FlowRow[], first: { n: number; layer: number }[]): Promise<void>;
+  flows(rows: FlowRow[], first: { n: number; layer: number }[], endKeys: number[][]): Promise<void>;
+  /** application rows with the key that orders them as a single reader emits them */
+  app(table: AppTable, rows: unknown[], keys: number[][]): Promise<void>;
   hosts(rows: HostRow[], macFirst: number[][]): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export interface RangeResult {
   /** the run's summary without the application layer's problems (those are per job: appProblems) */
   summary: CaptureSummary;
   appProblems: Problem[];
+  /** pcapng name resolution entries of the files (the same in every job) */
+  names: ResolvedName[];
   /** flows and host rows this job produced */
   flows: number;
   hosts: number;
@@ -92,6 +97,27 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
     const firsts = new Map<number, { n: number; layer: number }>();
     const seen = [new WeakSet<FlowState>(), new WeakSet<FlowState>()] as const;
     const macSeen = new Map<string, number>();
+    // where rows are emitted, to order them across jobs as one reader would: the frame being read, then
+    // flow ends before the layers (idle expiry, least recently used first), then per IP layer its flow end
+    // and its rows; at the end of input, flows end least recently used first
+    let curLayer = -1;
+    let ending: FlowState | null = null;
+    let jseq = 0;
+    const lastTouch = new Map<number, [number, number]>();
+    const endKeys = new Map<number, number[]>();
+    const keyNow = (): number[] => {
+      const nEmit = n + 1;
+      if (ending !== null) {
+        if (curLayer < 0) {
+          const lt = lastTouch.get(ending.id) ?? [0, 0];
+          return [nEmit, 0, lt[0], lt[1], jseq++];
+        }
+        return [nEmit, 1, curLayer, 0, jseq++];
+      }
+      return [nEmit, 1, Math.max(0, curLayer), 1, jseq++];
+    };
+    const appRows = new Map<AppTable, { rows: unknown[]; keys: number[][] }>();
+    let appCount = 0;
     const w = new Uint32Array(4);
     const sourceIp = (l: NetLayer): string => {
       w.fill(0);
@@ -106,13 +132,29 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
 
     // the application layer runs as in a single reader (it confirms app_source); its rows are not kept yet,
     // as the single-process import keeps none
-    const app = new AppRun(() => {}, undefined);
+    const app = new AppRun((table, row) => {
+      let b = appRows.get(table);
+      if (!b) appRows.set(table, (b = { rows: [], keys: [] }));
+      b.rows.push(row);
+      b.keys.push(keyNow());
+      appCount++;
+    }, undefined);
+    const appEnd = app.onFlowEnd(undefined);
     const analysis = new Analysis({
-      onFlow: (r) => flows.push(r),
-      onFlowEnd: app.onFlowEnd(undefined),
+      onFlow: (r) => {
+        flows.push(r);
+        lastTouch.delete(r.id);
+      },
+      onFlowEnd: (f, row) => {
+        ending = f;
+        endKeys.set(f.id, keyNow());
+        appEnd(f, row);
+        ending = null;
+      },
       onPacket: app.onPacket((pkt, flow, dir, _rec, l) => {
         if (flow) {
           flowId = flow.id;
+          lastTouch.set(flow.id, [n + 1, Math.max(0, curLayer)]);
           if (!seen[dir].has(flow)) {
             seen[dir].add(flow);
             if (!seen[1 - dir]!.has(flow)) {
@@ -142,12 +184,25 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
       current = p;
       // the innermost layer with a conversation names the packet (pending fragments have none)
       if (l.frag !== FRAG_PENDING) ownerJob = jobOf(layerHash(l), jobs);
-      if (jobOf(layerHash(l), jobs) === job) layerOf.call(this, p, l, rec);
+      if (jobOf(layerHash(l), jobs) !== job) return;
+      curLayer = 0;
+      for (let i = 0; i < p.layerCount; i++) if (p.layers[i] === l) curLayer = i;
+      try {
+        layerOf.call(this, p, l, rec);
+      } finally {
+        curLayer = -1;
+      }
     };
     acc.accountL2 = function (p, rec) {
       current = p;
       if (p.srcMacOff >= 0 && p.dstMacOff >= 0) ownerJob = jobOf(l2Hash(p), jobs);
-      if (jobOf(l2Hash(p), jobs) === job) l2Of.call(this, p, rec);
+      if (jobOf(l2Hash(p), jobs) !== job) return;
+      curLayer = 0;
+      try {
+        l2Of.call(this, p, rec);
+      } finally {
+        curLayer = -1;
+      }
     };
 
     const stats = new FileStats(paths.length);
@@ -162,8 +217,17 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
         await sink.flows(
           b,
           b.map((f) => firsts.get(f.id) ?? { n: 0, layer: 0 }),
+          b.map((f) => endKeys.get(f.id) ?? []),
         );
-        for (const f of b) firsts.delete(f.id);
+        for (const f of b) {
+          firsts.delete(f.id);
+          endKeys.delete(f.id);
+        }
+      }
+      if (appCount >= batch || (all && appCount)) {
+        for (const [t, b] of appRows) await sink.app(t, b.rows, b.keys);
+        appRows.clear();
+        appCount = 0;
       }
     };
     let count = 0;
@@ -198,7 +262,7 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
         await reader.fill();
         o.signal?.throwIfAborted();
         o.onProgress?.(consumed(), total);
-        if (packets.length >= batch || flows.length >= batch) await flush(false);
+        if (packets.length >= batch || flows.length >= batch || appCount >= batch) await flush(false);
       } else if (s === READ_END) break;
     }
     const result = analysis.finish();
@@ -234,7 +298,13 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
       hosts: hosts.length,
       problems: files.flatMap((f) => f.problems),
     };
-    return { summary, appProblems: app.problems(paths), flows: analysis.flowCount, hosts: hosts.length };
+    return {
+      summary,
+      appProblems: app.problems(paths),
+      names: opened.flatMap((x) => x.reader.names),
+      flows: analysis.flowCount,
+      hosts: hosts.length,
+    };
   } finally {
     for (const x of opened) await x.reader.close().catch(() => undefined);
   }

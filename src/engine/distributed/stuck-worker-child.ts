@@ -21,6 +21,7 @@ const worker = new Worker(
       {
         packets: (rows) => w.write('packets', rows as never),
         flows: (rows) => w.write('flows', rows as never),
+        app: (table, rows, keys) => w.writeApp(table, rows, keys),
         hosts: async () => {
           await w.close();
           process.stdout.write('staged\n');

@@ -24,7 +24,13 @@ import type {
 import * as Q from './ch-queries.js';
 import type { ChContext } from './context.js';
 import { decodeTableRow } from './decode.js';
-import { dropCaptureRows, dropStaging, finalizeCapture, type JobAttempt } from './finalize.js';
+import {
+  dropCaptureRows,
+  dropStaging,
+  finalizeCapture,
+  type FinishHook,
+  type JobAttempt,
+} from './finalize.js';
 import { ClickHouseHttp } from './http.js';
 import { chLiteral, chString } from './literal.js';
 import { RowBinary } from './row-binary.js';
@@ -148,6 +154,12 @@ export class ClickHouseStore implements Store {
         );
   }
 
+  /** migrate() unless every migration is recorded already (saves the DDL round trips per import). */
+  async ensureSchema(): Promise<void> {
+    const have = await this.schemaVersions().catch(() => [] as number[]);
+    if (!MIGRATIONS.every((m) => have.includes(m.version))) await this.migrate();
+  }
+
   async schemaVersions(): Promise<number[]> {
     const rows = await this.ctx.meta.rows<{ version: number }>(
       'SELECT DISTINCT version FROM schema_version ORDER BY version',
@@ -199,8 +211,9 @@ export class ClickHouseStore implements Store {
     totals: CaptureTotals,
     jobs: JobAttempt[],
     renumber: boolean,
+    hook?: FinishHook,
   ): Promise<CaptureRow> {
-    const { hosts } = await finalizeCapture(this.ctx, id, jobs, renumber);
+    const { hosts } = await finalizeCapture(this.ctx, id, jobs, renumber, hook);
     // merged across jobs, the host count is known only now
     if (renumber && totals.summary && typeof totals.summary === 'object')
       totals = { ...totals, summary: { ...totals.summary, hosts } };

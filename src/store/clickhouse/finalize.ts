@@ -1,11 +1,12 @@
 import { TABLES, type TableName } from '../../shared/filter/tables.js';
 import { encodeColumn } from '../codec.js';
 import { SYNC_INSERT, type ChContext } from './context.js';
-import { decodeAllColumns } from './decode.js';
+import { decodeTableRow } from './decode.js';
 import { chLiteral, chString } from './literal.js';
 import { RowBinary, writeValue } from './row-binary.js';
 import { chColumns, dataColumns, localName, shardPartitioned, STAGED } from './schema.js';
 import { hostShardKey } from './shard-key.js';
+import { StageWriter } from './stage-writer.js';
 import { mergeHostRows, type StagedHost } from './host-merge.js';
 
 /**
@@ -40,11 +41,29 @@ function attemptsIn(jobs: readonly JobAttempt[]): string {
 
 const columnNames = (t: TableName) => TABLES[t].columns.flatMap((c) => chColumns(c).map(([n]) => n));
 
+/** What a finish hook sees: the merged hosts and the flow id map (job, local id) -> id. */
+export interface FinishContext {
+  hosts: Record<string, unknown>[];
+  flowId(job: number, local: number | null): number | null;
+}
+
+/**
+ * Runs once flows and packets are in place and hosts merged; returns the hosts to store and rows of other
+ * tables (written in the given order, which sets their seq). Distributed ingest enriches hosts here.
+ */
+export type FinishHook = (
+  c: FinishContext,
+) => Promise<{
+  hosts: Record<string, unknown>[];
+  tables: { table: TableName; rows: Record<string, unknown>[] }[];
+}>;
+
 export async function finalizeCapture(
   ctx: ChContext,
   id: number,
   jobs: readonly JobAttempt[],
   renumber: boolean,
+  hook?: FinishHook,
 ): Promise<{ hosts: number }> {
   const db = ctx.layout.db;
   const cap = chLiteral(id);
@@ -79,6 +98,8 @@ export async function finalizeCapture(
     w.u64(BigInt(f.sk));
   });
   if (list.length) await ctx.meta.insert('flow_map', ['capture_id', 'job', 'lid', 'gid', 'sk'], w.take());
+  const gids = new Map<string, number>();
+  list.forEach((f, i) => gids.set(`${f.job}:${f.lid}`, renumber ? i + 1 : f.lid));
 
   // 2. flows and packets, renumbered, through the Distributed tables
   const flowCols = columnNames('flows').filter((c) => c !== 'id');
@@ -109,9 +130,19 @@ WHERE capture_id = ${cap} AND ${mine}`,
   const parts: StagedHost[] = staged.map((r) => ({
     job: Number(r.job),
     macFirst: (r.mac_first as unknown[]).map(Number),
-    row: decodeAllColumns('hosts', r),
+    row: decodeTableRow<Record<string, unknown>>('hosts', r),
   }));
-  const hosts = jobs.length > 1 ? mergeHostRows(parts) : parts.map((p) => p.row);
+  let hosts = jobs.length > 1 ? mergeHostRows(parts) : parts.map((p) => p.row);
+  if (hook) {
+    const out = await hook({
+      hosts,
+      flowId: (job, lid) => (lid === null ? null : (gids.get(`${job}:${lid}`) ?? null)),
+    });
+    hosts = out.hosts;
+    const w = new StageWriter(ctx, id, 0, '');
+    for (const t of out.tables) await w.write(t.table, t.rows);
+    await w.close();
+  }
   if (hosts.length) {
     const hw = new RowBinary();
     for (const h of hosts) {
@@ -127,6 +158,59 @@ WHERE capture_id = ${cap} AND ${mine}`,
     );
   }
   return { hosts: hosts.length };
+}
+
+/** Staged application rows of the given attempts, in a single reader's order (job order breaks no ties). */
+export async function loadStagedApp(
+  ctx: ChContext,
+  id: number,
+  jobs: readonly JobAttempt[],
+): Promise<{ table: string; job: number; row: Record<string, unknown> }[]> {
+  const rows = await ctx.query.rows<{ tbl: string; job: number; k: string[]; row: string }>(
+    `SELECT tbl, job, k, row FROM stage_app WHERE capture_id = ${chLiteral(id)} AND ${attemptsIn(jobs)}`,
+  );
+  const keyed = rows.map((r) => ({
+    k: r.k.map(Number),
+    job: Number(r.job),
+    table: r.tbl,
+    row: JSON.parse(r.row),
+  }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < Math.max(a.k.length, b.k.length); i++) {
+      const d = (a.k[i] ?? 0) - (b.k[i] ?? 0);
+      if (d) return d;
+    }
+    return a.job - b.job;
+  });
+  return keyed.map(({ table, job, row }) => ({ table, job, row }));
+}
+
+/** Staged flows of the given attempts with ids mapped, in the order a single reader ends them. */
+export async function loadStagedFlows(
+  ctx: ChContext,
+  id: number,
+  jobs: readonly JobAttempt[],
+  flowId: (job: number, local: number | null) => number | null,
+): Promise<Record<string, unknown>[]> {
+  const cols = dataColumns('flows')
+    .map(([n]) => n)
+    .filter((c) => c !== 'capture_id' && c !== 'shard_key');
+  const rows = await ctx.query.rows<Record<string, unknown>>(
+    `SELECT job, end_key, ${cols.join(', ')} FROM stage_flows WHERE capture_id = ${chLiteral(id)} AND ${attemptsIn(jobs)}`,
+  );
+  const keyed = rows.map((r) => {
+    const row = decodeTableRow<Record<string, unknown>>('flows', r);
+    row.id = flowId(Number(r.job), Number(row.id));
+    return { k: (r.end_key as string[]).map(Number), row };
+  });
+  keyed.sort((a, b) => {
+    for (let i = 0; i < Math.max(a.k.length, b.k.length); i++) {
+      const d = (a.k[i] ?? 0) - (b.k[i] ?? 0);
+      if (d) return d;
+    }
+    return Number(a.row.id) - Number(b.row.id);
+  });
+  return keyed.map((x) => x.row);
 }
 
 /** Removes the staging rows and the flow map of a capture (after a finish, or when it is given up). */

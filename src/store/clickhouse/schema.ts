@@ -68,6 +68,18 @@ export const STAGE_EXTRA: [string, string][] = [
   ['first_layer', 'UInt8'],
   // hosts: frame number where each MAC of `macs` was first seen (merging across jobs)
   ['mac_first', 'Array(Int64)'],
+  // flows: where the flow ended in a single reader's order (the order flows reach enrichment)
+  ['end_key', 'Array(Int64)'],
+];
+
+/** Application rows of ingest jobs, as JSON with the key that orders them as a single reader emits them. */
+export const STAGE_APP: [string, string][] = [
+  ['capture_id', 'Int64'],
+  ['job', 'UInt32'],
+  ['attempt', 'String'],
+  ['tbl', 'String'],
+  ['k', 'Array(Int64)'],
+  ['row', 'String'],
 ];
 
 export function stageColumns(t: StagedTable): [string, string][] {
@@ -126,6 +138,7 @@ export function shardDdl(l: Layout): TableDdl[] {
       'MergeTree PARTITION BY capture_id ORDER BY (capture_id, job)',
       'rand()',
     );
+  add('stage_app', STAGE_APP, 'MergeTree PARTITION BY capture_id ORDER BY (capture_id, job)', 'rand()');
   return out;
 }
 
@@ -168,5 +181,5 @@ export function metaDdl(l: Layout): TableDdl[] {
 
 /** Partitioned tables of a shard that hold rows of one capture (data and staging, local names). */
 export function shardPartitioned(l: Layout): string[] {
-  return [...TABLE_NAMES, ...STAGED.map((t) => `stage_${t}`)].map((t) => localName(l, t));
+  return [...TABLE_NAMES, ...STAGED.map((t) => `stage_${t}`), 'stage_app'].map((t) => localName(l, t));
 }

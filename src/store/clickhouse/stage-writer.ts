@@ -4,7 +4,7 @@ import { encodeColumn } from '../codec.js';
 import type { Row } from '../sql-store.js';
 import { SYNC_INSERT, type ChContext } from './context.js';
 import { RowBinary, writeValue } from './row-binary.js';
-import { STAGED, dataColumns, isArtifact, stageColumns, type StagedTable } from './schema.js';
+import { STAGED, STAGE_APP, dataColumns, isArtifact, stageColumns, type StagedTable } from './schema.js';
 import { hostShardKey, pairShardKey } from './shard-key.js';
 
 /** Per-row extras of staged rows written by distributed ingest jobs (renumbering and merging). */
@@ -12,6 +12,7 @@ export interface StageExtra {
   first_n?: number;
   first_layer?: number;
   mac_first?: number[];
+  end_key?: number[];
 }
 
 /** Shard key of a row of a table: its conversation's endpoint pair (hosts: the address). */
@@ -71,9 +72,10 @@ export class StageWriter {
         w.str(this.attempt);
         w.i64(x.first_n ?? 0);
         w.u8(x.first_layer ?? 0);
-        const mf = x.mac_first ?? [];
-        w.varuint(mf.length);
-        for (const m of mf) w.i64(m);
+        for (const arr of [x.mac_first ?? [], x.end_key ?? []]) {
+          w.varuint(arr.length);
+          for (const m of arr) w.i64(m);
+        }
       }
       if (isArtifact(table)) w.i64(++seq);
       for (const c of defs) writeValue(w, c.type, encodeColumn(c, r));
@@ -82,6 +84,27 @@ export class StageWriter {
     this.seq.set(table, seq);
     this.rows += rows.length;
     if (w.length >= FLUSH_BYTES) await this.flush(target);
+  }
+
+  /** Application rows of an ingest job, kept as JSON with their ordering key until the capture's finish. */
+  async writeApp(table: string, rows: readonly unknown[], keys: readonly number[][]): Promise<void> {
+    if (this.closed) throw new PcaplensError('E_STORE', 'write after the import finished');
+    const w = this.buffer(
+      'stage_app',
+      STAGE_APP.map(([n]) => n),
+    );
+    for (let i = 0; i < rows.length; i++) {
+      w.i64(this.captureId);
+      w.i32(this.job);
+      w.str(this.attempt);
+      w.str(table);
+      const k = keys[i] ?? [];
+      w.varuint(k.length);
+      for (const x of k) w.i64(x);
+      w.str(JSON.stringify(rows[i]));
+    }
+    this.rows += rows.length;
+    if (w.length >= FLUSH_BYTES) await this.flush('stage_app');
   }
 
   private async flush(target: string): Promise<void> {
