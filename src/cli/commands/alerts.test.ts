@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +69,7 @@ test('alerts @ID gives what the files give (import runs the analyses), the summa
   const ftp = corpus('ftp-login-ipv4.pcap');
   if (existsSync(ftp)) files.push(ftp);
   for (const f of files) {
-    const imp = await run(['import', f, '--data', tmp]);
+    const imp = await run(['import', f, '--data', tmp, '--no-geo']);
     assert.equal(imp.code, 0, imp.err);
     const id = Number(imp.out.trim());
     const direct = await json(['alerts', f]);
@@ -78,4 +78,35 @@ test('alerts @ID gives what the files give (import runs the analyses), the summa
     const sum = await json<{ enrichment_sources: { kind: string }[] }>(['summary', `@${id}`, '--data', tmp]);
     assert.ok(sum.enrichment_sources.some((s) => s.kind === 'tor_relays'));
   }
+});
+
+test('--blocklist raises blocklist alerts on files and at import; --no-geo leaves the location empty', async () => {
+  const list = join(tmp, 'block.txt');
+  writeFileSync(list, '# test list\n178.63.41.0/24\nexample.invalid\n');
+  const direct = await json(['alerts', SMTP, '--blocklist', list]);
+  assert.deepEqual(
+    direct.map((a) => a.kind),
+    ['blocklist', 'insecure_protocol'],
+  );
+  const data = join(tmp, 'bl');
+  const imp = await run(['import', SMTP, '--data', data, '--no-geo', '--blocklist', list]);
+  assert.equal(imp.code, 0, imp.err);
+  const id = imp.out.trim();
+  assert.deepEqual(await json(['alerts', `@${id}`, '--data', data]), direct);
+  const hosts = await json(['hosts', `@${id}`, '--data', data]);
+  assert.ok(hosts.length > 0);
+  for (const h of hosts) assert.equal(h.country, null);
+  const sum = await json<{ enrichment_sources: { kind: string; name: string }[] }>([
+    'summary',
+    `@${id}`,
+    '--data',
+    data,
+  ]);
+  assert.deepEqual(
+    sum.enrichment_sources.map((s) => s.kind),
+    ['geoip', 'mac_vendor', 'tor_relays', 'blocklist'],
+  );
+  const missing = await run(['alerts', SMTP, '--blocklist', join(tmp, 'nope.txt')]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.err, /cannot read blocklist/);
 });

@@ -8,6 +8,8 @@ import { ProgressBar } from '../progress-bar.js';
 import { warningLine } from '../run-analysis.js';
 import { STORE_HELP, STORE_OPTIONS, parseCommand, withStore } from '../store-args.js';
 import type { Command } from './command.js';
+import { Enrichment } from '../../engine/enrich-sources.js';
+import { ENRICH_HELP, ENRICH_OPTIONS, enrichOptionsFrom } from '../enrich-args.js';
 
 const MAX_WARNINGS = 20;
 
@@ -38,6 +40,9 @@ ${STORE_HELP}
       --queue-name NAME  with --queue: BullMQ queue name (default pcaplens-ingest)
   -h, --help         this help
 
+Enrichment of the stored hosts and alerts (not with --queue):
+${ENRICH_HELP}
+
 Example:
   pcaplens import monday.pcapng tuesday.pcapng.gz
   pcaplens flows @1 --from +10m --to +20m
@@ -52,6 +57,7 @@ Example:
       queue: { type: 'string' },
       jobs: { type: 'string' },
       'queue-name': { type: 'string' },
+      ...ENRICH_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) {
@@ -68,6 +74,8 @@ Example:
       throw new PcaplensError('E_USAGE', 'import: --queue needs --store clickhouse://...');
     if (v.jobs !== undefined && !(v.queue && /^\d{1,3}$/.test(v.jobs) && Number(v.jobs) >= 1))
       throw new PcaplensError('E_USAGE', 'import: --jobs takes 1..256 and goes with --queue');
+    // the user's data files are read before any capture: a wrong path fails fast
+    const enrichment = new Enrichment(enrichOptionsFrom(v));
     const groups = v.each ? positionals.map((p) => [p]) : [positionals];
     const rows: IngestResult[] = [];
     await withStore(v, async (store, dataDir) => {
@@ -91,6 +99,7 @@ Example:
                 force: v.force === true,
                 signal: io.signal,
                 onProgress: (p) => bar.update(p),
+                enrichment,
               });
         } finally {
           bar.clear();

@@ -5,6 +5,8 @@ import { ingestFiles } from '../../engine/ingest.js';
 import { openStore } from '../../store/open.js';
 import { PcaplensError } from '../../shared/errors.js';
 import type { CliIo } from '../io.js';
+import { Enrichment } from '../../engine/enrich-sources.js';
+import { ENRICH_HELP, ENRICH_OPTIONS, enrichOptionsFrom } from '../enrich-args.js';
 import type { Command } from './command.js';
 
 export const help = `Usage: pcaplens serve [--port 5000] [--host 127.0.0.1] [--data DIR] [--store SPEC]
@@ -22,6 +24,9 @@ Options:
       --max-upload SIZE largest file accepted per upload, e.g. 500M, 4G (default 4G)
       --allow-host NAME also answer requests for this Host name (repeatable; for a reverse proxy)
   -h, --help            this help
+
+Enrichment of the hosts and alerts of every ingested capture:
+${ENRICH_HELP}
 
 Example:
   pcaplens serve --port 8080 --data /srv/pcaplens
@@ -50,6 +55,7 @@ function parse(argv: string[]) {
         store: { type: 'string' },
         'max-upload': { type: 'string' },
         'allow-host': { type: 'string', multiple: true },
+        ...ENRICH_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -78,12 +84,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const host = v.host ?? '127.0.0.1';
   const dataDir = v.data ?? './pcaplens-data';
   const maxUploadBytes = v['max-upload'] ? parseSize(v['max-upload']) : DEFAULT_MAX_UPLOAD;
+  // the user's data files are read now: a wrong path fails before the server starts
+  const enrichment = new Enrichment(enrichOptionsFrom(v));
   const store = await openStore(v.store, dataDir);
   let closed = false;
   const { app } = await buildApp({
     store,
     dataDir,
-    ingest: ingestFiles,
+    ingest: (st, dir, paths, o) => ingestFiles(st, dir, paths, { ...o, enrichment }),
     maxUploadBytes,
     // on a non-loopback address any Host may be legitimate (names of this machine)
     allowedHosts: LOOPBACK.has(host) ? (v['allow-host'] ?? []) : null,
