@@ -85,7 +85,8 @@ class ContentSink {
   bomb = false;
   decodeError = false;
   private decoding: 'gzip' | 'deflate' | null = null;
-  private readonly pend = new Uint8Array(SLICE);
+  /** compressed input batched per SLICE (allocated for encoded bodies only) */
+  private pend: Uint8Array | null = null;
   private pendLen = 0;
 
   constructor(
@@ -148,9 +149,10 @@ class ContentSink {
     }
     // compressed bytes are pushed in batches of SLICE: fflate copies its 32 KiB window per push, so per-segment
     // pushes cost more than the inflating; a batch bounds one step's output (deflate expands at most ~1032:1)
+    const pend = (this.pend ??= new Uint8Array(SLICE));
     for (let i = 0; i < b.length && !this.bomb && !this.decodeError;) {
       const n = Math.min(SLICE - this.pendLen, b.length - i);
-      this.pend.set(b.subarray(i, i + n), this.pendLen);
+      pend.set(b.subarray(i, i + n), this.pendLen);
       this.pendLen += n;
       i += n;
       if (this.pendLen === SLICE) this.flushPending(false);
@@ -163,7 +165,7 @@ class ContentSink {
       return;
     }
     try {
-      this.inflater.push(this.pend.slice(0, this.pendLen), final);
+      this.inflater.push(this.pend ? this.pend.slice(0, this.pendLen) : new Uint8Array(0), final);
     } catch {
       this.decodeError = true;
       this.hash = null;

@@ -57,7 +57,8 @@ class Side {
   headTsSec = 0;
   headTsNsec = 0;
   constructor(maxHead: number) {
-    this.headBuf = new Uint8Array(maxHead);
+    // grown up to maxHead on demand: most heads are small, and a run holds two per live HTTP connection
+    this.headBuf = new Uint8Array(Math.min(maxHead, 2048));
   }
 }
 
@@ -102,6 +103,14 @@ export class HttpSession {
         s.headPacket = packet;
         s.headTsSec = tsSec;
         s.headTsNsec = tsNsec;
+      }
+      const maxHead = this.limits.head.maxHead;
+      if (s.headLen + (end - p) > s.headBuf.length && s.headBuf.length < maxHead) {
+        const grown = new Uint8Array(
+          Math.min(maxHead, Math.max(s.headBuf.length * 2, s.headLen + (end - p))),
+        );
+        grown.set(s.headBuf.subarray(0, s.headLen));
+        s.headBuf = grown;
       }
       const room = s.headBuf.length - s.headLen;
       const take = Math.min(room, end - p);
