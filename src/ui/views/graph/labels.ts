@@ -18,7 +18,8 @@ export function placeLabels(boxes: readonly LabelBox[], width: number, height: n
   const cellsOf = (b: LabelBox): number[] => {
     const out: number[] = [];
     for (let cx = Math.floor(b.x / cell); cx <= Math.floor((b.x + b.w) / cell); cx++)
-      for (let cy = Math.floor((b.y - b.h) / cell); cy <= Math.floor(b.y / cell); cy++) out.push(cx * 100003 + cy);
+      for (let cy = Math.floor((b.y - b.h) / cell); cy <= Math.floor(b.y / cell); cy++)
+        out.push(cx * 100003 + cy);
     return out;
   };
   const overlaps = (a: LabelBox, b: LabelBox) =>
