@@ -16,7 +16,7 @@ import { buildApp } from './app.js';
 import { contentDisposition } from './routes/downloads.js';
 
 /** Drill-down routes against the engine run directly on the same files, and against tshark/capinfos. */
-const CORPUS = '/work/shared/corpus/';
+const CORPUS = new URL('../../../shared/corpus/', import.meta.url).pathname;
 const BRO = join(CORPUS, 'http-browsing-bro-org.pcap');
 const ISO = join(CORPUS, 'http-iso-file-download.pcap');
 const TWO_LINKS = join(CORPUS, 'pcapng-le-comments-two-linktypes.pcapng');

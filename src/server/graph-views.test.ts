@@ -11,8 +11,9 @@ import { subnetOf } from '../views/graph-group.js';
 import { buildApp } from './app.js';
 
 /** The graph's marks and groups and the map's arcs, checked against the stored hosts, alerts and flows. */
-const MIXED = '/work/shared/corpus/pcapxray-sample-mixed.pcap';
-const BRO = '/work/shared/corpus/http-browsing-bro-org.pcap';
+const CORPUS = new URL('../../../shared/corpus/', import.meta.url).pathname;
+const MIXED = join(CORPUS, 'pcapxray-sample-mixed.pcap');
+const BRO = join(CORPUS, 'http-browsing-bro-org.pcap');
 
 let dir: string;
 let store: Store;
