@@ -39,15 +39,7 @@ async function importOne(files: string[], opts: string[]): Promise<number> {
   return Number(r.out.trim());
 }
 
-/**
- * `flows file` runs without the application layer, so its app_source says "port" where the import, which
- * parses the application layer, confirms it as "port+heuristic"; the application itself is the same.
- */
-const flowShape = (rows: Row[]) =>
-  byId(rows).map((r) => ({
-    ...r,
-    app_source: r.app_source === 'port+heuristic' ? 'port' : r.app_source,
-  }));
+const flowShape = (rows: Row[]) => byId(rows);
 const hostShape = byIp;
 
 /** The stored capture answers flows, hosts, summary and packets exactly as the files do. */

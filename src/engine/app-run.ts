@@ -1,13 +1,11 @@
 /**
  * The application layer of one analyzeFiles run: builds the AppLayer, collects its rows per table (or streams
- * them to onRow), turns reassembly limits into E_LIMIT problems, and marks flows whose port-table app the
- * content confirmed (app_source "port+heuristic").
+ * them to onRow) and turns reassembly limits into E_LIMIT problems. It never changes a flow's app or app_source:
+ * those are decided by the flow layer alone, so a flows-only run gives the same flow rows as a full one.
  */
 import type { CredentialRow, DhcpRow, DnsRow, FileRow, HttpRow, SshRow, TlsRow } from '../shared/app-rows.js';
 import type { Problem } from '../shared/problem.js';
-import type { FlowRow } from '../shared/rows.js';
 import type { AnalysisOptions } from '../flow/analysis.js';
-import type { FlowState } from '../flow/flow-state.js';
 import { AppLayer } from '../flow/reassembly/app/app-layer.js';
 import type { AppSinks } from '../flow/reassembly/app/sinks.js';
 
@@ -48,9 +46,6 @@ export class AppRun {
   readonly rows: AppRows = emptyAppRows();
   private readonly problemList: { packet: number; fileIndex: number; message: string }[] = [];
   private problemsDropped = 0;
-  /** the flow whose packet (or end) the layer is handling: the rows it emits belong to that flow */
-  private current: FlowState | null = null;
-  private confirmed = false;
 
   constructor(onRow: AppRowSink | undefined, files: FileBytesOptions | undefined) {
     const put: AppRowSink =
@@ -61,7 +56,6 @@ export class AppRun {
     const emit =
       <T extends AppTable>(table: T) =>
       (row: AppRowTypes[T]): void => {
-        this.confirmed = true;
         put(table, row);
       };
     const sinks: AppSinks = {
@@ -72,7 +66,6 @@ export class AppRun {
       credential: emit('credentials'),
       ssh: emit('ssh'),
       file: (row, content) => {
-        this.confirmed = true;
         put('files', row);
         if (files && content) files.onFile(row, content);
       },
@@ -91,7 +84,6 @@ export class AppRun {
   onPacket(next: AnalysisOptions['onPacket']): NonNullable<AnalysisOptions['onPacket']> {
     const layer = this.layer;
     return (pkt, flow, dir, rec, l) => {
-      if (flow !== null && this.current !== flow) this.switchTo(flow);
       layer.onPacket(pkt, flow, dir, rec, l);
       next?.(pkt, flow, dir, rec, l);
     };
@@ -99,21 +91,9 @@ export class AppRun {
 
   onFlowEnd(next: AnalysisOptions['onFlowEnd']): NonNullable<AnalysisOptions['onFlowEnd']> {
     return (flow, row) => {
-      if (this.current !== flow) this.switchTo(flow);
       this.layer.onFlowEnd(flow, row);
-      if (this.confirmed) markConfirmed(flow);
-      this.current = null;
-      this.confirmed = false;
-      sourceOf(flow, row);
       next?.(flow, row);
     };
-  }
-
-  /** Rows emitted so far belong to the flow handled before: remember that its content was recognised. */
-  private switchTo(flow: FlowState): void {
-    if (this.current !== null && this.confirmed) markConfirmed(this.current);
-    this.current = flow;
-    this.confirmed = false;
   }
 
   /** Reassembly limits hit, as problems of the file each happened in. */
@@ -135,17 +115,4 @@ export class AppRun {
       });
     return out;
   }
-}
-
-const CONFIRMED = 'appConfirmed';
-
-function markConfirmed(flow: FlowState): void {
-  (flow.ext ??= {})[CONFIRMED] = true;
-}
-
-/** port + parsed content = "port+heuristic"; the app found by content alone stays "heuristic". */
-function sourceOf(flow: FlowState, row: FlowRow): void {
-  if (flow.ext?.[CONFIRMED] !== true) return;
-  delete flow.ext[CONFIRMED];
-  if (row.app_source === 'port') row.app_source = 'port+heuristic';
 }

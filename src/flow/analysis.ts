@@ -279,7 +279,10 @@ export class Analysis {
       }
     }
     if (l.l4 === L4_TCP) this.tcpUpdate(f, l, dir);
-    if (f.app === null && f.heuristicTries < HEURISTIC_TRIES && l.payloadLen > 0) this.heuristics(f, l);
+    if (f.heuristicTries < HEURISTIC_TRIES && l.payloadLen > 0) {
+      if (f.app === null) this.heuristics(f, l);
+      else if (f.appSource === 'port') this.confirmPort(f, l);
+    }
     this.opts.onPacket?.(p, f, dir, rec, l);
   }
 
@@ -371,6 +374,24 @@ export class Analysis {
     }
     // over: only the linger keeps it for its last ACK and late retransmissions
     if (f.tcpState === TCPS_CLOSED || f.tcpState === TCPS_RESET) this.table.setClass(f, CLS_TCP_CLOSED);
+  }
+
+  /**
+   * The content check of the app the port table named: when it agrees, app_source says both. Decided here,
+   * not by the application parsers, so a flows-only run and a full run give the same rows.
+   */
+  private confirmPort(f: FlowState, l: NetLayer): void {
+    f.heuristicTries++;
+    const list = l.l4 === L4_TCP ? tcpHeuristics : l.l4 === L4_UDP ? udpHeuristics : null;
+    if (list === null) return;
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i]!;
+      if (appNames[h.app] === f.app && h.test(l.pbuf, l.payloadOff, l.payloadLen)) {
+        f.appSource = 'port+heuristic';
+        f.heuristicTries = HEURISTIC_TRIES;
+        return;
+      }
+    }
   }
 
   private heuristics(f: FlowState, l: NetLayer): void {
