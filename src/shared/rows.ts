@@ -68,6 +68,12 @@ export interface HostRow {
   server_ports: number[];
   first_ts: string;
   last_ts: string;
+  /**
+   * smallest / largest IPv4 TTL or IPv6 hop limit of the packets this address sent (null when none, or for
+   * MAC hosts); the largest is the fewest hops from its initial value, an OS hint
+   */
+  ttl_min?: number | null;
+  ttl_max?: number | null;
 }
 
 export interface CaptureFileSummary {
