@@ -42,7 +42,7 @@ import {
 } from './flow-state.js';
 import { FlowTable } from './flow-table.js';
 import { flowRow } from './flow-row.js';
-import { HostTable, type HostState } from './hosts.js';
+import { DEFAULT_MAX_HOSTS, HostTable, type HostState } from './hosts.js';
 import { macNumber } from './addr-words.js';
 
 export interface AnalysisOptions {
@@ -60,6 +60,8 @@ export interface AnalysisOptions {
   hosts?: boolean;
   /** live flows at most; the least recently active is finished first; default 500 000 */
   maxFlows?: number;
+  /** addresses in the host table at most (default 1 000 000); past it the quietest are dropped, as a problem */
+  maxHosts?: number;
   /** finished flows go here instead of being kept for finish() */
   onFlow?: (row: FlowRow) => void;
   /** called for each finished flow before its row is emitted (app parsers may add to the row) */
@@ -122,7 +124,7 @@ export class Analysis {
   private readonly pkt = new Packet();
   private readonly key = new FlowKey();
   private readonly table = new FlowTable();
-  private readonly hostTable = new HostTable();
+  private readonly hostTable: HostTable;
   private readonly defrag: Defragmenter;
   private readonly counts = new Float64Array(P_COUNT);
   private readonly done: FlowRow[] = [];
@@ -148,6 +150,8 @@ export class Analysis {
   private evicted = 0;
   private readonly unknownLink = new Map<number, FirstSeen>();
   private readonly fragDrops = new Map<DropReason, FirstSeen>();
+  /** where the host table first hit maxHosts */
+  private hostEviction: FirstSeen | null = null;
   private rec: PacketRecord | null = null;
   private clock = -1;
   private jumpPending = false;
@@ -156,6 +160,17 @@ export class Analysis {
     this.opts = opts;
     this.timeouts = timeoutTable(opts.timeouts, opts.idleTimeoutSec);
     this.keepHosts = opts.hosts !== false;
+    this.hostTable = new HostTable(opts.maxHosts);
+    this.hostTable.onEvict = () => {
+      const rec = this.rec;
+      this.hostEviction ??= {
+        fileIndex: rec?.fileIndex ?? 0,
+        offset: rec?.fileOffset ?? 0,
+        packet: rec?.n ?? 0,
+        count: 0,
+        linkType: rec?.linkType ?? 0,
+      };
+    };
     this.pool = opts.onPacket || opts.onFlowEnd ? null : [];
     this.maxFlows = Math.max(1, opts.maxFlows ?? 500_000);
     this.defrag = new Defragmenter(opts.fragmentLimits);
@@ -231,6 +246,7 @@ export class Analysis {
         const hs = this.hostTable.ip(l, 0, sec, nsec);
         const hd = this.hostTable.ip(l, 1, sec, nsec);
         this.countHosts(hs, hd, rec.len);
+        hs.noteTtl(l.ttl);
         if (hs !== hd) this.hostTable.addPeers(hs, hd);
         if (l.srcMacOff >= 0) hs.addMac(macNumber(l.macBuf, l.srcMacOff));
       }
@@ -270,6 +286,7 @@ export class Analysis {
       hs.touch(sec, nsec);
       hd.touch(sec, nsec);
       this.countHosts(hs, hd, len);
+      hs.noteTtl(l.ttl);
       if ((dir === 0 ? f.packetsFwd : f.packetsRev) === 1 && l.srcMacOff >= 0) {
         hs.addMac(macNumber(l.macBuf, l.srcMacOff));
       }
@@ -558,6 +575,16 @@ export class Analysis {
         code: reason === 'conflict' ? 'E_BAD_RECORD' : 'E_LIMIT',
         message: `${e.count} fragmented IP datagram(s) ${what[reason]} were dropped`,
         packet: e.packet,
+      });
+    }
+    const he = this.hostEviction;
+    if (he !== null) {
+      out.push({
+        file: this.fileName(he.fileIndex),
+        offset: he.offset,
+        code: 'E_LIMIT',
+        message: `the host table reached its limit of ${this.opts.maxHosts ?? DEFAULT_MAX_HOSTS} addresses: ${this.hostTable.evicted} host(s) with the fewest packets were dropped from the hosts table`,
+        packet: he.packet,
       });
     }
     return out;

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NetLayer } from '../dissect/dissector.js';
+import { PacketRecord } from '../wire/record.js';
+import { Analysis } from './analysis.js';
 import { HostTable } from './hosts.js';
 
 /** IPv4 layer 10.0.<s >> 8>.<s & 255> -> 10.1.0.1 */
@@ -67,4 +69,67 @@ test('hosts: the host just returned is not evicted while the next one is found',
     ['10.0.0.3', '10.0.0.4', '10.0.0.60', '10.1.0.1'],
   );
   assert.equal(t.ip(l, 0, 7, 0), src);
+});
+
+/** Ethernet + IPv4 + UDP 10.0.<s>.<s> -> 10.1.0.1, TTL as given (annotated offsets below). */
+function udp4(s: number, ttl: number): Uint8Array {
+  const f = new Uint8Array(14 + 20 + 8);
+  f.set([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00]); // dst MAC, src MAC, ethertype IPv4
+  // version/IHL, TOS, total length 28, id, flags/fragment, TTL, protocol 17, checksum, src, dst
+  f.set([0x45, 0, 0, 28, 0, 0, 0, 0, ttl, 17, 0, 0, 10, 0, s >> 8, s & 255, 10, 1, 0, 1], 14);
+  f.set([0x30, 0x39, 0x30, 0x39, 0, 8, 0, 0], 34); // ports 12345 -> 12345, length 8
+  return f;
+}
+
+/** Ethernet + IPv6 + UDP 2001:db8::1 -> 2001:db8::2 with the given hop limit. */
+function udp6(hop: number): Uint8Array {
+  const f = new Uint8Array(14 + 40 + 8);
+  f.set([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x86, 0xdd]);
+  f.set([0x60, 0, 0, 0, 0, 8, 17, hop], 14); // version 6, payload length 8, next header UDP, hop limit
+  f.set([0x20, 0x01, 0x0d, 0xb8], 22); // source 2001:db8::1
+  f[37] = 1;
+  f.set([0x20, 0x01, 0x0d, 0xb8], 38); // destination 2001:db8::2
+  f[53] = 2;
+  f.set([0x30, 0x39, 0x00, 0x35, 0, 8, 0, 0], 54);
+  return f;
+}
+
+function run(frames: Uint8Array[], opts: ConstructorParameters<typeof Analysis>[0] = {}) {
+  const a = new Analysis(opts);
+  const rec = new PacketRecord();
+  frames.forEach((f, i) => {
+    rec.n = i + 1;
+    rec.buf = f;
+    rec.off = 0;
+    rec.caplen = rec.len = f.length;
+    rec.linkType = 1;
+    rec.tsSec = 1000 + i;
+    rec.tsNsec = 0;
+    rec.fileOffset = 24 + i * 100;
+    a.addPacket(rec);
+  });
+  return a.finish();
+}
+
+test('analysis: hosts carry the TTL / hop limit range of what they sent', () => {
+  const r = run([udp4(1, 64), udp4(1, 61), udp4(1, 63), udp6(255), udp6(254)]);
+  const by = new Map(r.hosts.map((h) => [h.ip, [h.ttl_min, h.ttl_max]]));
+  assert.deepEqual(by.get('10.0.0.1'), [61, 64]);
+  assert.deepEqual(by.get('10.1.0.1'), [null, null]);
+  assert.deepEqual(by.get('2001:db8::1'), [254, 255]);
+});
+
+test('analysis: a flood of spoofed sources stays under maxHosts and says so as an E_LIMIT problem', () => {
+  const frames: Uint8Array[] = [];
+  for (let i = 1; i <= 200; i++) frames.push(udp4(i, 50));
+  const r = run(frames, { maxHosts: 40, fileNames: ['flood.pcap'] });
+  assert.ok(r.hosts.length <= 40, `${r.hosts.length} hosts`);
+  // the destination gets every packet: never the quietest
+  assert.ok(r.hosts.some((h) => h.ip === '10.1.0.1' && h.packets_recv === 200));
+  const p = r.problems.find((x) => x.code === 'E_LIMIT');
+  assert.ok(p, JSON.stringify(r.problems));
+  assert.equal(p.file, 'flood.pcap');
+  assert.equal(p.packet, 40);
+  assert.match(p.message, /limit of 40 addresses: \d+ host\(s\)/);
+  assert.equal(r.flows.length, 200);
 });

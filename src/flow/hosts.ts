@@ -95,6 +95,8 @@ export class HostTable {
   private lastFound: HostState | null = null;
   /** hosts dropped to stay under maxHosts */
   evicted = 0;
+  /** called before each eviction (the caller notes where it happened) */
+  onEvict: (() => void) | null = null;
 
   constructor(maxHosts = DEFAULT_MAX_HOSTS) {
     this.maxHosts = Math.max(2, maxHosts);
@@ -166,6 +168,7 @@ export class HostTable {
    * address gets a new entry if it shows up again. Rare (once per maxHosts/4 new addresses), so not hot.
    */
   private evict(): void {
+    this.onEvict?.();
     const all = this.all;
     const target = Math.max(1, all.length >>> 2);
     const hist = new Uint32Array(EVICT_BUCKETS + 1);
