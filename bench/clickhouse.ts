@@ -45,6 +45,16 @@ const rss = (pid: number) => {
   }
 };
 
+/** user + system CPU seconds of a process (Linux clock ticks are 1/100 s) */
+const cpu = (pid: number) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return `${((Number(f[11]) + Number(f[12])) / 100).toFixed(1)} s`;
+  } catch {
+    return '?';
+  }
+};
+
 const cluster = await startTestCluster();
 const dataDir = await mkdtemp(join(tmpdir(), 'pcaplens-chbench-'));
 const duck = await DuckDbStore.open(dataDir);
@@ -56,8 +66,9 @@ try {
   console.log(`file ${file}; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   let t0 = performance.now();
   const d = await ingestFiles(duck, dataDir, [file]);
+  const c0 = process.cpuUsage();
   console.log(
-    `duckdb single-process import: ${secs(t0)} s, ${d.packets} packets; node peak RSS ${hwm(process.pid)}`,
+    `duckdb single-process import: ${secs(t0)} s, ${d.packets} packets; node CPU ${((c0.user + c0.system) / 1e6).toFixed(1)} s, peak RSS ${hwm(process.pid)}`,
   );
 
   let chSingle: number | null = null;
@@ -65,7 +76,10 @@ try {
     t0 = performance.now();
     const c = await ingestFiles(ch, dataDir, [file], { force: true });
     chSingle = c.id;
-    console.log(`clickhouse single-process import: ${secs(t0)} s`);
+    const c1 = process.cpuUsage(c0);
+    console.log(
+      `clickhouse single-process import: ${secs(t0)} s; node CPU ${((c1.user + c1.system) / 1e6).toFixed(1)} s`,
+    );
   }
 
   const queueName = `pcaplens-bench-${randomBytes(4).toString('hex')}`;
@@ -85,7 +99,7 @@ try {
   t0 = performance.now();
   const q = await importViaQueue([file], { queue: REDIS, store: cluster.url, queueName, jobs, force: true });
   console.log(
-    `clickhouse queue import (2 workers, ${jobs} jobs): ${secs(t0)} s; worker peak RSS ${workers.map((w) => hwm(w.pid!)).join(', ')}; servers RSS ${(cluster.info?.pids ?? []).map(rss).join(', ')}`,
+    `clickhouse queue import (2 workers, ${jobs} jobs): ${secs(t0)} s; worker CPU ${workers.map((w) => cpu(w.pid!)).join(', ')}, peak RSS ${workers.map((w) => hwm(w.pid!)).join(', ')}; servers CPU ${(cluster.info?.pids ?? []).map(cpu).join(', ')}, RSS ${(cluster.info?.pids ?? []).map(rss).join(', ')}`,
   );
   const qq = new Queue(queueName, { connection: redisConnection(REDIS) });
   await qq.obliterate({ force: true }).catch(() => {});

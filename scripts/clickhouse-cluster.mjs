@@ -59,7 +59,7 @@ function configXml(dir, i, ports, all) {
   <users_config>${xmlEscape(dir)}/users.xml</users_config><default_profile>default</default_profile>
   <default_database>default</default_database><timezone>UTC</timezone>
   <mark_cache_size>268435456</mark_cache_size><uncompressed_cache_size>268435456</uncompressed_cache_size>
-  <max_concurrent_queries>100</max_concurrent_queries>
+  <max_concurrent_queries>100</max_concurrent_queries><keep_alive_timeout>30</keep_alive_timeout>
   <remote_servers><${CLUSTER_NAME}>${shards}</${CLUSTER_NAME}></remote_servers>
 </yandex>
 `;

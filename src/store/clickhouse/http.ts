@@ -22,21 +22,33 @@ export class ClickHouseHttp {
     return `${this.endpoint}/?${p.toString()}`;
   }
 
-  private async send(url: string, body: string | Buffer, what: string): Promise<string> {
+  /**
+   * One request. A pooled keep-alive connection the server has closed meanwhile (ClickHouse closes idle ones
+   * after keep_alive_timeout, 3 s by default) fails on write: EPIPE means the body never arrived whole, so
+   * nothing was done and the request is sent again on a new connection; reads are retried on any reset.
+   */
+  private async send(url: string, body: string | Buffer, what: string, idempotent = false): Promise<string> {
     let r: Response;
-    try {
-      r = await fetch(url, {
-        method: 'POST',
-        body,
-        headers: { 'X-ClickHouse-User': this.auth.user, 'X-ClickHouse-Key': this.auth.password },
-      });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new PcaplensError(
-        'E_STORE',
-        `clickhouse ${this.endpoint}: ${cause?.code ?? cause?.message ?? (e as Error).message} (${what})`,
-        { cause: e },
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        r = await fetch(url, {
+          method: 'POST',
+          body,
+          headers: { 'X-ClickHouse-User': this.auth.user, 'X-ClickHouse-Key': this.auth.password },
+        });
+        break;
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        const code = cause?.code ?? '';
+        const stale =
+          code === 'EPIPE' || (idempotent && (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'));
+        if (stale && attempt < 3) continue;
+        throw new PcaplensError(
+          'E_STORE',
+          `clickhouse ${this.endpoint}: ${code || cause?.message || (e as Error).message} (${what})`,
+          { cause: e },
+        );
+      }
     }
     const text = await r.text();
     if (!r.ok) {
@@ -53,7 +65,7 @@ export class ClickHouseHttp {
 
   /** Rows of a SELECT as objects. */
   async rows<T = Record<string, unknown>>(sql: string, settings: Settings = {}): Promise<T[]> {
-    const text = await this.send(this.url(settings), `${sql}\nFORMAT JSONEachRow`, sql.slice(0, 60));
+    const text = await this.send(this.url(settings), `${sql}\nFORMAT JSONEachRow`, sql.slice(0, 60), true);
     const out: T[] = [];
     let start = 0;
     while (start < text.length) {
