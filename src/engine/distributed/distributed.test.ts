@@ -60,6 +60,7 @@ async function redisSkip(): Promise<string | false> {
     if (process.env.CI === 'true') throw new Error(`${why} (CI=true: distributed ingest must be tested)`);
     return why;
   } finally {
+    await q.obliterate({ force: true }).catch(() => {});
     await q.close().catch(() => {});
   }
 }
