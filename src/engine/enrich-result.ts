@@ -7,7 +7,7 @@ import type { AlertRow } from '../shared/alert-rows.js';
 import type { EnrichmentSource, HostRow } from '../shared/rows.js';
 import type { StoredHostRow } from '../shared/store-rows.js';
 import { classifyAddress } from '../enrich/address-class.js';
-import { detectAlerts, dnsInputs, enrichHosts, passiveNamesOf, type RunRows } from './enrich-run.js';
+import { detectAlerts, enrichHosts, passiveNamesOf, type RunRows } from './enrich-run.js';
 import type { Enrichment } from './enrich-sources.js';
 
 export interface EnrichedRun {
@@ -48,7 +48,7 @@ export async function enrichRun(
   e: Enrichment,
   opts: { alerts?: boolean } = {},
 ): Promise<EnrichedRun> {
-  const result = { ...run, dns: dnsInputs(run.dns) };
+  const result = run;
   const passive = passiveNamesOf({
     dns: result.dns,
     dhcp: result.dhcp,

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { AlertRow } from '../shared/alert-rows.js';
 import type { HostRow } from '../shared/rows.js';
 import { flow } from '../analyze/test-support.js';
+import type { DnsInput } from '../enrich/name-inputs.js';
 import { bundledGeoSources } from '../enrich/geoip-files.js';
 import { GeoLookup } from '../enrich/geoip.js';
 import { bundledMacVendors } from '../enrich/mac-vendor-data.js';
 import { bundledTorRelays } from '../enrich/tor-relays-data.js';
 import { analyzeFiles } from './analyze-files.js';
-import { detectAlerts, dnsInputs, enrichHosts } from './enrich-run.js';
+import { detectAlerts, enrichHosts, passiveNamesOf } from './enrich-run.js';
 import { fromStoredAlert, toStoredAlert } from './stored-alert.js';
 
 const FIXTURES = new URL('../../test/fixtures/', import.meta.url).pathname;
@@ -24,8 +25,7 @@ function countryOnly(): GeoLookup {
 }
 
 async function run(path: string) {
-  const r = await analyzeFiles([path]);
-  return { ...r, dns: dnsInputs(r.dns) };
+  return analyzeFiles([path]);
 }
 
 function host(ip: string, o: Partial<HostRow> = {}): HostRow {
@@ -46,31 +46,43 @@ function host(ip: string, o: Partial<HostRow> = {}): HostRow {
   };
 }
 
-test('dnsInputs drops the owner name of "owner TYPE value" answers and keeps the short form', () => {
-  const rows = dnsInputs([
-    {
-      flow_id: 1,
-      ts: 't',
-      client_ip: '10.0.0.2',
-      server_ip: '10.0.0.1',
-      proto: 'dns',
-      query_name: 'fonts.gstatic.com',
-      query_type: 'A',
-      rcode: 'NOERROR',
-      answers: [
-        'fonts.gstatic.com CNAME gstaticadssl.l.google.com',
-        'gstaticadssl.l.google.com A 172.217.12.131',
-        'A 192.0.2.1',
-        'WORKGROUP<1d> NB 0x6000 192.168.1.5',
-      ],
-    },
+test('DNS rows are read as the app layer writes them ("owner TYPE value"): CNAME chain, PTR owner, mDNS owner', () => {
+  const row = (o: Partial<DnsInput>): DnsInput => ({
+    flow_id: 1,
+    ts: '2024-01-01T00:00:00.000000Z',
+    client_ip: '10.0.0.2',
+    server_ip: '10.0.0.1',
+    proto: 'dns',
+    query_name: null,
+    query_type: 'A',
+    rcode: 'NOERROR',
+    answers: [],
+    ...o,
+  });
+  const names = passiveNamesOf({
+    dns: [
+      row({
+        query_name: 'fonts.gstatic.com',
+        answers: [
+          'fonts.gstatic.com CNAME gstaticadssl.l.google.com',
+          'gstaticadssl.l.google.com A 172.217.12.131',
+        ],
+      }),
+      // an mDNS browse answers other names than the one asked: only owners count
+      row({
+        proto: 'mdns',
+        query_name: '_ipp._tcp.local',
+        answers: ['johanna-qemu.local A 10.0.2.7', '2.0.0.10.in-addr.arpa PTR yaels-iphone.local'],
+      }),
+    ],
+  });
+  assert.deepEqual(names.names('172.217.12.131'), [
+    { name: 'fonts.gstatic.com', source: 'dns' },
+    { name: 'gstaticadssl.l.google.com', source: 'dns' },
   ]);
-  assert.deepEqual(rows?.[0]?.answers, [
-    'CNAME gstaticadssl.l.google.com',
-    'A 172.217.12.131',
-    'A 192.0.2.1',
-    'NB 0x6000 192.168.1.5',
-  ]);
+  assert.deepEqual(names.names('10.0.2.7'), [{ name: 'johanna-qemu.local', source: 'mdns' }]);
+  assert.deepEqual(names.names('10.0.0.2'), [{ name: 'yaels-iphone.local', source: 'mdns' }]);
+  assert.equal(names.resolved('172.217.12.131'), true);
 });
 
 test('fixture: MAC vendors for LAN hosts (tcp-retransmissions-http: Cisco and Advantech OUIs)', async () => {

@@ -230,23 +230,3 @@ export function detectAlerts(result: RunRows, opts: DetectOptions = {}): AlertRo
     opts.only ? { only: opts.only } : {},
   );
 }
-
-const TYPE_TOKEN = /^[A-Z][A-Z0-9-]*$/;
-
-/**
- * DNS rows as enrich/ and analyze/ read them: DnsRow.answers are "owner TYPE value" (shared/app-rows.ts) while
- * DnsInput.answers are "TYPE value". Answers already in the short form are kept.
- */
-export function dnsInputs(rows: readonly DnsInput[] | undefined): DnsInput[] | undefined {
-  if (!rows) return undefined;
-  return rows.map((r) => {
-    if (!r.answers.length) return r;
-    const answers = r.answers.map((a) => {
-      const sp = a.indexOf(' ');
-      if (sp <= 0) return a;
-      const first = a.slice(0, sp);
-      return TYPE_TOKEN.test(first) ? a : a.slice(sp + 1);
-    });
-    return { ...r, answers };
-  });
-}

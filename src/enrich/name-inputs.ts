@@ -14,7 +14,7 @@ export interface DnsInput {
   query_name: string | null;
   query_type: string | null;
   rcode: string | null;
-  /** "TYPE value" text per answer record, e.g. "A 192.0.2.1", "CNAME x.example" */
+  /** "owner TYPE value" text per answer record as DnsRow has it, e.g. "x.example A 192.0.2.1" (dns-answer.ts) */
   answers: string[];
 }
 

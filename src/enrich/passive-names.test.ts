@@ -36,16 +36,26 @@ test('names from DNS, mDNS, DHCP, TLS, HTTP, pcapng; strongest source first', ()
     dns: [
       dns({
         query_name: 'www.example.com',
-        answers: ['CNAME edge.example.net', 'A 93.184.216.34', 'A 93.184.216.35'],
+        // owner TYPE value, as DnsRow.answers: the addresses' owner is the CNAME target
+        answers: [
+          'www.example.com CNAME edge.example.net',
+          'edge.example.net A 93.184.216.34',
+          'edge.example.net A 93.184.216.35',
+        ],
       }),
       dns({
         query_name: '34.216.184.93.in-addr.arpa',
         query_type: 'PTR',
-        answers: ['PTR edge-1.example.net.'],
+        answers: ['34.216.184.93.in-addr.arpa PTR edge-1.example.net.'],
       }),
-      dns({ proto: 'mdns', query_name: 'printer.local', answers: ['A 192.168.1.50'] }),
-      dns({ query_name: 'v6.example.com', query_type: 'AAAA', answers: ['AAAA 2001:db8::5'] }),
-      dns({ query_name: 'bad.example', answers: ['A not-an-ip', 'garbage'] }),
+      // an mDNS answer names its owner, whatever was asked
+      dns({ proto: 'mdns', query_name: '_ipp._tcp.local', answers: ['printer.local A 192.168.1.50'] }),
+      dns({ query_name: 'v6.example.com', query_type: 'AAAA', answers: ['v6.example.com AAAA 2001:db8::5'] }),
+      // the old short form, a bad address, an unrelated owner (not in the asked name's chain), garbage
+      dns({
+        query_name: 'bad.example',
+        answers: ['A 198.51.100.1', 'bad.example A not-an-ip', 'other.example A 198.51.100.2', 'garbage'],
+      }),
     ],
     dhcp: [
       {
@@ -105,10 +115,13 @@ test('names from DNS, mDNS, DHCP, TLS, HTTP, pcapng; strongest source first', ()
   });
   assert.deepEqual(names.names('93.184.216.34'), [
     { name: 'edge-1.example.net', source: 'dns' },
+    { name: 'edge.example.net', source: 'dns' },
     { name: 'www.example.com', source: 'dns' },
     { name: 'www.example.com', source: 'tls' },
   ]);
-  assert.equal(names.best('93.184.216.35'), 'www.example.com');
+  assert.equal(names.best('93.184.216.35'), 'edge.example.net');
+  assert.deepEqual(names.names('198.51.100.1'), []);
+  assert.deepEqual(names.names('198.51.100.2'), [{ name: 'other.example', source: 'dns' }]);
   assert.equal(names.resolved('93.184.216.34'), true);
   assert.deepEqual(names.names('192.168.1.50'), [{ name: 'printer.local', source: 'mdns' }]);
   assert.deepEqual(names.names('2001:db8::5'), [{ name: 'v6.example.com', source: 'dns' }]);

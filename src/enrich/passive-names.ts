@@ -1,10 +1,11 @@
 /**
- * Host names seen in the capture itself, per address: DNS answers (A/AAAA to the name asked, PTR back to the
- * address), mDNS/LLMNR/NBNS answers, DHCP host names, TLS SNI and HTTP Host towards the server, pcapng name
+ * Host names seen in the capture itself, per address: DNS answers (A/AAAA to their owner name and, through the
+ * CNAME chain, to the name asked; PTR back to the address), mDNS/LLMNR/NBNS answers, DHCP host names, TLS SNI and HTTP Host towards the server, pcapng name
  * records. No network access.
  */
 import type { HostName } from '../shared/rows.js';
 import { parseIp } from './ip.js';
+import { parseDnsAnswer, type DnsAnswer } from './dns-answer.js';
 import type { DhcpInput, DnsInput, HttpInput, NameRecordInput, TlsInput } from './name-inputs.js';
 
 export interface PassiveNameInput {
@@ -19,6 +20,8 @@ export interface PassiveNameInput {
 const MAX_NAMES_PER_IP = 32;
 const MAX_IPS = 1_000_000;
 const MAX_NAME_LEN = 253;
+/** answers read per DNS row (a response carries at most a few dozen; mDNS ones up to ~100) */
+const MAX_ANSWERS = 256;
 
 /** Strongest first: what the capture's own resolver said beats what a client claimed. */
 const SOURCE_ORDER = ['dns', 'pcapng', 'mdns', 'llmnr', 'nbns', 'dhcp', 'tls', 'http'];
@@ -110,28 +113,48 @@ export class PassiveNames {
   }
 }
 
-function answerParts(a: string): [string, string] | null {
-  const sp = a.indexOf(' ');
-  if (sp <= 0) return null;
-  return [a.slice(0, sp).toUpperCase(), a.slice(sp + 1).trim()];
+const lower = (n: string): string => n.toLowerCase().replace(/\.$/, '');
+
+/** Names a unicast query reaches in its own response: the name asked and the CNAME/DNAME targets chained from it. */
+function queryChain(query: string | null, answers: readonly (DnsAnswer | null)[]): Set<string> {
+  const chain = new Set<string>();
+  if (!query) return chain;
+  chain.add(lower(query));
+  // each pass follows one more link; a chain longer than the answer list is a loop
+  for (let pass = 0, grew = true; grew && pass < answers.length; pass++) {
+    grew = false;
+    for (const a of answers) {
+      if (!a || (a.type !== 'CNAME' && a.type !== 'DNAME') || !chain.has(lower(a.owner))) continue;
+      const target = lower(a.value);
+      if (target && !chain.has(target)) {
+        chain.add(target);
+        grew = true;
+      }
+    }
+  }
+  return chain;
 }
 
 export function collectPassiveNames(input: PassiveNameInput): PassiveNames {
   const out = new PassiveNames();
   for (const r of input.dns ?? []) {
     const src = r.proto === 'dns' ? 'dns' : r.proto;
-    for (const a of r.answers) {
-      const parts = answerParts(a);
-      if (!parts) continue;
-      const [type, value] = parts;
-      if (type === 'A' || type === 'AAAA') out.add(value, r.query_name, src);
-      else if (type === 'PTR' && r.query_name) {
-        const ip = ptrNameToIp(r.query_name);
-        if (ip) out.add(ip, value, src);
-      } else if (type === 'NB' && r.query_name) {
-        // NBNS answers carry the address ("NB 192.168.1.5" after flags) for the queried NetBIOS name
-        const ip = value.split(/\s+/).find((x) => parseIp(x));
-        if (ip) out.add(ip, r.query_name.replace(/<[0-9a-f]{2}>$/i, ''), src);
+    const answers = r.answers.slice(0, MAX_ANSWERS).map(parseDnsAnswer);
+    // unicast DNS: an address at the end of the asked name's CNAME chain is also known by the asked name;
+    // multicast responses (mDNS) answer many names at once, so there only the record's owner counts
+    const chain = r.proto === 'dns' ? queryChain(r.query_name, answers) : null;
+    for (const a of answers) {
+      if (!a) continue;
+      if (a.type === 'A' || a.type === 'AAAA') {
+        out.add(a.value, a.owner, src);
+        if (r.query_name && chain?.has(lower(a.owner))) out.add(a.value, r.query_name, src);
+      } else if (a.type === 'PTR') {
+        const ip = ptrNameToIp(a.owner);
+        if (ip) out.add(ip, a.value, src);
+      } else if (a.type === 'NB') {
+        // NBNS: the owner is the NetBIOS name (with its <xx> suffix), the value its IPv4 address
+        const ip = a.value.split(/\s+/).find((x) => parseIp(x));
+        if (ip) out.add(ip, a.owner.replace(/<[0-9a-f]{2}>$/i, '').trim(), src);
       }
     }
   }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeFiles } from '../../src/engine/analyze-files.js';
-import { detectAlerts, dnsInputs } from '../../src/engine/enrich-run.js';
+import { detectAlerts } from '../../src/engine/enrich-run.js';
 import { bundledTorRelays } from '../../src/enrich/tor-relays-data.js';
 import { isPcaplensError } from '../../src/shared/errors.js';
 import { CORPUS_DIR, FIXTURE_DIR } from './paths.js';
@@ -41,7 +41,7 @@ export async function goldenAlertsOf(path: string): Promise<GoldenAlert[] | null
     if (isPcaplensError(e)) return null;
     throw e;
   }
-  const alerts = detectAlerts({ ...result, dns: dnsInputs(result.dns) }, { tor: bundledTorRelays() });
+  const alerts = detectAlerts(result, { tor: bundledTorRelays() });
   return alerts.map((a) => ({
     kind: a.kind,
     severity: a.severity,

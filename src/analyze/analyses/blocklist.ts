@@ -1,8 +1,12 @@
 /** Matches flows, DNS names, TLS SNI and HTTP Host against the user's blocklist (addresses, CIDRs, domains). */
+import { parseDnsAnswer } from '../../enrich/dns-answer.js';
 import { flowIds, minMaxTs, plural, type AlertDraft } from '../alert.js';
 import { matchAddress, matchDomain } from '../blocklist-list.js';
 import type { AnalysisConfig } from '../config.js';
 import type { AnalysisInput } from '../input.js';
+
+/** answers read per DNS row */
+const MAX_ANSWERS = 256;
 
 interface Hit {
   flows: Set<number>;
@@ -43,8 +47,10 @@ export function detectBlocklist(input: AnalysisInput, cfg: AnalysisConfig): Aler
   for (const r of input.dns ?? []) {
     const q = matchDomain(bl, r.query_name);
     if (q) hit(q, r.client_ip, r.query_name!.toLowerCase(), r.flow_id, r.ts, 'DNS query', r.query_name!);
-    for (const a of r.answers) {
-      const [type, value] = [a.slice(0, a.indexOf(' ')), a.slice(a.indexOf(' ') + 1)];
+    for (const text of r.answers.slice(0, MAX_ANSWERS)) {
+      const a = parseDnsAnswer(text);
+      if (!a) continue;
+      const { type, value } = a;
       const m =
         type === 'CNAME'
           ? matchDomain(bl, value)

@@ -208,7 +208,7 @@ test('unresolved destinations are scored: unknown port + no name alerts, resolve
       query_name: 'example.com',
       query_type: 'A',
       rcode: 'NOERROR',
-      answers: ['A 93.184.216.34'],
+      answers: ['example.com A 93.184.216.34'],
     },
   ];
   const a = detectUnresolvedDestinations({ flows, dns }, cfg);
@@ -216,6 +216,78 @@ test('unresolved destinations are scored: unknown port + no name alerts, resolve
   assert.deepEqual(a[0]!.hosts, ['192.168.1.10', '45.33.32.156']);
   assert.equal(a[0]!.score, 0.9);
   assert.equal(a[0]!.heuristic, true);
+});
+
+test('unresolved destinations: the server is who answers, not who was seen first; connections open before the capture are skipped', () => {
+  const dnsRow = {
+    flow_id: 9,
+    ts: ts(0),
+    client_ip: '74.125.73.83',
+    server_ip: '192.168.90.10',
+    proto: 'dns',
+    query_name: 'example.com',
+    query_type: 'A',
+    rcode: 'NOERROR',
+    answers: ['example.com A 93.184.216.34'],
+  };
+  // dns-edns-ecs-ipv4-fragments.pcap: a LAN DNS server's answers to a public resolver, queries not captured
+  const answers = flow({
+    id: 1,
+    proto: 'udp',
+    src_ip: '192.168.90.10',
+    src_port: 53,
+    dst_ip: '74.125.73.83',
+    dst_port: 45796,
+    app: 'dns',
+    packets_rev: 0,
+  });
+  // the same shape towards a public server on an unknown port, from its well-known port: its answers too
+  const https = flow({
+    id: 2,
+    src_ip: '45.33.32.156',
+    src_port: 443,
+    dst_ip: '192.168.1.10',
+    dst_port: 51000,
+  });
+  // first packet from the high port: the client's, alerts as before
+  const out = flow({
+    id: 3,
+    src_ip: '192.168.1.10',
+    src_port: 51001,
+    dst_ip: '45.33.32.156',
+    dst_port: 4444,
+  });
+  // a TCP connection whose SYN was not captured (Yahoo Messenger keep-alive in smtp-auth-login.pcap)
+  const open = flow({
+    id: 4,
+    src_ip: '192.168.133.100',
+    src_port: 49285,
+    dst_ip: '66.196.121.26',
+    dst_port: 5050,
+    tcp_flags: 'AP',
+    tcp_state: 'midstream',
+  });
+  const a = detectUnresolvedDestinations({ flows: [answers, https, out, open], dns: [dnsRow] }, cfg);
+  assert.deepEqual(
+    a.map((x) => x.hosts),
+    [['192.168.1.10', '45.33.32.156']],
+  );
+  assert.equal(a[0]!.evidence['port'], 4444);
+  assert.equal(a[0]!.evidence['server_sent_first'], false);
+  // a public host asking the LAN's DNS server from a high port: the server is the LAN host, nothing to say
+  const late = flow({
+    id: 5,
+    proto: 'udp',
+    src_ip: '45.33.32.157',
+    src_port: 4444,
+    dst_ip: '192.168.1.10',
+    dst_port: 53,
+  });
+  const b = detectUnresolvedDestinations({ flows: [late], dns: [dnsRow] }, cfg);
+  assert.deepEqual(
+    b.map((x) => x.hosts),
+    [],
+  );
 });
 
 test('executables over plain HTTP, from files rows and http rows', () => {
@@ -274,7 +346,7 @@ test('blocklist: address, CIDR, domain and subdomain; comments and hosts-file li
       query_name: 'cdn.evil.example',
       query_type: 'A',
       rcode: 'NOERROR',
-      answers: ['A 192.0.2.1'],
+      answers: ['cdn.evil.example A 192.0.2.1'],
     },
   ];
   const a = detectBlocklist({ flows, dns, tls: [tls({ server_name: 'x.bad.example' })], blocklist: bl }, cfg);

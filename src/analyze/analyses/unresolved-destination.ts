@@ -4,41 +4,41 @@
  * in the capture points to (0.3), on a port with no well-known service (+0.3), with no name from TLS SNI or HTTP
  * Host either (+0.2), application unrecognised on that unknown port (+0.1), contacted repeatedly (+0.1). With the
  * default threshold (0.65) a well-known port never alerts (at most 0.6). Without DNS rows nothing is known about
- * names, so the analysis does not run.
+ * names, so the analysis does not run. The destination is the flow's server (flow-roles.ts), not its first
+ * sender: the answers of a DNS server whose queries were not captured are not that server "talking to" the
+ * resolver's port. A TCP connection already open when the capture began is skipped: its look-up, if any,
+ * happened before the capture could see it.
  */
 import { classifyAddress } from '../../enrich/address-class.js';
 import { collectPassiveNames } from '../../enrich/passive-names.js';
 import type { FlowRow } from '../../shared/rows.js';
+import { flowRoles, KNOWN_SERVICE_PORTS, startedBeforeCapture, type FlowRoles } from '../flow-roles.js';
 import { flowIds, minMaxTs, plural, round, type AlertDraft } from '../alert.js';
 import type { AnalysisConfig } from '../config.js';
 import type { AnalysisInput } from '../input.js';
 
-/** Ports of services a client commonly reaches by address or with a cached name. */
-export const KNOWN_SERVICE_PORTS: ReadonlySet<number> = new Set([
-  20, 21, 22, 23, 25, 43, 53, 67, 68, 80, 88, 110, 119, 123, 135, 137, 138, 139, 143, 161, 162, 179, 389, 443,
-  445, 465, 500, 514, 515, 587, 636, 853, 873, 989, 990, 993, 995, 1194, 1433, 1521, 1701, 1723, 1812, 1813,
-  1900, 2049, 3268, 3306, 3389, 3478, 3479, 4500, 5060, 5061, 5222, 5223, 5228, 5349, 5353, 5355, 5432, 5900,
-  5938, 6881, 8000, 8008, 8080, 8443, 8883, 9418, 19302,
-]);
-
 export function detectUnresolvedDestinations(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft[] {
   if (!input.dns || input.dns.length === 0) return [];
   const names = input.names ?? collectPassiveNames({ dns: input.dns, tls: input.tls, http: input.http });
-  const groups = new Map<string, FlowRow[]>();
+  const groups = new Map<string, { roles: FlowRoles; flows: FlowRow[] }>();
   for (const f of input.flows) {
-    if ((f.proto !== 'tcp' && f.proto !== 'udp') || f.dst_port === null) continue;
-    if (classifyAddress(f.dst_ip).class !== 'public') continue;
-    // Only outbound conversations: the initiator sits inside or is itself public-to-public traffic.
-    if (names.resolved(f.dst_ip)) continue;
-    const k = `${f.proto}|${f.src_ip}|${f.dst_ip}|${f.dst_port}`;
+    if (f.proto !== 'tcp' && f.proto !== 'udp') continue;
+    if (startedBeforeCapture(f)) continue;
+    const roles = flowRoles(f);
+    if (roles.server_port === null) continue;
+    if (classifyAddress(roles.server_ip).class !== 'public') continue;
+    if (names.resolved(roles.server_ip)) continue;
+    const k = `${f.proto}|${roles.client_ip}|${roles.server_ip}|${roles.server_port}`;
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = []));
-    g.push(f);
+    if (!g) groups.set(k, (g = { roles, flows: [] }));
+    g.flows.push(f);
   }
   const out: AlertDraft[] = [];
-  for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const [key, { roles, flows: g }] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const f0 = g[0]!;
-    const port = f0.dst_port!;
+    const port = roles.server_port!;
+    const client = roles.client_ip;
+    const server = roles.server_ip;
     const signs: string[] = ['no DNS answer in the capture points to it'];
     let score = 0.3;
     const unknownPort = !KNOWN_SERVICE_PORTS.has(port);
@@ -46,7 +46,7 @@ export function detectUnresolvedDestinations(input: AnalysisInput, cfg: Analysis
       score += 0.3;
       signs.push(`port ${port} has no well-known service`);
     }
-    const otherNames = names.names(f0.dst_ip);
+    const otherNames = names.names(server);
     if (otherNames.length === 0) {
       score += 0.2;
       signs.push('no name from TLS SNI or HTTP Host either');
@@ -69,15 +69,17 @@ export function detectUnresolvedDestinations(input: AnalysisInput, cfg: Analysis
       score,
       heuristic: true,
       ...minMaxTs(g),
-      hosts: [f0.src_ip, f0.dst_ip],
+      hosts: [client, server],
       ...flowIds(
         g.map((f) => f.id),
         cfg.maxFlowIdsPerAlert,
       ),
-      explanation: `${f0.src_ip} talked to ${f0.dst_ip}:${port}/${f0.proto} (${plural(g.length, 'flow')}, ${bytes} bytes) although ${signs.join(', ')}.`,
+      explanation: `${client} talked to ${server}:${port}/${f0.proto} (${plural(g.length, 'flow')}, ${bytes} bytes) although ${signs.join(', ')}.`,
       evidence: {
         port,
         proto: f0.proto,
+        // the capture's first packet came from the server (its port says so): client and server are swapped
+        server_sent_first: g.some((f) => f.src_ip === server && f.src_port === port),
         flows: g.length,
         bytes,
         signs,

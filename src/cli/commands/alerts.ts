@@ -3,7 +3,7 @@ import type { AlertRow } from '../../shared/alert-rows.js';
 import { compileFilter } from '../../shared/filter/index.js';
 import type { AlertRow as StoredAlert } from '../../shared/store-rows.js';
 import { getStoredCapture } from '../../engine/capture-source.js';
-import { detectAlerts, dnsInputs } from '../../engine/enrich-run.js';
+import { detectAlerts } from '../../engine/enrich-run.js';
 import { Enrichment } from '../../engine/enrich-sources.js';
 import { fromStoredAlert, toStoredAlert } from '../../engine/stored-alert.js';
 import { FORMATS, parseTableArgs, type OutputFormat } from '../args.js';
@@ -105,10 +105,7 @@ export const alertsCommand: Command = {
     rowFilter(args.filter, 'alerts');
     const enrichment = new Enrichment(enrichOptionsFrom(args.values as EnrichValues));
     const result = await runAnalysis(args.files, io);
-    const alerts = detectAlerts(
-      { ...result, dns: dnsInputs(result.dns) },
-      { tor: enrichment.tor(), blocklist: enrichment.blocklist() },
-    );
+    const alerts = detectAlerts(result, { tor: enrichment.tor(), blocklist: enrichment.blocklist() });
     await writeRows(
       io.stdout,
       args.format,
