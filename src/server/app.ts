@@ -9,6 +9,7 @@ import { PcaplensError } from '../shared/errors.js';
 import type { CaptureRow } from '../shared/store-rows.js';
 import type { Store } from '../store/store.js';
 import { ApiDoc } from './api-doc.js';
+import { FactsCache } from './aggregate/capture-facts.js';
 import type { ServerContext } from './context.js';
 import { toErrorReply } from './http-error.js';
 import { IngestQueue } from './jobs.js';
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     queue,
     doc: new ApiDoc(opts.version ?? '0'),
     dataDir: opts.dataDir,
+    facts: new FactsCache(opts.store),
     uploadsDir: join(opts.dataDir, 'uploads'),
     maxUploadBytes,
     maxUploadFiles,

@@ -119,7 +119,7 @@ test('file download: hostile names from the capture become safe attachment names
     const ascii = /filename="([^"]*)"/.exec(cd)?.[1];
     assert.ok(ascii, cd);
     assert.doesNotMatch(ascii, /[/\\<>:]|^\.|\.\./, cd);
-     
+
     assert.doesNotMatch(cd, /[\x00-\x1f\x7f]/);
     assert.equal(r.headers['content-type'], 'application/octet-stream');
   }

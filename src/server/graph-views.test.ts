@@ -68,7 +68,10 @@ test('graph nodes carry the stored host tags, AS and alert counts; alerted pairs
     assert.equal(n.alerts, named.length, n.addr);
   }
   // the one conversation is plain HTTP that the alerts name (executables in clear text)
-  assert.deepEqual(g.edges.map((e) => e.classes.sort()), [['alert', 'insecure']]);
+  assert.deepEqual(
+    g.edges.map((e) => e.classes.sort()),
+    [['alert', 'insecure']],
+  );
   // TLS-only traffic is not cleartext
   const tls = await graph(mixed, `&filter=${encodeURIComponent('app == "tls"')}`);
   assert.ok(tls.edges.length > 0);

@@ -1,5 +1,5 @@
-import type { AlertRow, StoredHostRow } from '../../shared/store-rows.js';
 import type { GraphEdge } from '../../store/store.js';
+import { pairKey, type CaptureFacts } from './capture-facts.js';
 import type { GraphOut } from './graph.js';
 
 /**
@@ -27,26 +27,16 @@ export interface NodeMarks {
   country: string | null;
 }
 
-const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
-
 export function markGraph(
   g: GraphOut,
-  hosts: readonly StoredHostRow[],
-  alerts: readonly AlertRow[],
+  facts: Pick<CaptureFacts, 'hosts' | 'alertsOf' | 'alertPairs'>,
   insecure: readonly GraphEdge[],
 ): GraphOut & { marks: true } {
-  const hostOf = new Map(hosts.map((h) => [h.ip, h]));
-  const alertsOf = new Map<string, number>();
-  const alertPairs = new Set<string>();
-  for (const a of alerts) {
-    const ips = new Set([a.client_ip, a.server_ip, ...(a.hosts ?? [])].filter((x): x is string => !!x));
-    for (const ip of ips) alertsOf.set(ip, (alertsOf.get(ip) ?? 0) + 1);
-    if (a.client_ip && a.server_ip) alertPairs.add(pairKey(a.client_ip, a.server_ip));
-  }
+  const { hosts, alertsOf, alertPairs } = facts;
   const insecurePairs = new Set(insecure.map((e) => pairKey(e.src, e.dst)));
-  const isTor = (ip: string) => (hostOf.get(ip)?.tags ?? []).some((t) => t.startsWith('tor'));
+  const isTor = (ip: string) => (hosts.get(ip)?.tags ?? []).some((t) => t.startsWith('tor'));
   const nodes = g.nodes.map((n) => {
-    const h = hostOf.get(n.addr);
+    const h = hosts.get(n.addr);
     return {
       ...n,
       tags: h?.tags ?? [],

@@ -171,6 +171,7 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
       }
       if (!(await store.deleteCapture(captureIdOf(id))))
         throw new PcaplensError('E_NOT_FOUND', `no capture ${id}`);
+      ctx.facts.forget(captureIdOf(id));
       return reply.code(204).send();
     },
   );

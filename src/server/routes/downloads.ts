@@ -19,7 +19,6 @@ const CAPTURE_ID = { type: 'string', pattern: '^\\d{1,15}$' };
 
 /** `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266, RFC 8187). */
 export function contentDisposition(name: string): string {
-   
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;%]/g, '_');
   const utf8 = encodeURIComponent(name).replace(
     /['()*]/g,

@@ -19,9 +19,6 @@ import type { JsonSchema } from '../api-doc.js';
  */
 const ID = { id: { type: 'string', pattern: '^\\d{1,15}$' } };
 const GRAPH_EDGE_LIMIT = 20_000;
-/** hosts and alerts read to mark the graph's nodes and edges */
-const GRAPH_HOST_LIMIT = 100_000;
-const GRAPH_ALERT_LIMIT = 10_000;
 
 type Q = ScopeParams & Record<string, string | number | undefined>;
 
@@ -137,19 +134,12 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ...q,
         filter: q.filter?.trim() ? `(${q.filter}) and (${insecureClause()})` : insecureClause(),
       });
-      const [edges, insecure, hosts, alerts] = await Promise.all([
+      const [edges, insecure, facts] = await Promise.all([
         store.graphEdges({ ...scope, layer, limit }),
         layer === 2 ? [] : store.graphEdges({ ...insecureScope, layer: 3, limit }),
-        layer === 2
-          ? { rows: [] }
-          : store.page('hosts', {
-              captureId: capture.id,
-              limit: GRAPH_HOST_LIMIT,
-              sort: [{ column: 'bytes_sent', desc: true }],
-            }),
-        store.page('alerts', { captureId: capture.id, limit: GRAPH_ALERT_LIMIT }),
+        ctx.facts.get(capture.id, capture.created_at),
       ]);
-      const marked = markGraph(buildGraphOut(edges, layer, limit), hosts.rows, alerts.rows, insecure);
+      const marked = markGraph(buildGraphOut(edges, layer, limit), facts, insecure);
       const by = String(q.group ?? 'none');
       if (by === 'none' || layer === 2) return marked;
       const expand = new Set(

@@ -48,7 +48,15 @@ export function renderMap(
     const src = points.find((p) => p.ip === a.src);
     const dst = points.find((p) => p.ip === a.dst);
     if (src && dst)
-      return path({ type: 'LineString', coordinates: [[src.lon, src.lat], [dst.lon, dst.lat]] }) ?? '';
+      return (
+        path({
+          type: 'LineString',
+          coordinates: [
+            [src.lon, src.lat],
+            [dst.lon, dst.lat],
+          ],
+        }) ?? ''
+      );
     if (!pa || !pb) return '';
     // a bowed curve from the anchor: its control point lifted above the chord's middle
     const mx = (pa[0] + pb[0]) / 2;
@@ -67,7 +75,10 @@ export function renderMap(
     .attr('stroke', (a) => (a.src && a.dst ? 'rgba(122,82,184,0.55)' : 'rgba(36,98,201,0.45)'))
     .attr('stroke-width', arcWidth)
     .append('title')
-    .text((a) => `${a.src ?? 'not located'} ↔ ${a.dst ?? 'not located'}\n${d3.format(',')(a.bytes)} bytes, ${a.flows} flows`);
+    .text(
+      (a) =>
+        `${a.src ?? 'not located'} ↔ ${a.dst ?? 'not located'}\n${d3.format(',')(a.bytes)} bytes, ${a.flows} flows`,
+    );
   if (arcs.some((a) => a.src === null || a.dst === null)) {
     const g = svg.append('g').attr('class', 'anchor');
     g.append('rect')

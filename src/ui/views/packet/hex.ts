@@ -13,7 +13,8 @@ export function hexToBytes(hex: string): Uint8Array {
 
 export function hexRows(b: Uint8Array, width = 16): HexRow[] {
   const rows: HexRow[] = [];
-  for (let off = 0; off < b.length; off += width) rows.push({ offset: off, bytes: [...b.subarray(off, off + width)] });
+  for (let off = 0; off < b.length; off += width)
+    rows.push({ offset: off, bytes: [...b.subarray(off, off + width)] });
   return rows;
 }
 
@@ -33,7 +34,10 @@ export function asciiText(b: Uint8Array): string {
 export function hexDump(b: Uint8Array): string {
   return hexRows(b)
     .map((r) => {
-      const hex = r.bytes.map(hex2).join(' ').padEnd(16 * 3 - 1, ' ');
+      const hex = r.bytes
+        .map(hex2)
+        .join(' ')
+        .padEnd(16 * 3 - 1, ' ');
       return `${offsetText(r.offset)}  ${hex}  ${r.bytes.map(printable).join('')}`;
     })
     .join('\n');
