@@ -77,6 +77,13 @@ export interface AnalysisOptions {
     rec: PacketRecord,
     layer: NetLayer | null,
   ) => void;
+  /**
+   * decides per IP layer (index in pkt.layers) or, for a frame without IP, per frame (layer null) whether it
+   * is accounted: flows, hosts, onPacket. Decoding, protocol counts, the capture clock and idle expiry happen
+   * for every record regardless. Sharded runs (worker threads, distributed jobs) read every record and accept
+   * only the layers whose symmetric endpoint hash is theirs, so a conversation is counted by one shard only.
+   */
+  acceptLayer?: (pkt: Packet, layer: NetLayer | null, index: number) => boolean;
   fragmentLimits?: FragmentLimits;
   /** display names of the input files by PacketRecord.fileIndex, for problems */
   fileNames?: readonly string[];
@@ -203,11 +210,15 @@ export class Analysis {
     if (p.status === STATUS_TRUNCATED) this.truncated++;
     else if (p.status === STATUS_MALFORMED) this.malformed++;
     if (this.advanceClock(rec.tsSec)) this.expireIdle(this.clock);
+    const accept = this.opts.acceptLayer;
     if (p.layerCount === 0) {
-      this.accountL2(p, rec);
+      if (accept === undefined || accept(p, null, 0)) this.accountL2(p, rec);
       return;
     }
-    for (let i = 0; i < p.layerCount; i++) this.accountLayer(p, p.layers[i]!, rec);
+    for (let i = 0; i < p.layerCount; i++) {
+      const l = p.layers[i]!;
+      if (accept === undefined || accept(p, l, i)) this.accountLayer(p, l, rec);
+    }
   }
 
   /** Finishes every live flow and returns the totals (flows already given to onFlow are not repeated). */
