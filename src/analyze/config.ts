@@ -67,6 +67,22 @@ export interface AnalysisConfig {
   tor: {
     /** score needed for the Tor-like TLS heuristic (no relay list hit) */
     minHeuristicScore: number;
+    /**
+     * days between the relay list's date and the capture past which a list match is weaker (relays come and go:
+     * about a month after a consensus a good share of its addresses no longer run relays, and addresses are
+     * reassigned); a match past it gets score 0.5 and low severity. A list the user gives (--tor-relays) is
+     * taken as authoritative for the capture and never aged.
+     */
+    listMaxAgeDays: number;
+  };
+  cleartextExecutable: {
+    /**
+     * JavaScript and CSS that pages load over plain HTTP. Decided: "off" (no alert). A browsing capture loads
+     * dozens of them per page; as medium alerts they buried the executables (40 alerts on two corpus captures),
+     * and plain-HTTP browsing is already visible in the http table. "info" gives one info alert per file for
+     * whoever wants them. A .js served as a download (not a script type) is not a web script: low alert always.
+     */
+    webScripts: 'off' | 'info';
   };
 }
 
@@ -86,7 +102,8 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   dga: { minLabelLength: 12, minEntropy: 3.3, minNames: 5, nxdomainBoost: 5 },
   unresolved: { minScore: 0.65 },
   insecure: { flagPortsWithoutCredentials: true },
-  tor: { minHeuristicScore: 0.6 },
+  tor: { minHeuristicScore: 0.6, listMaxAgeDays: 90 },
+  cleartextExecutable: { webScripts: 'off' },
 };
 
 export type AnalysisConfigInput = {

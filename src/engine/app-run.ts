@@ -37,6 +37,15 @@ export interface FileBytesOptions {
 /** E_LIMIT problems kept per run; past it one line counts the rest. */
 const MAX_PROBLEMS = 100;
 
+const MAGIC_BYTES = 16;
+
+/** The first bytes of a file as hex: enough for every executable signature the analyses know. */
+function magicHex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length && i < MAGIC_BYTES; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
+  return s;
+}
+
 export function emptyAppRows(): AppRows {
   return { dns: [], http: [], tls: [], dhcp: [], credentials: [], files: [], ssh: [] };
 }
@@ -66,6 +75,7 @@ export class AppRun {
       credential: emit('credentials'),
       ssh: emit('ssh'),
       file: (row, content) => {
+        if (content && content.length > 0) row.magic = magicHex(content);
         put('files', row);
         if (files && content) files.onFile(row, content);
       },

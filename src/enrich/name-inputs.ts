@@ -86,6 +86,8 @@ export interface FileInput {
   size: number;
   sha256: string | null;
   direction: string;
+  /** first bytes of the content as lower-case hex (FileRow.magic), when the app layer saw them */
+  magic?: string | null;
 }
 
 /** pcapng Name Resolution Block entries (and any other capture-supplied ip -> name record). */

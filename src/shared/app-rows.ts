@@ -140,6 +140,11 @@ export interface FileRow extends AppRowBase {
   complete: boolean;
   /** "download" (server to client) or "upload" */
   direction: string;
+  /**
+   * the content's first bytes (up to 16) as lower-case hex, when they were seen (HTTP bodies always; other
+   * transfers when extraction keeps their bytes): what the file really is (MZ, ELF, ...), whatever its name says
+   */
+  magic?: string | null;
 }
 
 /** One SSH connection: identification strings and key-exchange fingerprints (HASSH / HASSHServer). */
