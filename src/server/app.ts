@@ -8,6 +8,7 @@ import type { Progress } from '../engine/progress.js';
 import { PcaplensError } from '../shared/errors.js';
 import type { CaptureRow } from '../shared/store-rows.js';
 import type { Store } from '../store/store.js';
+import { sweepStaleCopies } from '../store/capture-files.js';
 import { ApiDoc } from './api-doc.js';
 import { FactsCache } from './aggregate/capture-facts.js';
 import type { ServerContext } from './context.js';
@@ -20,6 +21,7 @@ import { eventRoutes } from './routes/events.js';
 import { tableRoutes } from './routes/tables.js';
 import { viewRoutes } from './routes/views.js';
 import { SECURITY_HEADERS, hostAllowed, originAllowed } from './security.js';
+import { DEFAULT_MIN_UPLOAD_RATE, sweepStaleUploads, type MinUploadRate } from './upload.js';
 
 /**
  * The web app: JSON API under /api (OpenAPI at /api/openapi.json), SSE ingest progress, and the built UI.
@@ -41,6 +43,14 @@ export interface AppOptions {
   maxUploadBytes?: number;
   /** files per upload request; default 32 */
   maxUploadFiles?: number;
+  /** upload requests received at once (more: 429 E_LIMIT); default 8 */
+  maxConcurrentUploads?: number;
+  /** ingest jobs waiting or running (an upload beyond: 429 E_LIMIT); default 64 */
+  maxQueuedJobs?: number;
+  /** an upload slower than this is cut (408 E_LIMIT); default 16 KiB per 30 s, null for none */
+  minUploadRate?: MinUploadRate | null;
+  /** a connection idle (nothing read or written) this long is closed; default 120 s */
+  connectionTimeoutMs?: number;
   /** the built UI (index.html and assets); default dist/ui when it exists, null for API only */
   uiDir?: string | null;
   /**
@@ -74,6 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
+    connectionTimeout: opts.connectionTimeoutMs ?? 120_000,
     routerOptions: { maxParamLength: 200 },
   });
   const queue = new IngestQueue((job, o) =>
@@ -92,7 +103,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     uploadsDir: join(opts.dataDir, 'uploads'),
     maxUploadBytes,
     maxUploadFiles,
+    maxConcurrentUploads: opts.maxConcurrentUploads ?? 8,
+    maxQueuedJobs: opts.maxQueuedJobs ?? 64,
+    minUploadRate: opts.minUploadRate === undefined ? DEFAULT_MIN_UPLOAD_RATE : opts.minUploadRate,
+    uploadsInFlight: 0,
   };
+  // what a killed server left half-written: uploads never ingested, partial copies into the data directory
+  await sweepStaleUploads(ctx.uploadsDir);
+  await sweepStaleCopies(opts.dataDir);
   const allowed =
     opts.allowedHosts === null ? null : new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
 

@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { ApiDoc } from './api-doc.js';
 import type { FactsCache } from './aggregate/capture-facts.js';
 import type { IngestQueue } from './jobs.js';
+import type { MinUploadRate } from './upload.js';
 
 /** What every route module gets. */
 export interface ServerContext {
@@ -16,4 +17,12 @@ export interface ServerContext {
   uploadsDir: string;
   maxUploadBytes: number;
   maxUploadFiles: number;
+  /** upload requests being received at once, beyond which a new one is answered 429 */
+  maxConcurrentUploads: number;
+  /** ingest jobs queued or running, beyond which an upload is answered 429 */
+  maxQueuedJobs: number;
+  /** null: no minimum */
+  minUploadRate: MinUploadRate | null;
+  /** upload requests being received now */
+  uploadsInFlight: number;
 }

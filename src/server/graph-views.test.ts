@@ -13,21 +13,22 @@ import { buildApp } from './app.js';
 /** The graph's marks and groups and the map's arcs, checked against the stored hosts, alerts and flows. */
 const CORPUS = new URL('../../../shared/corpus/', import.meta.url).pathname;
 const MIXED = join(CORPUS, 'pcapxray-sample-mixed.pcap');
-const BRO = join(CORPUS, 'http-browsing-bro-org.pcap');
+/** an FTP login: the analyses flag its cleartext credentials and protocol */
+const FTP = join(CORPUS, 'ftp-login-ipv4.pcap');
 
 let dir: string;
 let store: Store;
 let app: FastifyInstance;
 let mixed: number;
-let bro: number;
+let ftp: number;
 
 interface Node {
   id: string;
   addr: string;
   bytes: number;
-  alerts: number;
-  tags: string[];
-  asn: number | null;
+  alerts?: number;
+  tags?: string[];
+  asn?: number;
   group?: { by: string; key: string; members: number };
 }
 interface Edge {
@@ -47,7 +48,7 @@ before(async () => {
   store = await openStore(undefined, dir);
   ({ app } = await buildApp({ store, dataDir: dir, ingest: ingestFiles, uiDir: null }));
   mixed = (await ingestFiles(store, dir, [MIXED])).id;
-  bro = (await ingestFiles(store, dir, [BRO])).id;
+  ftp = (await ingestFiles(store, dir, [FTP])).id;
 });
 
 after(async () => {
@@ -57,21 +58,21 @@ after(async () => {
 });
 
 test('graph nodes carry the stored host tags, AS and alert counts; alerted pairs are marked', async () => {
-  const g = await graph(bro);
-  const alerts = await store.page('alerts', { captureId: bro, limit: 1000 });
+  const g = await graph(ftp);
+  const alerts = await store.page('alerts', { captureId: ftp, limit: 1000 });
   assert.ok(alerts.total > 0);
+  const hosts = (await store.page('hosts', { captureId: ftp, limit: 1000 })).rows;
   for (const n of g.nodes) {
-    const h = (await store.page('hosts', { captureId: bro, limit: 1000 })).rows.find((x) => x.ip === n.addr);
-    assert.deepEqual(n.tags, h?.tags ?? []);
-    assert.equal(n.asn, h?.asn ?? null);
+    const h = hosts.find((x) => x.ip === n.addr);
+    assert.deepEqual(n.tags ?? [], h?.tags ?? []);
+    assert.equal(n.asn ?? null, h?.asn ?? null);
     const named = alerts.rows.filter((a) => [a.client_ip, a.server_ip, ...(a.hosts ?? [])].includes(n.addr));
-    assert.equal(n.alerts, named.length, n.addr);
+    assert.equal(n.alerts ?? 0, named.length, n.addr);
+    assert.ok(named.length > 0);
   }
-  // the one conversation is plain HTTP that the alerts name (executables in clear text)
-  assert.deepEqual(
-    g.edges.map((e) => e.classes.sort()),
-    [['alert', 'insecure']],
-  );
+  // the one pair logs in over FTP in clear text, which the alerts name
+  assert.ok(g.edges.length > 0);
+  for (const e of g.edges) assert.deepEqual(e.classes.sort(), ['alert', 'insecure']);
   // TLS-only traffic is not cleartext
   const tls = await graph(mixed, `&filter=${encodeURIComponent('app == "tls"')}`);
   assert.ok(tls.edges.length > 0);

@@ -23,6 +23,14 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code] ?? 500;
 }
 
+/**
+ * Gives an error an HTTP status other than its code's own (E_LIMIT as 429 Too Many Requests for a busy
+ * server, 408 for a client too slow), the body still carrying the stable code.
+ */
+export function withStatus<E extends Error>(e: E, status: number): E {
+  return Object.assign(e, { httpStatus: status });
+}
+
 interface FastifyLikeError {
   code?: string;
   statusCode?: number;
@@ -38,7 +46,8 @@ export function toErrorReply(e: unknown): { status: number; body: ErrorBody } {
     if (typeof f.pos === 'number') body.error.pos = f.pos;
     if (Array.isArray(f.suggestions) && f.suggestions.length)
       body.error.suggestions = f.suggestions as string[];
-    return { status: statusOf(e.code), body };
+    const own = (e as { httpStatus?: unknown }).httpStatus;
+    return { status: typeof own === 'number' ? own : statusOf(e.code), body };
   }
   const fe = (e ?? {}) as FastifyLikeError;
   if (

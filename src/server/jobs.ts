@@ -89,6 +89,11 @@ export class IngestQueue {
     return j ? { ...j.view } : null;
   }
 
+  /** Jobs queued or running. */
+  active(): number {
+    return this.waiting.length + (this.running ? 1 : 0);
+  }
+
   /** Newest first. */
   list(): JobView[] {
     return [...this.jobs.values()].reverse().map((j) => ({ ...j.view }));

@@ -10,6 +10,8 @@ export type SniffResult = 'pcap' | 'pcapng' | 'pcap+gzip' | 'pcapng+gzip' | null
 const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
 const PCAPNG_SHB = 0x0a0d0d0a;
 const HEAD = 64 * 1024;
+/** How many leading bytes sniffBytes decides on (an upload is judged once it has this many, or ended). */
+export const SNIFF_BYTES = HEAD;
 
 function plainKind(b: Uint8Array): 'pcap' | 'pcapng' | null {
   if (b.length < 4) return null;

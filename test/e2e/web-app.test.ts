@@ -23,7 +23,7 @@ const UI_DIR = join(ROOT, 'dist/ui');
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 const FIXTURE = join(ROOT, 'test/fixtures/seed-pcapviz-project-test3.pcap');
 const CORPUS = join(ROOT, '../shared/corpus');
-/** plain HTTP with transferred files and alerts; public hosts, mixed web traffic; an FTP login */
+/** plain HTTP with transferred files; public hosts, mixed web traffic; an FTP login (alerts) */
 const BRO = join(CORPUS, 'http-browsing-bro-org.pcap');
 const MIXED = join(CORPUS, 'pcapxray-sample-mixed.pcap');
 const FTP = join(CORPUS, 'ftp-login-ipv4.pcap');
@@ -292,7 +292,7 @@ test('application tables show the stored rows: DNS, HTTP, TLS, files, alerts, cr
   const checks: [string, string][] = [
     ['bro', 'http'],
     ['bro', 'files'],
-    ['bro', 'alerts'],
+    ['ftp', 'alerts'],
     ['mixed', 'dns'],
     ['mixed', 'tls'],
     ['ftp', 'credentials'],
@@ -380,21 +380,22 @@ test('a session: follow its stream (ASCII and hex), open a packet, pick a field,
 
 test('host page: names with sources, place, AS, alerts and peers by protocol', async () => {
   const hosts = await api<{ rows: { ip: string; country: string | null; names: unknown[] }[] }>(
-    `/captures/${ids.bro}/hosts?sort=-bytes_sent`,
+    `/captures/${ids.ftp}/hosts?sort=-bytes_sent`,
   );
   const pub = hosts.rows.find((h) => h.country)!;
-  await openView(`host/${pub.ip}`, '', ids.bro);
+  await openView(`host/${pub.ip}`, '', ids.ftp);
   await page.locator('[data-testid=host-geo]').waitFor();
   assert.match(await page.locator('[data-testid=host-geo]').innerText(), new RegExp(pub.country!));
   const flows = await api<{ rows: { app: string | null; proto: string; dst_port: number | null }[] }>(
-    `/captures/${ids.bro}/flows?limit=2000&filter=${encodeURIComponent(`ip.addr == ${pub.ip}`)}`,
+    `/captures/${ids.ftp}/flows?limit=2000&filter=${encodeURIComponent(`ip.addr == ${pub.ip}`)}`,
   );
   const protocols = new Set(flows.rows.map((f) => f.app ?? `${f.proto}/${f.dst_port}`));
   await page.locator('[data-testid=peer-protocol]').first().waitFor();
   assert.equal(await page.locator('[data-testid=peer-protocol]').count(), protocols.size);
   const alerts = await api<{ total: number }>(
-    `/captures/${ids.bro}/alerts?limit=0&filter=${encodeURIComponent(`ip.addr == ${pub.ip}`)}`,
+    `/captures/${ids.ftp}/alerts?limit=0&filter=${encodeURIComponent(`ip.addr == ${pub.ip}`)}`,
   );
+  assert.ok(alerts.total > 0, 'the FTP server is named by the cleartext alerts');
   await page.locator(`[data-testid=host-alerts-total][data-total="${alerts.total}"]`).waitFor();
   await shot('host');
 });
@@ -423,8 +424,8 @@ test('map points and arcs; graph colours, grouping and expanding a group', async
     .locator(`[data-testid=graph-canvas][data-nodes="${grouped.nodes.length - 1 + big.group!.members}"]`)
     .waitFor();
   await page.locator('[data-testid=graph-collapse-all]').waitFor();
-  // alerted and cleartext traffic in the legend's colours
-  await openView('graph', '', ids.bro);
+  // alerted and cleartext traffic in the legend's colours (the FTP login is flagged)
+  await openView('graph', '', ids.ftp);
   await page.locator('[data-testid=graph-canvas][data-settled]').waitFor();
   await shot('graph-alerts');
 });

@@ -35,16 +35,17 @@ export function markGraph(
   const { hosts, alertsOf, alertPairs } = facts;
   const insecurePairs = new Set(insecure.map((e) => pairKey(e.src, e.dst)));
   const isTor = (ip: string) => (hosts.get(ip)?.tags ?? []).some((t) => t.startsWith('tor'));
+  // facts only where there are some: a large graph's answer stays small
   const nodes = g.nodes.map((n) => {
     const h = hosts.get(n.addr);
-    return {
-      ...n,
-      tags: h?.tags ?? [],
-      alerts: alertsOf.get(n.addr) ?? 0,
-      asn: h?.asn ?? null,
-      as_org: h?.as_org ?? null,
-      country: h?.country ?? null,
-    };
+    const out: typeof n & Partial<NodeMarks> = { ...n };
+    if (h?.tags.length) out.tags = h.tags;
+    const alerts = alertsOf.get(n.addr);
+    if (alerts) out.alerts = alerts;
+    if (h?.asn) out.asn = h.asn;
+    if (h?.as_org) out.as_org = h.as_org;
+    if (h?.country) out.country = h.country;
+    return out;
   });
   const edges = g.edges.map((e) => {
     const classes: EdgeClass[] = [];

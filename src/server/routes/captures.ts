@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { PcaplensError } from '../../shared/errors.js';
 import type { ServerContext } from '../context.js';
+import { withStatus } from '../http-error.js';
 import { receiveUpload } from '../upload.js';
 import { captureIdOf } from '../scope.js';
 
@@ -73,12 +74,30 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
           { type: 'object', properties: { jobs: { type: 'array', items: JOB_SCHEMA } } },
         ],
         '400': ['no file, or bad form'],
-        '413': ['E_LIMIT: a file exceeds the upload limit'],
+        '408': ['E_LIMIT: the client sent too slowly'],
+        '413': ['E_LIMIT: a file exceeds the upload limit, or too many files'],
+        '429': ['E_LIMIT: too many uploads at once or captures waiting for ingest (Retry-After)'],
         '415': ['E_NOT_CAPTURE: a file is not a capture'],
       },
     },
     async (req, reply) => {
-      const up = await receiveUpload(req, ctx.uploadsDir, ctx.maxUploadFiles);
+      const busy =
+        ctx.uploadsInFlight >= ctx.maxConcurrentUploads
+          ? `${ctx.uploadsInFlight} uploads are being received (at most ${ctx.maxConcurrentUploads} at once)`
+          : queue.active() >= ctx.maxQueuedJobs
+            ? `${queue.active()} captures wait for ingest (at most ${ctx.maxQueuedJobs})`
+            : null;
+      if (busy) {
+        reply.header('retry-after', '10');
+        throw withStatus(new PcaplensError('E_LIMIT', `server busy: ${busy}; try again later`), 429);
+      }
+      ctx.uploadsInFlight++;
+      let up;
+      try {
+        up = await receiveUpload(req, ctx.uploadsDir, ctx.maxUploadFiles, ctx.minUploadRate);
+      } finally {
+        ctx.uploadsInFlight--;
+      }
       const removeDir = () => rm(up.dir, { recursive: true, force: true });
       const merge = up.fields.merge === 'true' || up.fields.merge === '1';
       const groups = merge ? [up.files] : up.files.map((f) => [f]);
