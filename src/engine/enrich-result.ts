@@ -76,6 +76,7 @@ export async function enrichRun(
     geo: e.geo,
     vendors: e.vendorLookup,
     tor,
+    torListMaxAgeDays: e.options.analysis?.tor?.listMaxAgeDays,
     reverseNames: await reverseNames(result.hosts, e),
     alerts,
   });

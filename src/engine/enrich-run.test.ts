@@ -10,6 +10,7 @@ import { bundledGeoSources } from '../enrich/geoip-files.js';
 import { GeoLookup } from '../enrich/geoip.js';
 import { bundledMacVendors } from '../enrich/mac-vendor-data.js';
 import { bundledTorRelays } from '../enrich/tor-relays-data.js';
+import { parsePlainTorList } from '../enrich/tor-relays.js';
 import { analyzeFiles } from './analyze-files.js';
 import { detectAlerts, enrichHosts, passiveNamesOf } from './enrich-run.js';
 import { fromStoredAlert, toStoredAlert } from './stored-alert.js';
@@ -112,18 +113,26 @@ test('fixture: public addresses get a country, and no vendor (their MAC is the r
   assert.ok(bro.tags?.includes('web-server'));
 });
 
-test('fixture: the bundled Tor snapshot tags the relay address and the analysis raises tor_relay', async () => {
+test('fixture: the bundled 2024 Tor snapshot matches a 2017 capture only weakly (low alert, "-stale" tag); a user list is taken as it is', async () => {
   const r = await run(join(FIXTURES, 'tls12-sni-sct.pcap'));
   const tor = bundledTorRelays();
   assert.ok(tor, 'data/tor is part of the repository');
   const alerts = detectAlerts(r, { tor });
   assert.deepEqual(
-    alerts.map((a) => [a.kind, a.hosts]),
-    [['tor_relay', ['192.168.178.73', '97.107.139.108']]],
+    alerts.map((a) => [a.kind, a.severity, a.hosts, a.evidence['stale_list']]),
+    [['tor_relay', 'low', ['192.168.178.73', '97.107.139.108'], true]],
   );
   const hosts = enrichHosts(r.hosts, { ...r, tor, geo: null, alerts });
   const relay = hosts.find((h) => h.ip === '97.107.139.108');
-  assert.ok(relay?.tags?.includes('tor-relay'));
+  assert.ok(relay?.tags?.includes('tor-relay-stale'), JSON.stringify(relay?.tags));
+  const mine = parsePlainTorList('97.107.139.108\n', 'relays.txt', null);
+  mine.info.authoritative = true;
+  assert.equal(detectAlerts(r, { tor: mine })[0]?.severity, 'medium');
+  assert.ok(
+    enrichHosts(r.hosts, { ...r, tor: mine, geo: null })
+      .find((h) => h.ip === '97.107.139.108')
+      ?.tags?.includes('tor-relay'),
+  );
   assert.deepEqual(relay?.names, [{ name: 'ritter.vg', source: 'tls' }]);
   assert.equal(hosts.find((h) => h.ip === '192.168.178.73')?.tags?.includes('tor-relay'), false);
 });

@@ -21,7 +21,8 @@ import type {
 } from '../enrich/name-inputs.js';
 import { collectPassiveNames, type PassiveNames } from '../enrich/passive-names.js';
 import type { Blocklist } from '../analyze/blocklist-list.js';
-import type { AnalysisConfigInput } from '../analyze/config.js';
+import { DEFAULT_CONFIG, type AnalysisConfigInput } from '../analyze/config.js';
+import { staleTorMatch } from '../analyze/analyses/tor.js';
 import type { TorMatcher } from '../analyze/input.js';
 import { runAnalyses, type AnalysisName } from '../analyze/run-all.js';
 
@@ -61,6 +62,8 @@ export interface EnrichContext {
   reverseNames?: ReadonlyMap<string, readonly string[]>;
   /** alerts of the same run: their acting hosts get tags (scanner, beaconing, ...) */
   alerts?: readonly AlertRow[];
+  /** analyze/config.ts tor.listMaxAgeDays: past it a bundled list's match tags "tor-relay-stale" */
+  torListMaxAgeDays?: number;
 }
 
 const MAX_NAMES = 32;
@@ -137,6 +140,7 @@ export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): Stor
   }))
     profiles.set(p.ip, p);
   const byAlert = alertTags(ctx.alerts);
+  const torMaxAge = ctx.torListMaxAgeDays ?? DEFAULT_CONFIG.tor.listMaxAgeDays;
   let geo: GeoLookup | null | undefined = typeof ctx.geo === 'function' ? undefined : (ctx.geo ?? null);
   const geoFor = (): GeoLookup | null => {
     if (geo === undefined) geo = (ctx.geo as () => GeoLookup | null)();
@@ -173,7 +177,11 @@ export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): Stor
       if (t) tags.push(t);
     }
     const tor = ctx.tor?.match(h.ip);
-    if (tor) tags.push(tor.exit ? 'tor-exit' : 'tor-relay');
+    // a snapshot far from the capture's time only says the address ran a relay some other time
+    if (tor)
+      tags.push(
+        `${tor.exit ? 'tor-exit' : 'tor-relay'}${staleTorMatch(tor, h.first_ts, torMaxAge) ? '-stale' : ''}`,
+      );
     for (const t of byAlert.get(h.ip) ?? []) tags.push(t);
     return {
       ...h,

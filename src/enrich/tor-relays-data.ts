@@ -32,7 +32,7 @@ export function bundledTorRelays(): TorRelayList | null {
   return all;
 }
 
-/** --tor-list FILE: plain list, consensus or Onionoo JSON. */
+/** --tor-relays FILE: plain list, consensus or Onionoo JSON; authoritative for the capture. */
 export function loadTorListFile(path: string): TorRelayList {
   let text: string;
   try {
@@ -43,6 +43,8 @@ export function loadTorListFile(path: string): TorRelayList {
     });
   }
   const list = parseTorList(text, basename(path));
+  // the user chose this list for the capture: its matches are not aged (analyze/config.ts tor.listMaxAgeDays)
+  list.info.authoritative = true;
   if (list.size === 0) throw new PcaplensError('E_USAGE', `${path}: no relay addresses found`);
   return list;
 }

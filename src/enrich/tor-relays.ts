@@ -12,6 +12,11 @@ export interface TorListInfo {
   date: string | null;
   format: 'plain' | 'consensus' | 'onionoo';
   relays: number;
+  /**
+   * the user gave this list for the capture (--tor-relays): its matches are taken as they are, whatever its date;
+   * a bundled snapshot is not, and its matches weaken with the time between its date and the capture
+   */
+  authoritative: boolean;
 }
 
 export interface TorMatch {
@@ -21,6 +26,8 @@ export interface TorMatch {
   port_matched: boolean | null;
   list: string;
   date: string | null;
+  /** TorListInfo.authoritative of the list */
+  authoritative: boolean;
 }
 
 interface Entry {
@@ -51,8 +58,8 @@ export class TorRelayList {
   private readonly map = new Map<string, Entry>();
   info: TorListInfo;
 
-  constructor(name: string, format: TorListInfo['format'], date: string | null) {
-    this.info = { name, date, format, relays: 0 };
+  constructor(name: string, format: TorListInfo['format'], date: string | null, authoritative = false) {
+    this.info = { name, date, format, relays: 0, authoritative };
   }
 
   add(ip: string, port: number | null, exit: boolean): void {
@@ -90,6 +97,7 @@ export class TorRelayList {
       port_matched: e.ports.size === 0 || port === undefined || port === null ? null : e.ports.has(port),
       list: this.info.name,
       date: this.info.date,
+      authoritative: this.info.authoritative,
     };
   }
 

@@ -2,12 +2,31 @@
  * Tor: connections to addresses on a relay list (exact, dated by the list), and, without a list hit, TLS sessions
  * that look like Tor's link handshake (random "www.<base32>.com" SNI, random "www.<base32>.net" certificate names,
  * relay ports, a name no DNS query in the capture asked for). The second is a heuristic and says so.
+ * A list says who ran a relay around its date, not at the time of the capture: every list match names the list's
+ * date and the capture's time, and a bundled snapshot more than config.tor.listMaxAgeDays away from the capture
+ * (either side) gives a weaker, low-severity alert. A list the user gave (--tor-relays) is taken as it is.
  */
 import { commonName, torLikeName, TOR_RELAY_PORTS } from '../../enrich/tor-relays.js';
+import type { TorMatch } from '../../enrich/tor-relays.js';
 import type { FlowRow } from '../../shared/rows.js';
-import { clamp01, flowIds, minMaxTs, plural, round, type AlertDraft } from '../alert.js';
+import { clamp01, flowIds, isoSeconds, minMaxTs, plural, round, type AlertDraft } from '../alert.js';
 import type { AnalysisConfig } from '../config.js';
 import type { AnalysisInput } from '../input.js';
+
+/** Whole days between a list's ISO date and a capture time, either way; null when the list has no date. */
+function daysApart(listDate: string | null, captureTs: string): number | null {
+  if (!listDate) return null;
+  const list = Date.parse(`${listDate.slice(0, 10)}T00:00:00Z`) / 1000;
+  if (Number.isNaN(list)) return null;
+  return Math.floor(Math.abs(isoSeconds(captureTs) - list) / 86400);
+}
+
+/** True when a list match is too far in time from `ts` to be taken as it is (see the header). */
+export function staleTorMatch(m: TorMatch, ts: string, maxAgeDays: number): boolean {
+  if (m.authoritative) return false;
+  const days = daysApart(m.date, ts);
+  return days === null || days > maxAgeDays;
+}
 
 export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft[] {
   const out: AlertDraft[] = [];
@@ -15,7 +34,14 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
   if (input.tor) {
     const groups = new Map<
       string,
-      { flows: FlowRow[]; exit: boolean; portMatched: boolean | null; list: string; date: string | null }
+      {
+        flows: FlowRow[];
+        exit: boolean;
+        portMatched: boolean | null;
+        list: string;
+        date: string | null;
+        authoritative: boolean;
+      }
     >();
     for (const f of input.flows) {
       // Outbound use: the responder is the relay. Inbound: a relay (usually an exit) reached a local service.
@@ -30,7 +56,14 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
         if (!g)
           groups.set(
             k,
-            (g = { flows: [], exit: m.exit, portMatched: m.port_matched, list: m.list, date: m.date }),
+            (g = {
+              flows: [],
+              exit: m.exit,
+              portMatched: m.port_matched,
+              list: m.list,
+              date: m.date,
+              authoritative: m.authoritative,
+            }),
           );
         g.flows.push(f);
         if (m.port_matched === true) g.portMatched = true;
@@ -44,13 +77,21 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
         .filter((p) => p !== null)
         .sort((a, b) => a! - b!);
       const role = g.exit ? 'Tor exit relay' : 'Tor relay';
+      const when = minMaxTs(g.flows);
+      const days = daysApart(g.date, when.first_ts);
+      // an undated bundled list cannot be placed in time: as doubtful as a stale one
+      const stale = !g.authoritative && (days === null || days > cfg.tor.listMaxAgeDays);
+      const listText = `the list "${g.list}"${g.date ? ` of ${g.date}` : ' (undated)'}`;
+      const timing = stale
+        ? `; the capture (${when.first_ts.slice(0, 10)}) is ${days === null ? 'of unknown distance' : `${days} days`} from the list's date, so ${relay} may not have run a relay then`
+        : ` (capture ${when.first_ts.slice(0, 10)}${g.authoritative ? ', list given for this capture' : ''})`;
       out.push({
         key: `tor_relay|${key}`,
         kind: 'tor_relay',
-        severity: dir === 'to' ? 'medium' : 'low',
-        score: g.portMatched === false ? 0.7 : 1,
+        severity: stale ? 'low' : dir === 'to' ? 'medium' : 'low',
+        score: round((g.portMatched === false ? 0.7 : 1) * (stale ? 0.5 : 1)),
         heuristic: false,
-        ...minMaxTs(g.flows),
+        ...when,
         hosts: [peer, relay],
         ...flowIds(
           g.flows.map((f) => f.id),
@@ -58,17 +99,21 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
         ),
         explanation:
           dir === 'to'
-            ? `${peer} connected to ${relay}, a ${role} on the list "${g.list}"${g.date ? ` of ${g.date}` : ''} (${plural(g.flows.length, 'flow')}).`
-            : `${relay}, a ${role} on the list "${g.list}"${g.date ? ` of ${g.date}` : ''}, connected to ${peer} (${plural(g.flows.length, 'flow')}).`,
+            ? `${peer} connected to ${relay}, a ${role} on ${listText} (${plural(g.flows.length, 'flow')})${timing}.`
+            : `${relay}, a ${role} on ${listText}, connected to ${peer} (${plural(g.flows.length, 'flow')})${timing}.`,
         evidence: {
           list: g.list,
           list_date: g.date,
+          capture_ts: when.first_ts,
+          days_from_list: days,
+          list_authoritative: g.authoritative,
+          stale_list: stale,
           exit: g.exit,
           port_matched: g.portMatched,
           ports: ports as number[],
           direction: dir === 'to' ? 'outbound' : 'inbound',
         },
-        rule: 'tor_relay: flow endpoint is on the Tor relay list (address; port too when the list has ports)',
+        rule: `tor_relay: flow endpoint is on the Tor relay list (address; port too when the list has ports); a bundled list more than ${cfg.tor.listMaxAgeDays} days from the capture halves the score and gives low severity`,
       });
     }
   }
