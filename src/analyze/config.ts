@@ -68,10 +68,10 @@ export interface AnalysisConfig {
     /** score needed for the Tor-like TLS heuristic (no relay list hit) */
     minHeuristicScore: number;
     /**
-     * days between the relay list's date and the capture past which a list match is weaker (relays come and go:
-     * about a month after a consensus a good share of its addresses no longer run relays, and addresses are
-     * reassigned); a match past it gets score 0.5 and low severity. A list the user gives (--tor-relays) is
-     * taken as authoritative for the capture and never aged.
+     * days between the relay list's date and the capture (either side) past which a list match is weaker: relays
+     * join and leave every day and their addresses get reassigned, so a list witnesses captures near its date
+     * only. 90 days (a quarter) is a chosen bound, not a measured one. Past it a match gets half its score and
+     * low severity. A list the user gives (--tor-relays) is taken as authoritative and never aged.
      */
     listMaxAgeDays: number;
   };
