@@ -1,10 +1,12 @@
 /**
- * DNS descriptors: fields, port bindings and the heuristic. mDNS and LLMNR share the format and the fields
+ * DNS descriptors: fields, port bindings and the content test (heuristic.ts). mDNS and LLMNR share the format and the fields
  * but get their own ids so a flow's `app` tells them apart (as tshark does).
  */
 import type { ProtocolDescriptor } from '../../dissector.js';
 import type { FieldDef } from '../../../shared/fields.js';
-import { has, u16be } from '../../../wire/byte-view.js';
+import { looksLikeDns, looksLikeDnsTcp } from './heuristic.js';
+
+export { looksLikeDns, looksLikeDnsTcp };
 
 export const DNS_FIELDS: FieldDef[] = [
   { id: 'dns.id', type: 'int', doc: 'DNS transaction id' },
@@ -21,27 +23,6 @@ export const DNS_FIELDS: FieldDef[] = [
   { id: 'dns.proto', type: 'string', doc: 'dns, mdns, llmnr or nbns' },
 ];
 
-/**
- * Cheap test for DNS on an unbound UDP port: a sane header (opcode 0..5, counts small and consistent) followed
- * by a question whose first label length fits. Takes (buffer, offset, length) like the registry's heuristics.
- */
-export function looksLikeDns(buf: Uint8Array, off: number, len: number): boolean {
-  const end = off + len;
-  if (!has(off, 17, end)) return false;
-  const flags = u16be(buf, off + 2);
-  const opcode = (flags >> 11) & 15;
-  if (opcode > 5 || opcode === 3) return false;
-  if ((flags & 0x0040) !== 0) return false; // Z bit must be zero
-  const qd = u16be(buf, off + 4);
-  const an = u16be(buf, off + 6);
-  const ns = u16be(buf, off + 8);
-  const ar = u16be(buf, off + 10);
-  if (qd !== 1) return false;
-  if (an > 100 || ns > 100 || ar > 100) return false;
-  const l = buf[off + 12]!;
-  return l > 0 && l < 64 && off + 13 + l < end;
-}
-
 export const dns: ProtocolDescriptor = {
   id: 'dns',
   name: 'Domain Name System',
@@ -49,6 +30,8 @@ export const dns: ProtocolDescriptor = {
   bindings: [
     { table: 'udp.port', value: 53 },
     { table: 'tcp.port', value: 53 },
+    { table: 'heuristic', transport: 'udp', test: looksLikeDns },
+    { table: 'heuristic', transport: 'tcp', test: looksLikeDnsTcp },
   ],
 };
 
@@ -56,7 +39,11 @@ export const mdns: ProtocolDescriptor = {
   id: 'mdns',
   name: 'Multicast DNS',
   fields: [],
-  bindings: [{ table: 'udp.port', value: 5353 }],
+  // the heuristic confirms port 5353 (port+heuristic); on other ports dns's identical test answers first
+  bindings: [
+    { table: 'udp.port', value: 5353 },
+    { table: 'heuristic', transport: 'udp', test: looksLikeDns },
+  ],
 };
 
 export const llmnr: ProtocolDescriptor = {
@@ -66,5 +53,7 @@ export const llmnr: ProtocolDescriptor = {
   bindings: [
     { table: 'udp.port', value: 5355 },
     { table: 'tcp.port', value: 5355 },
+    { table: 'heuristic', transport: 'udp', test: looksLikeDns },
+    { table: 'heuristic', transport: 'tcp', test: looksLikeDnsTcp },
   ],
 };
