@@ -28,6 +28,8 @@ export async function storeCaptureFile(
 ): Promise<{ sha256: string; path: string; size: number }> {
   const dir = join(dataDir, CAPTURES_DIR);
   await mkdir(dir, { recursive: true });
+  // an import killed while copying (CLI or server) left its partial copy; this is the next chance to clear it
+  await sweepStaleCopies(dataDir, false);
   const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   const hash = createHash('sha256');
   let size = 0;
@@ -69,9 +71,11 @@ export function processAlive(pid: number): boolean {
 
 /**
  * Removes the partial copies (.tmp-<pid>-...) that processes killed while copying a capture in left behind;
- * a copy belonging to a process still running is kept. Returns the names removed.
+ * a copy belonging to a process still running is kept, and so are this process's own unless `own` (at
+ * start-up, when this process has copied nothing yet but may carry a dead one's reused pid). Returns the
+ * names removed.
  */
-export async function sweepStaleCopies(dataDir: string): Promise<string[]> {
+export async function sweepStaleCopies(dataDir: string, own = true): Promise<string[]> {
   const dir = join(dataDir, CAPTURES_DIR);
   const names = await readdir(dir).catch(() => [] as string[]);
   const removed: string[] = [];
@@ -79,7 +83,7 @@ export async function sweepStaleCopies(dataDir: string): Promise<string[]> {
     const m = /^\.tmp-(\d+)-/.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid !== process.pid && processAlive(pid)) continue;
+    if (pid === process.pid ? !own : processAlive(pid)) continue;
     await rm(join(dir, name), { force: true });
     removed.push(name);
   }
