@@ -38,6 +38,13 @@ export interface AnalyzeOptions {
   onFlow?: (row: FlowRow) => void;
   /** passed to the flow Analysis: called per packet and IP layer, outer to inner, after accounting */
   onPacket?: AnalysisOptions['onPacket'];
+  /** passed to the flow Analysis: which layers this run accounts (sharded runs; default all) */
+  acceptLayer?: AnalysisOptions['acceptLayer'];
+  /**
+   * keep the application layer's problems (reassembly limits) out of the summary and return them apart in
+   * `appProblems`: a sharded run's shards each have their own, merged by the caller
+   */
+  appProblemsApart?: boolean;
   /** passed to the flow Analysis: called for each finished flow before its row is emitted */
   onFlowEnd?: AnalysisOptions['onFlowEnd'];
   /**
@@ -56,6 +63,8 @@ export interface AnalyzeOptions {
    * per-packet hooks (database batches), so it is paced by the reading and memory stays bounded
    */
   afterChunk?: () => Promise<void>;
+  /** called once the input is read, before the live flows are finished (their ends are end-of-input ends) */
+  onEndOfInput?: () => void;
 }
 
 /** dns, http, tls, dhcp, credentials, files, ssh: empty when streamed to onRow or with app: false */
@@ -65,6 +74,8 @@ export interface AnalyzeFilesResult extends AppRows {
   hosts: HostRow[];
   /** pcapng Name Resolution Block entries of every file (address -> name), for host names */
   names: ResolvedName[];
+  /** the application layer's problems, when asked for apart (appProblemsApart) */
+  appProblems?: Problem[];
 }
 
 /**
@@ -171,6 +182,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     onFlow: opts.onFlow,
     onPacket: app ? app.onPacket(opts.onPacket) : opts.onPacket,
     onFlowEnd: app ? app.onFlowEnd(opts.onFlowEnd) : opts.onFlowEnd,
+    acceptLayer: opts.acceptLayer,
     fileNames: infos.map((i) => i.name),
   });
   // merged records carry the position in `opened`; map it back to the command-line position
@@ -206,6 +218,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     }
   }
 
+  opts.onEndOfInput?.();
   const result = analysis.finish();
   for (const o of opened) {
     const info = infos[o.index]!;
@@ -216,7 +229,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
   }
   // decoding problems (unknown link type, fragment limits) belong to the file they were found in
   const appProblems = app ? app.problems(infos.map((i) => i.name)) : [];
-  for (const p of [...result.problems, ...appProblems])
+  for (const p of opts.appProblemsApart ? result.problems : [...result.problems, ...appProblems])
     (infos.find((i) => i.name === p.file) ?? infos[0]!).problems.push(p);
   const files = infos.map((info, i) => stats.fileSummary(i, info));
   const problems: Problem[] = files.flatMap((f) => f.problems);
@@ -240,5 +253,12 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
   };
   throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount, true);
   const names = opened.flatMap((o) => o.reader.names);
-  return { summary, flows: result.flows, hosts: result.hosts, names, ...(app ? app.rows : emptyAppRows()) };
+  return {
+    summary,
+    flows: result.flows,
+    hosts: result.hosts,
+    names,
+    ...(app ? app.rows : emptyAppRows()),
+    ...(opts.appProblemsApart ? { appProblems } : {}),
+  };
 }

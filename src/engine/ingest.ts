@@ -12,11 +12,12 @@ import type { CaptureRow, PacketIndexInput } from '../shared/store-rows.js';
 import type { Store } from '../store/store.js';
 import { storeCaptureFile } from '../store/capture-files.js';
 import { openCapture } from '../wire/open.js';
-import { analyzeFiles } from './analyze-files.js';
+import { analyzeFiles, type AnalyzeFilesResult } from './analyze-files.js';
+import { analyzeFilesParallel } from './parallel/parallel-analyze.js';
 import type { Progress } from './progress.js';
 import { openFileSource } from './sources/file-source.js';
 import { packetIndexHooks } from './packet-index.js';
-import { APP_TABLES, emptyAppRows, type AppRows } from './app-run.js';
+import { APP_TABLES, emptyAppRows, type AppRowSink, type AppRows } from './app-run.js';
 import { enrichRun } from './enrich-result.js';
 import { defaultEnrichment, type Enrichment } from './enrich-sources.js';
 import { toStoredAlert } from './stored-alert.js';
@@ -35,6 +36,19 @@ export interface IngestOptions {
    * false stores the hosts as counted, without vendor, location, names from the application layer or tags
    */
   enrichment?: Enrichment | false;
+  /**
+   * decoding threads: 1 reads on this thread; N > 1 decodes on N worker threads, each accounting the
+   * conversations of its share of the symmetric endpoint hash (parallel/parallel-analyze.ts), with the same
+   * rows as one thread. Default: PCAPLENS_INGEST_THREADS, else 1 (see bench/README.md for why).
+   */
+  threads?: number;
+}
+
+/** The decoding threads of an import: the option, else PCAPLENS_INGEST_THREADS, else 1. */
+export function ingestThreads(opt?: number): number {
+  const env = Number(process.env.PCAPLENS_INGEST_THREADS);
+  const n = opt ?? (Number.isFinite(env) && env > 0 ? env : 1);
+  return Math.max(1, Math.min(16, Math.floor(n)));
 }
 
 type StoredFile = Awaited<ReturnType<typeof storeCaptureFile>>;
@@ -141,31 +155,44 @@ export async function ingestFiles(
       }
     };
     // frame numbers count over the whole capture (files merged in time order), as Wireshark numbers a merge
-    const index = packetIndexHooks((r) => packets.push(r));
-    const result = await analyzeFiles(
-      kept.map((k) => k.path),
-      {
+    const onFlow = (r: FlowRow) => {
+      flows.push(r);
+      if (enrichment) allFlows.push(r);
+    };
+    const onRow: AppRowSink = (table, r) => {
+      (app[table] as unknown[]).push(r);
+      if (enrichment) (allApp[table] as unknown[]).push(r);
+      appRows++;
+    };
+    const afterChunk = () =>
+      packets.length >= batch || flows.length >= batch || appRows >= batch ? flush(false) : Promise.resolve();
+    const files = kept.map((k) => k.path);
+    const threads = ingestThreads(opts.threads);
+    let result: Pick<AnalyzeFilesResult, 'summary' | 'hosts' | 'names'>;
+    if (threads > 1) {
+      result = await analyzeFilesParallel(files, {
+        threads,
         signal: opts.signal,
         onProgress: opts.onProgress,
-        onFlow: (r) => {
-          flows.push(r);
-          if (enrichment) allFlows.push(r);
-        },
-        onRow: (table, r) => {
-          (app[table] as unknown[]).push(r);
-          if (enrichment) (allApp[table] as unknown[]).push(r);
-          appRows++;
-        },
+        onFlow,
+        onRow,
+        onIndex: (r) => packets.push(r),
+        afterChunk,
+      });
+    } else {
+      const index = packetIndexHooks((r) => packets.push(r));
+      const r = await analyzeFiles(files, {
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        onFlow,
+        onRow,
         onPacket: index.onPacket,
         onRecord: index.onRecord,
-        afterChunk: () =>
-          packets.length >= batch || flows.length >= batch || appRows >= batch
-            ? flush(false)
-            : Promise.resolve(),
-      },
-    );
-    flows.push(...result.flows);
-    if (enrichment) allFlows.push(...result.flows);
+        afterChunk,
+      });
+      for (const f of r.flows) onFlow(f);
+      result = r;
+    }
     await flush(true);
     let sources: EnrichmentSource[] | undefined;
     if (enrichment) {
