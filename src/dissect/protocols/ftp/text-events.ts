@@ -9,7 +9,7 @@ export type TextEvent =
     }
   /** the connection switched to TLS (STARTTLS/STLS/AUTH TLS accepted): nothing more to read */
   | { type: 'starttls' }
-  /** an e-mail message (SMTP DATA) or a transferred file name announced on a control connection */
+  /** an e-mail message (SMTP DATA, POP3 RETR) or a transferred file name announced on a control connection */
   | {
       type: 'message';
       subject: string | null;
@@ -19,6 +19,16 @@ export type TextEvent =
       sha256: string | null;
       /** the message text, when the session was asked to keep it (cut at its cap: shorter than size) */
       content?: Uint8Array;
+    }
+  /** a MIME attachment of a message (decoded); content holds its first bytes, or more when kept for extraction */
+  | {
+      type: 'attachment';
+      name: string | null;
+      contentType: string | null;
+      size: number;
+      sha256: string | null;
+      complete: boolean;
+      content: Uint8Array;
     }
   /** FTP: a data connection was announced (PORT/EPRT by the client, 227/229 by the server) */
   | { type: 'data-endpoint'; ip: string | null; port: number; command: string | null; arg: string | null };

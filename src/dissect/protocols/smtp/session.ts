@@ -1,11 +1,12 @@
 /**
  * SMTP (RFC 5321) from both sides' lines: AUTH PLAIN / LOGIN (RFC 4954, RFC 4616) credentials, MAIL FROM,
- * RCPT TO, the message of DATA (Subject header, size, SHA-256 of the dot-unstuffed text) and STARTTLS.
+ * RCPT TO, the message of DATA (Subject header, size, SHA-256 of the dot-unstuffed text, its MIME
+ * attachments) and STARTTLS.
  */
 import { base64Decode } from '../../../shared/bytes-text.js';
-import { Sha256 } from '../../../shared/sha256.js';
-import { toHex } from '../../../shared/md5.js';
 import type { Emit } from '../ftp/text-events.js';
+import { MessageText } from '../imf/message-text.js';
+import type { KeepBytes } from '../imf/mime-parts.js';
 
 const MAX_RCPT = 64;
 const td = new TextDecoder('utf-8', { fatal: false });
@@ -31,24 +32,19 @@ export class SmtpSession {
   private loginUser: string | null = null;
   private from: string | null = null;
   private to: string[] = [];
-  private inData = false;
   private dataAsked = false;
   private startTlsAsked = false;
-  private inHeaders = true;
-  private subject: string | null = null;
-  private size = 0;
-  private hash = new Sha256();
-  /** file extraction: message bytes kept, at most keep.bytes, taken from keep.budget */
-  private kept: Uint8Array[] = [];
-  private keptLen = 0;
+  /** the message of DATA while it passes */
+  private message: MessageText | null = null;
 
   constructor(
     private readonly emit: Emit,
-    private readonly keep: { bytes: number; budget?: { left: number } } | null = null,
+    /** file extraction: message and attachment bytes kept, at most keep.bytes each, taken from keep.budget */
+    private readonly keep: KeepBytes | null = null,
   ) {}
 
-  client(line: string): void {
-    if (this.inData) return this.dataLine(line);
+  client(line: string, cut = false): void {
+    if (this.message !== null) return this.dataLine(line, cut);
     if (this.auth === 'plain') {
       this.auth = '';
       this.plain(line);
@@ -107,11 +103,7 @@ export class SmtpSession {
     if (line[3] === '-') return;
     if (code === 354 && this.dataAsked) {
       this.dataAsked = false;
-      this.inData = true;
-      this.inHeaders = true;
-      this.subject = null;
-      this.size = 0;
-      this.hash = new Sha256();
+      this.message = new MessageText(this.emit, this.keep);
     } else if (code === 220 && this.startTlsAsked) {
       this.emit({ type: 'starttls' });
     } else if (code === 334 && this.auth === '') {
@@ -121,7 +113,7 @@ export class SmtpSession {
 
   /** The connection ended inside DATA: the message so far is reported as incomplete. */
   close(): void {
-    if (this.inData) this.finishMessage(false);
+    if (this.message !== null) this.finishMessage(false);
   }
 
   private plain(b64: string): void {
@@ -135,53 +127,17 @@ export class SmtpSession {
     });
   }
 
-  private dataLine(line: string): void {
+  private dataLine(line: string, cut: boolean): void {
     if (line === '.') {
       this.finishMessage(true);
       return;
     }
-    const text = line.startsWith('..') ? line.slice(1) : line;
-    const bytes = new TextEncoder().encode(text + '\r\n');
-    this.size += bytes.length;
-    this.hash.update(bytes);
-    if (this.keep) this.keepBytes(bytes, this.keep);
-    if (this.inHeaders) {
-      if (text === '') this.inHeaders = false;
-      else if (this.subject === null && /^subject:/i.test(text)) this.subject = text.slice(8).trim();
-    }
-  }
-
-  private keepBytes(b: Uint8Array, keep: { bytes: number; budget?: { left: number } }): void {
-    let n = Math.min(b.length, keep.bytes - this.keptLen);
-    if (keep.budget) n = Math.min(n, keep.budget.left);
-    if (n <= 0) return;
-    if (keep.budget) keep.budget.left -= n;
-    this.kept.push(n === b.length ? b : b.slice(0, n));
-    this.keptLen += n;
+    this.message!.line(line.startsWith('..') ? line.slice(1) : line, cut);
   }
 
   private finishMessage(complete: boolean): void {
-    this.inData = false;
-    let content: Uint8Array | undefined;
-    if (this.keep) {
-      content = new Uint8Array(this.keptLen);
-      let at = 0;
-      for (const k of this.kept) {
-        content.set(k, at);
-        at += k.length;
-      }
-      if (this.keep.budget) this.keep.budget.left += this.keptLen;
-      this.kept = [];
-      this.keptLen = 0;
-    }
-    this.emit({
-      type: 'message',
-      subject: this.subject,
-      from: this.from,
-      to: this.to,
-      size: this.size,
-      sha256: complete ? toHex(this.hash.digest()) : null,
-      ...(content ? { content } : {}),
-    });
+    const m = this.message!.finish(complete);
+    this.message = null;
+    this.emit({ type: 'message', from: this.from, to: this.to, ...m });
   }
 }

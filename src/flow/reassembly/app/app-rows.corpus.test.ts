@@ -96,10 +96,11 @@ cap('smtp-auth-login.pcap', (r) => {
     r.cred.map((c) => [c.method, c.username, c.password]),
     [['auth login', 'gurpartap@patriots.in', 'punjab@123']],
   );
-  // tshark -e imf.subject
+  // tshark -e imf.subject; the attachment of the first (ends before its message): mail-files.corpus.test.ts
   assert.deepEqual(
     r.file.map((f) => [f.proto, f.name, f.complete]),
     [
+      ['smtp', 'NEWS.txt', true],
       ['smtp', 'SMTP', true],
       ['smtp', 'Re: Bro SMTP CC Header', true],
     ],

@@ -93,9 +93,25 @@ export function lineProtocolFor(
             declared_size: null,
             sha256: e.sha256,
             complete: e.sha256 !== null,
-            direction: 'upload',
+            direction: app === 'smtp' ? 'upload' : 'download',
           },
           e.content ?? null,
+        );
+        break;
+      case 'attachment':
+        sinks.file?.(
+          {
+            ...base(),
+            proto: app,
+            name: e.name,
+            content_type: e.contentType,
+            size: e.size,
+            declared_size: null,
+            sha256: e.sha256,
+            complete: e.complete,
+            direction: app === 'smtp' ? 'upload' : 'download',
+          },
+          e.content,
         );
         break;
       case 'data-endpoint':
@@ -110,7 +126,7 @@ export function lineProtocolFor(
         break;
     }
   };
-  let client: (l: string) => void;
+  let client: (l: string, cut: boolean) => void;
   let server: (l: string) => void;
   let close = (): void => {};
   if (app === 'telnet') {
@@ -140,7 +156,7 @@ export function lineProtocolFor(
     server = (l) => f.server(l, authTls);
   } else if (app === 'smtp') {
     const s = new SmtpSession(emit, keep);
-    client = (l) => s.client(l);
+    client = (l, cut) => s.client(l, cut);
     server = (l) => s.server(l);
     close = () => s.close();
   } else if (app === 'pop3') {
@@ -153,8 +169,8 @@ export function lineProtocolFor(
     server = (l) => s.server(l);
   } else return null;
   const split: [LineSplitter, LineSplitter] = [
-    new LineSplitter((l) => (clientDir === 0 ? client(l) : server(l))),
-    new LineSplitter((l) => (clientDir === 1 ? client(l) : server(l))),
+    new LineSplitter((l, cut) => (clientDir === 0 ? client(l, cut) : server(l))),
+    new LineSplitter((l, cut) => (clientDir === 1 ? client(l, cut) : server(l))),
   ];
   return {
     data(dir, b, p, s, n) {
