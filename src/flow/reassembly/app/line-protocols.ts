@@ -57,7 +57,7 @@ export function lineProtocolFor(
   ep: Endpoints,
   sinks: AppSinks,
   expect: (e: FtpExpectation) => void,
-  /** file extraction: keep SMTP message text up to `bytes`, taken from `budget` */
+  /** file extraction: keep mail text and attachments (SMTP, POP3) up to `bytes` each, taken from `budget` */
   keep: { bytes: number; budget?: { left: number } } | null = null,
 ): LineSession | null {
   if (app === 'ssh') return sshSession(flowId, ep, sinks);
@@ -127,7 +127,7 @@ export function lineProtocolFor(
     }
   };
   let client: (l: string, cut: boolean) => void;
-  let server: (l: string) => void;
+  let server: (l: string, cut: boolean) => void;
   let close = (): void => {};
   if (app === 'telnet') {
     const t = new TelnetSession(emit, clientDir);
@@ -160,17 +160,18 @@ export function lineProtocolFor(
     server = (l) => s.server(l);
     close = () => s.close();
   } else if (app === 'pop3') {
-    const s = new Pop3Session(emit);
+    const s = new Pop3Session(emit, keep);
     client = (l) => s.client(l);
-    server = (l) => s.server(l);
+    server = (l, cut) => s.server(l, cut);
+    close = () => s.close();
   } else if (app === 'imap') {
     const s = new ImapSession(emit);
     client = (l) => s.client(l);
     server = (l) => s.server(l);
   } else return null;
   const split: [LineSplitter, LineSplitter] = [
-    new LineSplitter((l, cut) => (clientDir === 0 ? client(l, cut) : server(l))),
-    new LineSplitter((l, cut) => (clientDir === 1 ? client(l, cut) : server(l))),
+    new LineSplitter((l, cut) => (clientDir === 0 ? client(l, cut) : server(l, cut))),
+    new LineSplitter((l, cut) => (clientDir === 1 ? client(l, cut) : server(l, cut))),
   ];
   return {
     data(dir, b, p, s, n) {

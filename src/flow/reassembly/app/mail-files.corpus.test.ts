@@ -138,3 +138,63 @@ test('a crafted SMTP message: base64 attachment typed by its bytes, dot-stuffed 
     ['payslip.pdf', 'payslip'],
   );
 });
+
+const POP3 = join(CORPUS_DIR, 'pop3-auth-plain.pcap');
+
+test(
+  'pop3-auth-plain.pcap: each RETR is a message file of the size LIST announced',
+  { skip: !existsSync(POP3) },
+  async () => {
+    const r = await analyzeFiles([POP3]);
+    // the server's LIST answer in tshark's follow,tcp,ascii: "1 5565", "2 8412", "3 5214"; subjects as tshark's imf export names them
+    assert.deepEqual(
+      r.files.map((f) => [f.proto, f.name, f.content_type, f.size, f.complete, f.direction]),
+      [
+        ['pop3', 'A message from 1&1 Internet', 'message/rfc822', 5565, true, 'download'],
+        ['pop3', 'Testing', 'message/rfc822', 8412, true, 'download'],
+        ['pop3', 'RE: Testing', 'message/rfc822', 5214, true, 'download'],
+      ],
+    );
+  },
+);
+
+test('crafted POP3: listings skipped, a RETR with an attachment, a message cut by the end of the capture', async () => {
+  const msg = (name: string) =>
+    [
+      'Subject: hi',
+      'Content-Type: multipart/mixed; boundary=q',
+      '',
+      '--q',
+      `Content-Disposition: attachment; filename=${name}`,
+      '',
+      '..starts with a dot',
+      '--q--',
+    ].join('\r\n') + '\r\n';
+  const w = new PcapWriter();
+  for (const f of tcpConversation('10.2.0.1', '10.2.0.2', 42000, 110, [
+    { fromClient: false, data: latin1('+OK ready\r\n') },
+    { fromClient: true, data: latin1('USER u\r\nPASS p\r\nLIST\r\nRETR 1\r\nRETR 2\r\n') },
+    {
+      fromClient: false,
+      data: latin1(
+        `+OK\r\n+OK\r\n+OK 2 messages\r\n1 120\r\n.\r\n+OK\r\n${msg('a.txt')}.\r\n+OK\r\n${msg('b.txt')}`,
+      ),
+    },
+  ]))
+    w.add(f);
+  const { rows } = await analyzeBytes(w.bytes());
+  assert.deepEqual(
+    rows.files.map((f) => [f.proto, f.name, f.size, f.complete, f.direction]),
+    [
+      ['pop3', 'a.txt', '.starts with a dot'.length, true, 'download'],
+      ['pop3', 'hi', msg('a.txt').length - 1, true, 'download'],
+      // its closing boundary came: the attachment is whole though the message never ended
+      ['pop3', 'b.txt', '.starts with a dot'.length, true, 'download'],
+      ['pop3', 'hi', msg('b.txt').length - 1, false, 'download'],
+    ],
+  );
+  assert.deepEqual(
+    rows.credentials.map((c) => [c.proto, c.username, c.password]),
+    [['pop3', 'u', 'p']],
+  );
+});
