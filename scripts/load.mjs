@@ -202,6 +202,11 @@ async function main() {
   const rssIdle = rssOf(pid, 'VmRSS');
   console.error(`load: server ${base} (pid ${pid}), capture ${id}, RSS ${mb(rssIdle)} MB`);
   try {
+    // uploads of an earlier run are deleted, or these would be recognised as stored and not ingested
+    const listed = await (await fetch(`${base}/api/captures`)).json();
+    for (const c of listed.captures)
+      if (/^upload-\d+\.pcap$/.test(c.name))
+        await fetch(`${base}/api/captures/${c.id}`, { method: 'DELETE' });
     // a busy host for the address filter, and a first summary (warms what a user's first view warms)
     const top = await (await fetch(`${base}/api/captures/${id}/top?n=1`)).json();
     const facts = { host: top.talkers?.[0]?.ip ?? top[0]?.ip ?? top.rows?.[0]?.ip ?? '10.0.0.1' };
@@ -267,6 +272,7 @@ async function main() {
     );
     const result = {
       date: new Date().toISOString(),
+      duckdb_readers: Number(process.env.PCAPLENS_DUCKDB_READERS) || 'default',
       machine: {
         cpus: cpus().length,
         model: cpus()[0]?.model,

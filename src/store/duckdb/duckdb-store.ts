@@ -46,19 +46,36 @@ function toDuck(type: AppendColumn['type'], v: Encoded): DuckDBValue {
   }
 }
 
+/** A read connection: one statement at a time on it, `pending` reads queued or running. */
+interface Reader {
+  conn: DuckDBConnection;
+  lock: Serial;
+  pending: number;
+}
+
+/**
+ * Read connections: DuckDB runs statements of different connections at once, so concurrent clients of the
+ * web app are not served one statement at a time. Each connection's statement occupies a libuv worker
+ * thread (4 by default, shared with file I/O and the writer): 2 leaves room for those.
+ * PCAPLENS_DUCKDB_READERS overrides (1..16).
+ */
+function readerCount(): number {
+  const n = Number(process.env.PCAPLENS_DUCKDB_READERS);
+  return Number.isInteger(n) && n >= 1 && n <= 16 ? n : 2;
+}
+
 export class DuckDbStore extends SqlStore {
   readonly kind = 'duckdb';
   protected readonly dialect = DIALECT;
   protected readonly dialectName = 'duckdb' as const;
   private readonly writeLock = new Serial();
-  private readonly readLock = new Serial();
   /** actual column order per table, which the appender follows */
   private readonly layout = new Map<string, string[]>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
+    private readonly readers: Reader[],
   ) {
     super();
   }
@@ -72,7 +89,10 @@ export class DuckDbStore extends SqlStore {
         path = join(dataDir, DUCKDB_FILE);
       }
       const instance = await DuckDBInstance.create(path);
-      return new DuckDbStore(instance, await instance.connect(), await instance.connect());
+      const readers: Reader[] = [];
+      for (let i = 0; i < readerCount(); i++)
+        readers.push({ conn: await instance.connect(), lock: new Serial(), pending: 0 });
+      return new DuckDbStore(instance, await instance.connect(), readers);
     } catch (e) {
       throw storeError(e);
     }
@@ -87,8 +107,16 @@ export class DuckDbStore extends SqlStore {
     }
   }
 
-  protected read(sql: string, params?: unknown[]): Promise<Row[]> {
-    return this.readLock.run(() => DuckDbStore.all(this.reader, sql, params));
+  /** On the reader with the fewest reads waiting, so a quick read does not queue behind a slow one. */
+  protected async read(sql: string, params?: unknown[]): Promise<Row[]> {
+    let r = this.readers[0]!;
+    for (const o of this.readers) if (o.pending < r.pending) r = o;
+    r.pending++;
+    try {
+      return await r.lock.run(() => DuckDbStore.all(r.conn, sql, params));
+    } finally {
+      r.pending--;
+    }
   }
 
   private async columnsOf(table: string): Promise<string[]> {
@@ -168,11 +196,10 @@ export class DuckDbStore extends SqlStore {
 
   async close(): Promise<void> {
     await this.writeLock.run(async () => {
-      await this.readLock.run(async () => {
-        this.writer.closeSync();
-        this.reader.closeSync();
-        this.instance.closeSync();
-      });
+      await Promise.all(this.readers.map((r) => r.lock.run(async () => undefined)));
+      this.writer.closeSync();
+      for (const r of this.readers) r.conn.closeSync();
+      this.instance.closeSync();
     });
   }
 }
