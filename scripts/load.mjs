@@ -9,6 +9,7 @@
  *   npm run load -- [--clients 50] [--uploads 4] [--duration 60] [--max-requests 200000]
  *                   [--capture bench/data/half.pcap] [--data bench/out/load-data] [--dist]
  *                   [--upload-source CORPUS/pcapxray-sample-mixed.pcap]
+ *   npm run load -- --upload-rss FILE   (only: the server's RSS while FILE is uploaded, then its job cancelled)
  *
  * The capture is imported once into the data directory (`pcaplens import`, before the server starts) and
  * reused by later runs. The uploads are distinct ~23 MB captures made from a corpus capture (copies shifted
@@ -16,7 +17,7 @@
  * with --dist (after npm run build). Targets: 0 errors, p95 < 300 ms.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openAsBlob, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openAsBlob, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ const { values: opt } = parseArgs({
     capture: { type: 'string', default: join(ROOT, 'bench/data/half.pcap') },
     data: { type: 'string', default: join(ROOT, 'bench/out/load-data') },
     dist: { type: 'boolean', default: false },
+    'upload-rss': { type: 'string' },
     'upload-source': { type: 'string', default: join(ROOT, '../shared/corpus/pcapxray-sample-mixed.pcap') },
   },
 });
@@ -56,6 +58,28 @@ function rssOf(pid, field) {
   } catch {
     return null;
   }
+}
+
+/** CPU seconds per thread name of a process (utime + stime of each /proc/PID/task entry). */
+function threadCpu(pid) {
+  const out = {};
+  let tasks = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const name = t === String(pid) ? 'main (JS)' : /\((.*)\)/.exec(stat)[1].replace(/[\d-]+$/, '');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = +((out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / 100).toFixed(2);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
 }
 
 const pct = (sorted, p) =>
@@ -192,7 +216,42 @@ function browseCalls(id, facts, step) {
   ];
 }
 
+/** The server's RSS while one large file streams in (bounded memory: the upload goes to disk). */
+async function uploadRss(file) {
+  mkdirSync(DATA, { recursive: true });
+  const server = await startServer();
+  const pid = server.p.pid;
+  try {
+    const idle = rssOf(pid, 'VmRSS');
+    let peak = idle;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid, 'VmRSS') ?? 0)), 100);
+    const form = new FormData();
+    form.append('file', await openAsBlob(file), file.split('/').pop());
+    const t0 = performance.now();
+    const r = await fetch(`${server.base}/api/captures`, { method: 'POST', body: form });
+    const ms = performance.now() - t0;
+    clearInterval(sampler);
+    const body = await r.json();
+    for (const j of body.jobs ?? []) await fetch(`${server.base}/api/captures/${j.id}`, { method: 'DELETE' });
+    const size = (await openAsBlob(file)).size;
+    console.log(
+      JSON.stringify({
+        file,
+        size_mb: +mb(size),
+        status: r.status,
+        upload_s: +(ms / 1000).toFixed(1),
+        rss_idle_mb: +mb(idle),
+        rss_peak_during_upload_mb: +mb(peak),
+      }),
+    );
+  } finally {
+    server.p.kill('SIGINT');
+    await new Promise((r) => (server.p.exitCode !== null ? r() : server.p.on('exit', r)));
+  }
+}
+
 async function main() {
+  if (opt['upload-rss']) return uploadRss(opt['upload-rss']);
   const id = await ensureCapture();
   const uploads = makeUploads(join(ROOT, 'bench/out/load-uploads'));
   const server = await startServer();
@@ -253,6 +312,7 @@ async function main() {
     const uploadResults = await Promise.all(uploadRuns);
     clearInterval(sampler);
     const peak = rssOf(pid, 'VmHWM');
+    const cpu = threadCpu(pid);
 
     const all = [...lat.values()].flat().sort((a, b) => a - b);
     const perCall = Object.fromEntries(
@@ -296,6 +356,7 @@ async function main() {
       },
       per_call: perCall,
       server_rss_mb: { idle: +mb(rssIdle), peak_sampled: +mb(peakSampled), peak_vmhwm: +mb(peak ?? 0) },
+      server_cpu_s_by_thread: cpu,
       rss_samples: samples.filter((_, i) => i % 8 === 0).map((s) => [s.t, +mb(s.rss)]),
       upload_results: uploadResults,
     };
