@@ -274,3 +274,38 @@ for (const file of ['http-browsing-bro-org.pcap', 'pcapxray-sample-mixed.pcap'])
     },
   );
 }
+
+test(
+  'corpus: hosts carry the TTL range tshark shows (ip.ttl of the outer header per ip.src), and routers/clients get their TTL OS hint',
+  { skip: !existsSync(join(CORPUS, 'icmp-traceroute.pcapng')) },
+  async () => {
+    const r = await run(join(CORPUS, 'icmp-traceroute.pcapng'));
+    const by = new Map(r.hosts.map((h) => [h.ip, h]));
+    // tshark -T fields -E occurrence=f -e ip.src -e ip.ttl, min and max per source
+    const expected: [string, number, number][] = [
+      ['192.168.100.138', 1, 9], // the traceroute probes
+      ['192.168.100.1', 255, 255],
+      ['12.153.21.202', 253, 253],
+      ['4.68.101.162', 248, 248],
+      ['4.2.2.1', 56, 56],
+    ];
+    for (const [ip, min, max] of expected) {
+      assert.deepEqual([by.get(ip)?.ttl_min, by.get(ip)?.ttl_max], [min, max], ip);
+    }
+    const hosts = enrichHosts(r.hosts, { ...r, geo: null });
+    const os = new Map(hosts.map((h) => [h.ip, h.os_guess]));
+    assert.equal(os.get('192.168.100.1'), 'network device (router, switch, printer) or Solaris');
+    assert.equal(os.get('4.2.2.1'), 'Linux/Unix/macOS/Android/iOS');
+    // probes with TTL 1..9 say nothing about the sender's stack
+    assert.equal(os.get('192.168.100.138'), null);
+  },
+);
+
+test('fixture: a LAN host with TTL 64 and no other hint is guessed Unix-like from its TTL', async () => {
+  const r = await run(join(FIXTURES, 'tcp-retransmissions-http.pcap'));
+  const by = new Map(r.hosts.map((h) => [h.ip, h]));
+  assert.deepEqual([by.get('172.17.96.77')?.ttl_min, by.get('172.17.96.77')?.ttl_max], [62, 62]);
+  const hosts = enrichHosts(r.hosts, { ...r, geo: null });
+  const server = hosts.find((h) => h.ip === '172.17.96.77');
+  assert.equal(server?.os_guess, 'Linux/Unix/macOS/Android/iOS');
+});

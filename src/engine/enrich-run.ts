@@ -131,11 +131,15 @@ export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): Stor
   const passive = ctx.passive ?? passiveNamesOf(ctx);
   const vendorOf = (mac: string): string | null => ctx.vendors?.vendor(mac) ?? null;
   const profiles = new Map<string, DeviceProfile>();
+  // the largest TTL a host sent with is the fewest hops from its initial value: the OS hint's input
+  const observedTtl = new Map<string, number>();
+  for (const h of hosts) if (h.ttl_max) observedTtl.set(h.ip, h.ttl_max);
   for (const p of buildDeviceProfiles({
     flows: ctx.flows,
     dhcp: ctx.dhcp,
     dns: ctx.dns,
     http: ctx.http,
+    observedTtl,
     vendorOf,
   }))
     profiles.set(p.ip, p);

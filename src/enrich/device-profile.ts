@@ -28,7 +28,7 @@ export interface DeviceProfileInput {
   dhcp?: readonly DhcpInput[];
   dns?: readonly DnsInput[];
   http?: readonly HttpInput[];
-  /** lowest-hop TTL observed in packets each address sent (the engine fills this; TTLs are not in FlowRow) */
+  /** largest TTL / hop limit each address sent with (HostRow.ttl_max: the fewest hops from its initial value) */
   observedTtl?: ReadonlyMap<string, number>;
   vendorOf?: (mac: string) => string | null;
 }
