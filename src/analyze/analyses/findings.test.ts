@@ -76,6 +76,32 @@ test('clear-text credentials: plain yes, hashed no, SNMP community yes', () => {
   assert.match(a.find((x) => x.evidence['proto'] === 'snmp')!.explanation, /SNMP community string/);
 });
 
+test('clear-text credentials: an anonymous FTP login (ftp-login-ipv4.pcap: USER anonymous, PASS test) is low, not high', () => {
+  const a = detectInsecureProtocols(
+    {
+      flows: [],
+      credentials: [
+        cred({ username: 'anonymous', password: 'test' }),
+        cred({ flow_id: 2, username: 'FTP', password: 'me@example.org' }),
+        cred({ flow_id: 3, proto: 'pop3', username: 'anonymous', password: 'secret' }),
+      ],
+    },
+    cfg,
+  ).filter((x) => x.kind === 'cleartext_credentials');
+  assert.deepEqual(
+    a.map((x) => [x.evidence['proto'], x.evidence['username'], x.severity, x.evidence['anonymous']]),
+    [
+      ['ftp', 'FTP', 'low', true],
+      ['ftp', 'anonymous', 'low', true],
+      ['pop3', 'anonymous', 'high', false],
+    ],
+  );
+  assert.match(
+    a[1]!.explanation,
+    /an anonymous login \(user "anonymous", whose password is by convention an e-mail address/,
+  );
+});
+
 test('protocols by port: telnet/ftp/tftp flagged when answered; mail only without TLS', () => {
   const flows = [
     flow({ id: 11, dst_port: 23, dst_ip: '10.0.0.3' }),

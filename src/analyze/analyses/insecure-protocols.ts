@@ -111,6 +111,9 @@ function addTo(
   return g;
 }
 
+/** FTP user names of anonymous access (RFC 1635) */
+const ANONYMOUS_FTP: ReadonlySet<string> = new Set(['anonymous', 'ftp']);
+
 export function detectInsecureProtocols(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft[] {
   const out: AlertDraft[] = [];
   const cap = cfg.maxFlowIdsPerAlert;
@@ -146,22 +149,27 @@ export function detectInsecureProtocols(input: AnalysisInput, cfg: AnalysisConfi
     creds,
     (key, g) => {
       const [proto, client, server, user] = key.split('|');
+      // RFC 1635: anonymous FTP asks for an e-mail address as the password, by convention: no secret is lost
+      const anonymous = proto === 'ftp' && ANONYMOUS_FTP.has((user ?? '').toLowerCase());
       const what =
         proto === 'snmp'
           ? 'an SNMP community string'
-          : user
-            ? `the password of user "${user}"`
-            : 'a password';
+          : anonymous
+            ? `an anonymous login (user "${user}", whose password is by convention an e-mail address, not a secret)`
+            : user
+              ? `the password of user "${user}"`
+              : 'a password';
       return {
         key: `cleartext_credentials|${key}`,
         kind: 'cleartext_credentials',
-        severity: 'high',
-        score: 1,
+        severity: anonymous ? 'low' : 'high',
+        score: anonymous ? 0.3 : 1,
         heuristic: false,
         explanation: `${client} sent ${what} to ${server} over ${proto!.toUpperCase()} in clear text (${plural(g.flows.size, 'flow')}).`,
         evidence: {
           proto: proto!,
           username: user || null,
+          anonymous,
           methods: g.extra['method'] as string[],
           logins: g.ts.length,
         },
