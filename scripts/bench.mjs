@@ -4,6 +4,10 @@
 // (tsc only, no UI) first unless --no-build, so the figures are those of the checked-out code. Prints a table
 // (with the load average before each run: the machine is shared) and writes bench/out/bench-<date>.json.
 // Record the figures in bench/README.md by hand.
+// Import section: `pcaplens import big.pcap` into a fresh DuckDB data directory (wall, CPU, peak RSS against the
+// same tshark run), then the views' typical store queries on that capture, each 20 times (p50/p95).
+// Options: --skip-flows (only the import section), --skip-import, --threads N (import decoding threads,
+// PCAPLENS_INGEST_THREADS; default: ingest's own default), --query-runs N (default 20).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -16,6 +20,11 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '1' },
     'skip-tshark': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'skip-flows': { type: 'boolean', default: false },
+    'skip-import': { type: 'boolean', default: false },
+    threads: { type: 'string' },
+    'query-runs': { type: 'string', default: '20' },
+    'import-file': { type: 'string' },
   },
 });
 const runs = Math.max(1, Number(opt.runs) || 1);
@@ -58,11 +67,11 @@ function warm(path) {
 const haveTimeV = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
 
 /** Runs cmd with stdout to /dev/null; resolves { wallS, rssKb, code }. Peak RSS from time -v or /proc VmHWM. */
-function measure(cmd, args) {
+function measure(cmd, args, env = process.env) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const full = haveTimeV ? ['/usr/bin/time', ['-v', cmd, ...args]] : [cmd, args];
-    const child = spawn(full[0], full[1], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(full[0], full[1], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let hwm = 0;
@@ -121,10 +130,14 @@ const commit =
 const loadBefore = loadavg()
   .map((x) => x.toFixed(1))
   .join(' ');
-await warm(big);
-const pBig = await best('pcaplens big', ...pcaplens(big));
-await warm(half);
-const pHalf = await best('pcaplens half', ...pcaplens(half));
+let pBig = null;
+let pHalf = null;
+if (!opt['skip-flows']) {
+  await warm(big);
+  pBig = await best('pcaplens big', ...pcaplens(big));
+  await warm(half);
+  pHalf = await best('pcaplens half', ...pcaplens(half));
+}
 let tBig = null;
 if (!opt['skip-tshark']) {
   await warm(big);
@@ -139,9 +152,12 @@ const lines = [
   `date:    ${new Date().toISOString()}   commit ${commit}   load average before: ${loadBefore}`,
   `big:     ${mb(big).toFixed(0)} MB   half: ${mb(half).toFixed(0)} MB   (peak RSS via ${haveTimeV ? '/usr/bin/time -v' : '/proc VmHWM'})`,
   '',
-  `pcaplens flows --format json (big)   ${fmt(pBig)}   ${(mb(big) / pBig.wallS).toFixed(0)} MB/s`,
-  `pcaplens flows --format json (half)  ${fmt(pHalf)}`,
 ];
+if (pBig && pHalf)
+  lines.push(
+    `pcaplens flows --format json (big)   ${fmt(pBig)}   ${(mb(big) / pBig.wallS).toFixed(0)} MB/s`,
+    `pcaplens flows --format json (half)  ${fmt(pHalf)}`,
+  );
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
 const results = {
   date: new Date().toISOString(),
@@ -152,8 +168,8 @@ const results = {
   pcaplensBig: pBig,
   pcaplensHalf: pHalf,
 };
-if (tBig) {
-  lines.push(`tshark -z conv,tcp -z conv,udp (big)  ${fmt(tBig)}`);
+if (tBig) lines.push(`tshark -z conv,tcp -z conv,udp (big)  ${fmt(tBig)}`);
+if (tBig && pBig) {
   const wall = pBig.wallS / tBig.wallS;
   const rss = pBig.rssKb / tBig.rssKb;
   lines.push('', `wall ratio pcaplens/tshark: ${wall.toFixed(3)} (target <= 0.10: ${verdict(wall <= 0.1)})`);
@@ -161,14 +177,126 @@ if (tBig) {
   lines.push(`RSS ratio pcaplens/tshark:  ${rss.toFixed(3)} (target <= 0.25: ${verdict(rss <= 0.25)})`);
   Object.assign(results, { tsharkBig: tBig, wallRatio: wall, rssRatio: rss });
 }
-const growth = pBig.rssKb / pHalf.rssKb - 1;
-lines.push(
-  `RSS growth half -> big: ${(growth * 100).toFixed(1)}% (target <= 20%: ${verdict(growth <= 0.2)})`,
-);
-results.rssGrowth = growth;
+if (pBig && pHalf) {
+  const growth = pBig.rssKb / pHalf.rssKb - 1;
+  lines.push(
+    `RSS growth half -> big: ${(growth * 100).toFixed(1)}% (target <= 20%: ${verdict(growth <= 0.2)})`,
+  );
+  results.rssGrowth = growth;
+}
+if (!opt['skip-import']) {
+  const imp = await importSection(tBig);
+  lines.push('', ...imp.lines);
+  results.import = imp.results;
+}
 console.log(lines.join('\n'));
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, `bench-${results.date.slice(0, 10)}.json`),
   JSON.stringify(results, null, 2) + '\n',
 );
+
+/** Milliseconds at the given quantile (nearest rank) of a list of durations. */
+function quantile(ms, q) {
+  const s = [...ms].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
+
+/**
+ * `pcaplens import` of the big capture into a fresh DuckDB data directory, then the views' typical queries on it
+ * (through the built store, as the server runs them), each --query-runs times after one warm-up call.
+ */
+async function importSection(tshark) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const env = { ...process.env };
+  if (opt.threads) env.PCAPLENS_INGEST_THREADS = opt.threads;
+  const threads = opt.threads ?? env.PCAPLENS_INGEST_THREADS ?? 'default';
+  let dir = null;
+  const fresh = () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), 'pcaplens-bench-import-'));
+  };
+  const file = opt['import-file'] ?? big;
+  await warm(file);
+  const label = `pcaplens import ${file === big ? 'big' : file} (threads ${threads})`;
+  let r = null;
+  for (let i = 0; i < runs; i++) {
+    fresh();
+    const load = load1();
+    const one = await measure(node, [join(root, 'bin/pcaplens.js'), 'import', '--data', dir, file], env);
+    one.load = load;
+    console.error(
+      `bench: ${label} run ${i + 1}: ${one.wallS.toFixed(1)} s wall, ${one.cpuS?.toFixed(1) ?? '?'} s CPU, ` +
+        `${(one.rssKb / 1024).toFixed(0)} MB peak RSS, exit ${one.code}, load average before ${load}`,
+    );
+    if (one.code !== 0) throw new Error(`bench: ${label} failed (exit ${one.code})`);
+    if (!r || one.wallS < r.wallS) r = { ...one, rssKb: Math.max(one.rssKb, r?.rssKb ?? 0) };
+  }
+  const lines = [`${label} into DuckDB  ${fmt(r)}`];
+  const results = { threads, run: r };
+  if (tshark) {
+    const wall = r.wallS / tshark.wallS;
+    const rss = r.rssKb / tshark.rssKb;
+    lines.push(
+      `import wall ratio pcaplens/tshark: ${wall.toFixed(3)} (target <= 0.20: ${verdict(wall <= 0.2)})`,
+      `import RSS ratio pcaplens/tshark:  ${rss.toFixed(3)} (target <= 0.25: ${verdict(rss <= 0.25)})`,
+    );
+    if (r.cpuS && tshark.cpuS)
+      lines.push(`import CPU ratio pcaplens/tshark:  ${(r.cpuS / tshark.cpuS).toFixed(3)}`);
+    Object.assign(results, { wallRatio: wall, rssRatio: rss });
+  }
+  const { openStore } = await import(join(root, 'dist/store/open.js'));
+  const { compileFilter } = await import(join(root, 'dist/shared/filter/index.js'));
+  const store = await openStore(undefined, dir);
+  try {
+    const [cap] = await store.listCaptures();
+    const id = cap.id;
+    const spanS = (Date.parse(cap.last_ts) - Date.parse(cap.first_ts)) / 1000;
+    const filter = compileFilter('proto == "tcp" and flow.bytes > 1000', 'flows');
+    const queries = {
+      'top hosts (bytes, 20)': () => store.topTalkers({ captureId: id, by: 'bytes', n: 20 }),
+      'flows page (bytes desc)': () =>
+        store.page('flows', { captureId: id, sort: [{ column: 'bytes', desc: true }], limit: 100 }),
+      'flows page (filter, sorted)': () =>
+        store.page('flows', {
+          captureId: id,
+          filter,
+          sort: [{ column: 'first_ts' }],
+          limit: 100,
+          offset: 1000,
+        }),
+      'time histogram (300 buckets, by proto)': () =>
+        store.timeHistogram({ captureId: id, bucketSec: Math.max(1e-6, spanS / 300), groupBy: 'proto' }),
+      'graph edges layer 3': () => store.graphEdges({ captureId: id, layer: 3, limit: 1000 }),
+      'graph edges layer 4': () => store.graphEdges({ captureId: id, layer: 4, limit: 1000 }),
+      'conversations (layer 3, bytes desc)': () =>
+        store.conversations({ captureId: id, layer: 3, sort: { column: 'bytes', desc: true }, limit: 100 }),
+    };
+    const n = Math.max(1, Number(opt['query-runs']) || 20);
+    lines.push(`queries on the stored capture (${n} runs each, after one warm-up; load ${load1()}):`);
+    results.queries = {};
+    let worst = 0;
+    for (const [name, q] of Object.entries(queries)) {
+      await q();
+      const ms = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = process.hrtime.bigint();
+        await q();
+        ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      const p50 = quantile(ms, 0.5);
+      const p95 = quantile(ms, 0.95);
+      worst = Math.max(worst, p95);
+      results.queries[name] = { p50, p95 };
+      lines.push(
+        `  ${name.padEnd(40)} p50 ${p50.toFixed(1).padStart(7)} ms   p95 ${p95.toFixed(1).padStart(7)} ms`,
+      );
+    }
+    lines.push(`worst query p95: ${worst.toFixed(1)} ms (target < 150 ms: ${verdict(worst < 150)})`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { lines, results };
+}
