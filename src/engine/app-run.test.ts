@@ -114,3 +114,26 @@ test('reassembly limits become E_LIMIT problems naming the file, capped with a c
   });
   assert.equal(p[100]!.message, '50 more reassembly limit problems');
 });
+
+test('the engine registers native SHA-256 for file bodies: the same digests as the pure one, piece by piece', async () => {
+  const { Sha256, createSha256 } = await import('../shared/sha256.js');
+  const data = new Uint8Array(5000);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 8)) & 0xff;
+  const pure = new Sha256();
+  const native = createSha256();
+  assert.ok(!(native instanceof Sha256), 'app-run.js registered its backend');
+  for (const [s, e] of [
+    [0, 1],
+    [1, 64],
+    [64, 65],
+    [65, 4000],
+    [4000, 4000],
+    [4000, 5000],
+  ] as const) {
+    pure.update(data, s, e);
+    native.update(data, s, e);
+  }
+  const expected = createHash('sha256').update(data).digest('hex');
+  assert.equal(Buffer.from(pure.digest()).toString('hex'), expected);
+  assert.equal(Buffer.from(native.digest()).toString('hex'), expected);
+});

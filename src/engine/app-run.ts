@@ -3,11 +3,26 @@
  * them to onRow) and turns reassembly limits into E_LIMIT problems. It never changes a flow's app or app_source:
  * those are decided by the flow layer alone, so a flows-only run gives the same flow rows as a full one.
  */
+import { createHash } from 'node:crypto';
 import type { CredentialRow, DhcpRow, DnsRow, FileRow, HttpRow, SshRow, TlsRow } from '../shared/app-rows.js';
 import type { Problem } from '../shared/problem.js';
 import type { AnalysisOptions } from '../flow/analysis.js';
 import { AppLayer } from '../flow/reassembly/app/app-layer.js';
 import type { AppSinks } from '../flow/reassembly/app/sinks.js';
+import { registerSha256Backend, type IncrementalSha256 } from '../shared/sha256.js';
+
+/** Node's native SHA-256 for file bodies (the pure one runs ~150 MB/s, a tenth of the app layer's CPU). */
+class NodeSha256 implements IncrementalSha256 {
+  private readonly h = createHash('sha256');
+  update(data: Uint8Array, start = 0, end = data.length): this {
+    if (end > start) this.h.update(start === 0 && end === data.length ? data : data.subarray(start, end));
+    return this;
+  }
+  digest(): Uint8Array {
+    return new Uint8Array(this.h.digest());
+  }
+}
+registerSha256Backend(() => new NodeSha256());
 
 /** The application tables, named as the store's tables. */
 export const APP_TABLES = ['dns', 'http', 'tls', 'dhcp', 'credentials', 'files', 'ssh'] as const;

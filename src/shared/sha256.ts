@@ -5,7 +5,7 @@
  */
 import { toHex } from './md5.js';
 
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
   0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
@@ -18,28 +18,32 @@ const K = new Uint32Array([
 
 /** Incremental SHA-256, for bodies and files that arrive in pieces. */
 export class Sha256 {
-  private readonly h = new Uint32Array([
+  private readonly h = new Int32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);
   private readonly block = new Uint8Array(64);
   private readonly bv = new DataView(this.block.buffer);
-  private readonly w = new Uint32Array(64);
+  private readonly w = new Int32Array(64);
   private fill = 0;
   private total = 0;
 
   update(data: Uint8Array, start = 0, end = data.length): this {
     this.total += end - start;
     let i = start;
-    while (i < end) {
+    if (this.fill > 0) {
       const n = Math.min(64 - this.fill, end - i);
-      this.block.set(data.subarray(i, i + n), this.fill);
+      for (let k = 0; k < n; k++) this.block[this.fill + k] = data[i + k]!;
       this.fill += n;
       i += n;
-      if (this.fill === 64) {
-        this.compress();
-        this.fill = 0;
-      }
+      if (this.fill < 64) return this;
+      this.compress(this.block, 0);
+      this.fill = 0;
     }
+    // whole blocks straight from the input: no copy, no view per block
+    for (; i + 64 <= end; i += 64) this.compress(data, i);
+    let k = 0;
+    for (; i < end; k++, i++) this.block[k] = data[i]!;
+    this.fill = k;
     return this;
   }
 
@@ -48,23 +52,25 @@ export class Sha256 {
     this.block[this.fill++] = 0x80;
     if (this.fill > 56) {
       this.block.fill(0, this.fill);
-      this.compress();
+      this.compress(this.block, 0);
       this.fill = 0;
     }
     this.block.fill(0, this.fill);
     this.bv.setUint32(56, Math.floor(bits / 0x100000000) >>> 0);
     this.bv.setUint32(60, bits >>> 0);
-    this.compress();
+    this.compress(this.block, 0);
     const out = new Uint8Array(32);
     const ov = new DataView(out.buffer);
     for (let i = 0; i < 8; i++) ov.setUint32(4 * i, this.h[i]!);
     return out;
   }
 
-  private compress(): void {
+  private compress(src: Uint8Array, off: number): void {
     const W = this.w;
     const H = this.h;
-    for (let t = 0; t < 16; t++) W[t] = this.bv.getUint32(4 * t);
+    for (let t = 0, o = off; t < 16; t++, o += 4) {
+      W[t] = (src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]!;
+    }
     for (let t = 16; t < 64; t++) {
       const w15 = W[t - 15]!;
       const w2 = W[t - 2]!;
@@ -105,6 +111,27 @@ export class Sha256 {
     H[6] = H[6]! + g;
     H[7] = H[7]! + h;
   }
+}
+
+/** What createSha256 returns: the incremental interface of Sha256. */
+export interface IncrementalSha256 {
+  update(data: Uint8Array, start?: number, end?: number): IncrementalSha256;
+  digest(): Uint8Array;
+}
+
+let backend: (() => IncrementalSha256) | null = null;
+
+/**
+ * A host may give a faster implementation for bulk hashing (file bodies): Node's native one, registered by the
+ * engine. The digests are the same; layers that must stay free of node:* call createSha256 and never know.
+ */
+export function registerSha256Backend(make: (() => IncrementalSha256) | null): void {
+  backend = make;
+}
+
+/** An incremental SHA-256: the registered backend's, else the pure one. */
+export function createSha256(): IncrementalSha256 {
+  return backend ? backend() : new Sha256();
 }
 
 /** SHA-256 digest (32 bytes) of the concatenation of parts. */

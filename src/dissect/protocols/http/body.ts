@@ -4,7 +4,7 @@
  * bytes kept for type sniffing; gzip/deflate output is capped so a decompression bomb costs at most the cap.
  */
 import { Gunzip, Inflate, Unzlib } from 'fflate';
-import { Sha256 } from '../../../shared/sha256.js';
+import { createSha256, type IncrementalSha256 } from '../../../shared/sha256.js';
 import { toHex } from '../../../shared/md5.js';
 import { header, type HttpHead } from './head.js';
 
@@ -76,7 +76,7 @@ const SLICE = 16384;
 
 /** Content decoding, hashing and counting of one body. */
 class ContentSink {
-  private hash: Sha256 | null = new Sha256();
+  private hash: IncrementalSha256 | null = createSha256();
   private inflater: Inflater | null = null;
   private headBuf: Uint8Array;
   private headLen = 0;

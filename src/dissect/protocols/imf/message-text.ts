@@ -4,7 +4,7 @@
  * reported through `emit` as each one ends. Lines are byte strings (one char per byte) without CRLF, already
  * dot-unstuffed by the caller.
  */
-import { Sha256 } from '../../../shared/sha256.js';
+import { createSha256 } from '../../../shared/sha256.js';
 import { toHex } from '../../../shared/md5.js';
 import type { Emit } from '../ftp/text-events.js';
 import { decodeWords } from './header-params.js';
@@ -23,7 +23,7 @@ export class MessageText {
   private subject: string | null = null;
   private size = 0;
   private cut = false;
-  private readonly hash = new Sha256();
+  private readonly hash = createSha256();
   private readonly mime: MimeParts;
   private buf = new Uint8Array(1024);
   private kept: Uint8Array[] = [];

@@ -6,7 +6,7 @@
  * reported when its closing boundary (or the message end) arrives. Memory per message: one part's header
  * fields (capped), the boundary stack (capped) and the bytes kept for sniffing or extraction (capped).
  */
-import { Sha256 } from '../../../shared/sha256.js';
+import { createSha256 } from '../../../shared/sha256.js';
 import { toHex } from '../../../shared/md5.js';
 import { decodeWords, parseHeaderValue } from './header-params.js';
 import { MAGIC_LEN, magicType } from './magic-type.js';
@@ -51,7 +51,7 @@ const SKIP = 2;
 const MAX_BOUNDARY = 70;
 
 class Leaf {
-  readonly hash = new Sha256();
+  readonly hash = createSha256();
   size = 0;
   cut = false;
   readonly decoder: LineDecoder;

@@ -11,7 +11,8 @@ import {
   type DnsMessage,
 } from '../../../dissect/protocols/dns/decode.js';
 import { dnsRcodeName } from '../../../dissect/protocols/dns/names.js';
-import { rowBase, type Endpoints } from './base.js';
+import { isoTime } from '../../../shared/time.js';
+import type { Endpoints } from './base.js';
 
 const MAX_PENDING = 256;
 
@@ -80,8 +81,19 @@ export class DnsFlow {
 
   private row(m: DnsMessage, clientDir: number, packet: number, sec: number, nsec: number): DnsRow {
     const q = m.questions[0];
+    const c = clientDir === 1 ? 1 : 0;
+    const s = c === 1 ? 0 : 1;
+    const ep = this.ep;
+    // one literal with every column (the same order as rowBase's): spreading a base row into it cost a tenth
+    // of the app layer's CPU on DNS-heavy captures
     return {
-      ...rowBase(this.flowId, this.ep, clientDir, packet, sec, nsec),
+      flow_id: this.flowId,
+      ts: isoTime(sec, nsec),
+      packet,
+      client_ip: ep.ip[c],
+      client_port: ep.port[c],
+      server_ip: ep.ip[s],
+      server_port: ep.port[s],
       proto: this.proto,
       transport: this.transport,
       trans_id: m.id,
@@ -90,7 +102,7 @@ export class DnsFlow {
       query_class: q ? dnsClassName(q.class) : null,
       has_query: !m.qr,
       has_response: false,
-      questions: m.questions.map((x) => `${x.name} ${dnsTypeName(x.type)}`),
+      questions: questionTexts(m),
       rcode: null,
       answers: [],
       ttl: null,
@@ -98,6 +110,15 @@ export class DnsFlow {
       flags: flagText(m),
     };
   }
+}
+
+function questionTexts(m: DnsMessage): string[] {
+  const out = new Array<string>(m.questions.length);
+  for (let i = 0; i < m.questions.length; i++) {
+    const x = m.questions[i]!;
+    out[i] = x.name + ' ' + dnsTypeName(x.type);
+  }
+  return out;
 }
 
 function fillResponse(row: DnsRow, m: DnsMessage): void {

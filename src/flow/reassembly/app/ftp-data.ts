@@ -1,5 +1,5 @@
 /** One FTP data connection: the bytes it carries are hashed and reported as a file row when it ends. */
-import { Sha256 } from '../../../shared/sha256.js';
+import { createSha256 } from '../../../shared/sha256.js';
 import { toHex } from '../../../shared/md5.js';
 import { rowBase, type Endpoints } from './base.js';
 import type { FtpExpectation } from './line-protocols.js';
@@ -9,7 +9,7 @@ import type { AppSinks } from './sinks.js';
 const FILE_COMMANDS = new Set(['RETR', 'STOR', 'STOU', 'APPE']);
 
 export class FtpData {
-  private readonly hash = new Sha256();
+  private readonly hash = createSha256();
   private size = 0;
   private gaps = 0;
   private packet = 0;
