@@ -9,6 +9,7 @@ import { PcaplensError } from '../shared/errors.js';
 import type { CaptureRow } from '../shared/store-rows.js';
 import type { Store } from '../store/store.js';
 import { sweepStaleCopies } from '../store/capture-files.js';
+import { QueryCache } from '../store/query-cache.js';
 import { ApiDoc } from './api-doc.js';
 import { FactsCache } from './aggregate/capture-facts.js';
 import type { ServerContext } from './context.js';
@@ -51,6 +52,8 @@ export interface AppOptions {
   minUploadRate?: MinUploadRate | null;
   /** a connection idle (nothing read or written) this long is closed; default 120 s */
   connectionTimeoutMs?: number;
+  /** remember the answers about stored captures' rows (QueryCache); default true */
+  queryCache?: boolean;
   /** the built UI (index.html and assets); default dist/ui when it exists, null for API only */
   uiDir?: string | null;
   /**
@@ -87,6 +90,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     connectionTimeout: opts.connectionTimeoutMs ?? 120_000,
     routerOptions: { maxParamLength: 200 },
   });
+  // stored captures never change: the views' repeated questions are answered once (many users, one capture)
+  const store = opts.queryCache === false ? opts.store : new QueryCache(opts.store);
   const queue = new IngestQueue((job, o) =>
     opts.ingest(opts.store, opts.dataDir, job.paths, {
       name: job.name,
@@ -95,11 +100,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }),
   );
   const ctx: ServerContext = {
-    store: opts.store,
+    store,
     queue,
     doc: new ApiDoc(opts.version ?? '0'),
     dataDir: opts.dataDir,
-    facts: new FactsCache(opts.store),
+    facts: new FactsCache(store),
     uploadsDir: join(opts.dataDir, 'uploads'),
     maxUploadBytes,
     maxUploadFiles,
