@@ -8,6 +8,10 @@
 // same tshark run), then the views' typical store queries on that capture, each 20 times (p50/p95).
 // Options: --skip-flows (only the import section), --skip-import, --threads N (import decoding threads,
 // PCAPLENS_INGEST_THREADS; default: ingest's own default), --query-runs N (default 20).
+// App section: the full decode of every table (`pcaplens summary`: flows, hosts and all application tables;
+// `pcaplens http`: every application parser, no host table) against
+// `tshark -q -n -z conv,tcp -z http,tree -z dns,tree` on the big capture (target: wall <= 0.25 x tshark's).
+// --skip-app leaves it out; --app-file FILE runs it on another capture (e.g. bench/data/half.pcap).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,6 +27,8 @@ const { values: opt } = parseArgs({
     'skip-flows': { type: 'boolean', default: false },
     'skip-import': { type: 'boolean', default: false },
     threads: { type: 'string' },
+    'skip-app': { type: 'boolean', default: false },
+    'app-file': { type: 'string' },
     'query-runs': { type: 'string', default: '20' },
     'import-file': { type: 'string' },
   },
@@ -139,7 +145,7 @@ if (!opt['skip-flows']) {
   pHalf = await best('pcaplens half', ...pcaplens(half));
 }
 let tBig = null;
-if (!opt['skip-tshark']) {
+if (!opt['skip-tshark'] && (!opt['skip-flows'] || !opt['skip-import'])) {
   await warm(big);
   tBig = await best('tshark big', ...tshark(big));
 }
@@ -184,6 +190,11 @@ if (pBig && pHalf) {
   );
   results.rssGrowth = growth;
 }
+if (!opt['skip-app']) {
+  const app = await appSection();
+  lines.push('', ...app.lines);
+  results.app = app.results;
+}
 if (!opt['skip-import']) {
   const imp = await importSection(tBig);
   lines.push('', ...imp.lines);
@@ -195,6 +206,59 @@ writeFileSync(
   join(outDir, `bench-${results.date.slice(0, 10)}.json`),
   JSON.stringify(results, null, 2) + '\n',
 );
+
+/**
+ * The application layer: every table decoded from the capture, against tshark computing conversations plus its
+ * HTTP and DNS statistics trees (which make it dissect HTTP and DNS, reassembly on) in the same run.
+ */
+async function appSection() {
+  const file = opt['app-file'] ?? big;
+  const name = file === big ? 'big' : file === half ? 'half' : file;
+  const bin = join(root, 'bin/pcaplens.js');
+  await warm(file);
+  const pSummary = await best(`pcaplens summary ${name}`, node, [bin, 'summary', '--format', 'json', file]);
+  const pHttp = await best(`pcaplens http ${name}`, node, [bin, 'http', '--format', 'json', file]);
+  let t = null;
+  if (!opt['skip-tshark']) {
+    await warm(file);
+    t = await best(`tshark conv,tcp + http,tree + dns,tree ${name}`, 'tshark', [
+      '-q',
+      '-n',
+      '-z',
+      'conv,tcp',
+      '-z',
+      'http,tree',
+      '-z',
+      'dns,tree',
+      '-r',
+      file,
+    ]);
+  }
+  const lines = [
+    `app layer (${name}, ${mb(file).toFixed(0)} MB):`,
+    `pcaplens summary --format json (every table)   ${fmt(pSummary)}`,
+    `pcaplens http --format json (every app parser) ${fmt(pHttp)}`,
+  ];
+  const results = { file, summary: pSummary, http: pHttp };
+  if (t) {
+    lines.push(`tshark -z conv,tcp -z http,tree -z dns,tree     ${fmt(t)}`);
+    for (const [label, r] of [
+      ['summary', pSummary],
+      ['http', pHttp],
+    ]) {
+      const wall = r.wallS / t.wallS;
+      const cpu = r.cpuS && t.cpuS ? r.cpuS / t.cpuS : null;
+      const rss = r.rssKb / t.rssKb;
+      lines.push(
+        `${label}/tshark: wall ${wall.toFixed(3)} (target <= 0.25: ${verdict(wall <= 0.25)}), ` +
+          `CPU ${cpu?.toFixed(3) ?? '?'}, RSS ${rss.toFixed(3)}`,
+      );
+      results[label + 'Ratio'] = { wall, cpu, rss };
+    }
+    results.tshark = t;
+  }
+  return { lines, results };
+}
 
 /** Milliseconds at the given quantile (nearest rank) of a list of durations. */
 function quantile(ms, q) {
