@@ -74,6 +74,8 @@ export const HOST_COLUMNS = [
   'as_org',
   'os_guess',
   'tags',
+  'ttl_min',
+  'ttl_max',
 ] as const satisfies readonly (keyof StoredHostRow)[];
 
 export const HOST_TABLE_COLUMNS = [

@@ -90,7 +90,7 @@ export class AppRun {
       credential: emit('credentials'),
       ssh: emit('ssh'),
       file: (row, content) => {
-        if (content && content.length > 0) row.magic = magicHex(content);
+        row.magic = content && content.length > 0 ? magicHex(content) : null;
         put('files', row);
         if (files && content) files.onFile(row, content);
       },

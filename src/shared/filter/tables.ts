@@ -208,6 +208,18 @@ export const TABLES: Record<TableName, TableDef> = {
       t('address_class', 'public, private, loopback, link_local, multicast, ... (enrich/address-class.ts)'),
       t('os_guess', 'operating system the TTL, DHCP and User-Agent hints point to'),
       {
+        name: 'ttl_min',
+        type: 'int',
+        nullable: true,
+        doc: 'smallest IPv4 TTL / IPv6 hop limit this address sent with',
+      },
+      {
+        name: 'ttl_max',
+        type: 'int',
+        nullable: true,
+        doc: 'largest IPv4 TTL / IPv6 hop limit this address sent with (the fewest hops from its initial value)',
+      },
+      {
         name: 'ip_key',
         type: 'text',
         nullable: true,
@@ -312,6 +324,10 @@ export const TABLES: Record<TableName, TableDef> = {
     t('sha256', 'SHA-256 of the bytes seen'),
     { name: 'complete', type: 'bool', nullable: true, doc: 'the transfer was seen whole' },
     t('direction', 'download or upload'),
+    t(
+      'magic',
+      'first bytes of the content (up to 16) as hex: what the file really is (4d5a = MZ executable, ...)',
+    ),
   ]),
   alerts: artifact('alerts', [
     t('severity', 'info, low, medium, high'),

@@ -24,6 +24,12 @@ function earlier(a: unknown, b: unknown, min: boolean): unknown {
   return (min ? y < x : y > x) ? b : a;
 }
 
+function extreme(a: unknown, b: unknown, pick: (x: number, y: number) => number): unknown {
+  if (a === null || a === undefined) return b ?? null;
+  if (b === null || b === undefined) return a;
+  return pick(Number(a), Number(b));
+}
+
 export function mergeHostRows(parts: readonly StagedHost[]): Record<string, unknown>[] {
   const byIp = new Map<string, { row: Record<string, unknown>; macs: Map<string, number> }>();
   const sorted = [...parts].sort((a, b) => a.job - b.job);
@@ -56,6 +62,9 @@ export function mergeHostRows(parts: readonly StagedHost[]): Record<string, unkn
     r.names = names;
     if (r.tags || p.row.tags)
       r.tags = [...new Set([...((r.tags as string[]) ?? []), ...((p.row.tags as string[]) ?? [])])];
+    // each job saw some of the host's packets: the TTL range is the union of theirs
+    r.ttl_min = extreme(r.ttl_min, p.row.ttl_min, Math.min);
+    r.ttl_max = extreme(r.ttl_max, p.row.ttl_max, Math.max);
     for (const k of ['vendor', 'country', 'city', 'lat', 'lon', 'asn', 'as_org', 'is_private'])
       if (r[k] === null || r[k] === undefined) r[k] = p.row[k] ?? null;
   }

@@ -3,6 +3,7 @@ import { migration001 } from './001-initial.js';
 import { migration002 } from './002-capture-summary.js';
 import { migration003 } from './003-alerts-and-host-profile.js';
 import { migration004 } from './004-ssh.js';
+import { migration005 } from './005-host-ttl-file-magic.js';
 
 /** Every migration, in version order. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: Migration[] = [migration001, migration002, migration003, migration004, migration005];
