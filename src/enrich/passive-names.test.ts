@@ -160,3 +160,28 @@ test('reverse DNS: cached, bounded concurrency, timeouts and errors answered, ne
   await r.lookup('192.0.2.2');
   assert.equal(calls, 5);
 });
+
+test('DNS CNAME chains: followed in any order, loops end, a long hostile chain stays linear', () => {
+  const chain = Array.from({ length: 255 }, (_, i) => `c${i}.example CNAME c${i + 1}.example`).reverse();
+  const names = collectPassiveNames({
+    dns: [
+      dns({ query_name: 'c0.example', answers: [...chain, 'c255.example A 192.0.2.9'] }),
+      dns({
+        query_name: 'loop.example',
+        answers: [
+          'loop.example CNAME back.example',
+          'back.example CNAME loop.example',
+          'back.example A 192.0.2.10',
+        ],
+      }),
+    ],
+  });
+  assert.deepEqual(
+    names.names('192.0.2.9').map((n) => n.name),
+    ['c0.example', 'c255.example'],
+  );
+  assert.deepEqual(
+    names.names('192.0.2.10').map((n) => n.name),
+    ['back.example', 'loop.example'],
+  );
+});

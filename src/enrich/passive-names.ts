@@ -119,17 +119,24 @@ const lower = (n: string): string => n.toLowerCase().replace(/\.$/, '');
 function queryChain(query: string | null, answers: readonly (DnsAnswer | null)[]): Set<string> {
   const chain = new Set<string>();
   if (!query) return chain;
-  chain.add(lower(query));
-  // each pass follows one more link; a chain longer than the answer list is a loop
-  for (let pass = 0, grew = true; grew && pass < answers.length; pass++) {
-    grew = false;
-    for (const a of answers) {
-      if (!a || (a.type !== 'CNAME' && a.type !== 'DNAME') || !chain.has(lower(a.owner))) continue;
-      const target = lower(a.value);
-      if (target && !chain.has(target)) {
-        chain.add(target);
-        grew = true;
-      }
+  // owner -> targets, then a walk from the name asked: linear in the answers, loops end at names already seen
+  const links = new Map<string, string[]>();
+  for (const a of answers) {
+    if (!a || (a.type !== 'CNAME' && a.type !== 'DNAME')) continue;
+    const target = lower(a.value);
+    if (!target) continue;
+    const from = lower(a.owner);
+    const list = links.get(from);
+    if (list) list.push(target);
+    else links.set(from, [target]);
+  }
+  const todo = [lower(query)];
+  chain.add(todo[0]!);
+  for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+    for (const t of links.get(name) ?? []) {
+      if (chain.has(t)) continue;
+      chain.add(t);
+      todo.push(t);
     }
   }
   return chain;
