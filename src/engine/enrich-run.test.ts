@@ -113,7 +113,7 @@ test('fixture: public addresses get a country, and no vendor (their MAC is the r
   assert.ok(bro.tags?.includes('web-server'));
 });
 
-test('fixture: the bundled 2024 Tor snapshot matches a 2017 capture only weakly (low alert, "-stale" tag); a user list is taken as it is', async () => {
+test('fixture: the bundled 2024 Tor snapshot matches a 2017 capture only weakly (low alert, "stale-" tag); a user list is taken as it is', async () => {
   const r = await run(join(FIXTURES, 'tls12-sni-sct.pcap'));
   const tor = bundledTorRelays();
   assert.ok(tor, 'data/tor is part of the repository');
@@ -124,7 +124,7 @@ test('fixture: the bundled 2024 Tor snapshot matches a 2017 capture only weakly 
   );
   const hosts = enrichHosts(r.hosts, { ...r, tor, geo: null, alerts });
   const relay = hosts.find((h) => h.ip === '97.107.139.108');
-  assert.ok(relay?.tags?.includes('tor-relay-stale'), JSON.stringify(relay?.tags));
+  assert.ok(relay?.tags?.includes('stale-tor-relay'), JSON.stringify(relay?.tags));
   const mine = parsePlainTorList('97.107.139.108\n', 'relays.txt', null);
   mine.info.authoritative = true;
   assert.equal(detectAlerts(r, { tor: mine })[0]?.severity, 'medium');

@@ -62,7 +62,7 @@ export interface EnrichContext {
   reverseNames?: ReadonlyMap<string, readonly string[]>;
   /** alerts of the same run: their acting hosts get tags (scanner, beaconing, ...) */
   alerts?: readonly AlertRow[];
-  /** analyze/config.ts tor.listMaxAgeDays: past it a bundled list's match tags "tor-relay-stale" */
+  /** analyze/config.ts tor.listMaxAgeDays: past it a bundled list's match tags "stale-tor-relay" */
   torListMaxAgeDays?: number;
 }
 
@@ -181,10 +181,11 @@ export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): Stor
       if (t) tags.push(t);
     }
     const tor = ctx.tor?.match(h.ip);
-    // a snapshot far from the capture's time only says the address ran a relay some other time
+    // a snapshot far from the capture's time only says the address ran a relay some other time: its tag does
+    // not start with "tor", so views that colour Tor traffic (tags starting "tor") leave it alone
     if (tor)
       tags.push(
-        `${tor.exit ? 'tor-exit' : 'tor-relay'}${staleTorMatch(tor, h.first_ts, torMaxAge) ? '-stale' : ''}`,
+        `${staleTorMatch(tor, h.first_ts, torMaxAge) ? 'stale-' : ''}${tor.exit ? 'tor-exit' : 'tor-relay'}`,
       );
     for (const t of byAlert.get(h.ip) ?? []) tags.push(t);
     return {
