@@ -51,9 +51,7 @@ export interface FinishContext {
  * Runs once flows and packets are in place and hosts merged; returns the hosts to store and rows of other
  * tables (written in the given order, which sets their seq). Distributed ingest enriches hosts here.
  */
-export type FinishHook = (
-  c: FinishContext,
-) => Promise<{
+export type FinishHook = (c: FinishContext) => Promise<{
   hosts: Record<string, unknown>[];
   tables: { table: TableName; rows: Record<string, unknown>[] }[];
 }>;

@@ -61,7 +61,9 @@ export class Pop3Session {
     const verb = m[1]!.toUpperCase();
     const arg = m[2]!;
     if (this.pending.length < MAX_PENDING) {
-      this.pending.push(MULTI.has(verb) && !((verb === 'LIST' || verb === 'UIDL') && arg.trim() !== '') ? verb : '');
+      this.pending.push(
+        MULTI.has(verb) && !((verb === 'LIST' || verb === 'UIDL') && arg.trim() !== '') ? verb : '',
+      );
     }
     if (verb === 'USER') this.user = arg;
     else if (verb === 'PASS') {

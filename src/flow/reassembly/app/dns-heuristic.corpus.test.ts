@@ -38,8 +38,8 @@ test(
     let dnsFlows = 0;
     for (const name of files) {
       // broken-no-global-header.cap is not a capture at all
-    const r = await analyzeCapture(join(CORPUS_DIR, name), { hosts: false }).catch(() => null);
-    if (r === null) continue;
+      const r = await analyzeCapture(join(CORPUS_DIR, name), { hosts: false }).catch(() => null);
+      if (r === null) continue;
       const ours = new Set<string>();
       for (const f of r.flows) {
         if (f.proto !== 'udp') continue;
