@@ -1,5 +1,6 @@
 import type { ColumnDef, StorageType } from '../shared/filter/tables.js';
 import { isoToNs, nsToIso } from '../shared/filter/time-bound.js';
+import type { Conversation } from './store.js';
 
 /**
  * Row objects to column values and back, driven by the column definitions (shared/filter/tables.ts).
@@ -87,4 +88,33 @@ export function decodeRow<R>(cols: readonly ColumnDef[], raw: Record<string, unk
   const out: Record<string, unknown> = {};
   for (const c of cols) out[c.name] = decodeValue(c.type, raw[c.name]);
   return out as R;
+}
+
+/**
+ * One conversations() answer row from a result row. `suffix` is appended to every column name (the ClickHouse
+ * queries alias columns with a trailing underscore so they never shadow a table column).
+ */
+export function conversationFromRow(r: Record<string, unknown>, suffix = ''): Conversation {
+  const num = (k: string) => {
+    const v = r[k + suffix];
+    return v === null || v === undefined ? 0 : Number(v);
+  };
+  const ns = (k: string) => {
+    const v = r[k + suffix];
+    return v === null || v === undefined ? null : BigInt(String(v));
+  };
+  const first = ns(suffix ? 'first' : 'first_ts');
+  const last = ns(suffix ? 'last' : 'last_ts');
+  return {
+    a: String(r['a' + suffix]),
+    b: String(r['b' + suffix]),
+    packets_ab: num('packets_ab'),
+    bytes_ab: num('bytes_ab'),
+    packets_ba: num('packets_ba'),
+    bytes_ba: num('bytes_ba'),
+    flows: num('flows'),
+    first_ts: first === null ? '' : nsToIso(first),
+    last_ts: last === null ? '' : nsToIso(last),
+    duration: first === null || last === null ? 0 : Number(last - first) / 1e9,
+  };
 }

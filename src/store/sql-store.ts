@@ -2,7 +2,14 @@ import { PcaplensError } from '../shared/errors.js';
 import { TABLES, isTableName, rowColumns, type ColumnDef, type TableName } from '../shared/filter/tables.js';
 import { nsToIso } from '../shared/filter/time-bound.js';
 import type { CaptureFileRow, CaptureMeta, CaptureRow, CaptureTotals } from '../shared/store-rows.js';
-import { decodeRow, decodeValue, encodeColumn, encodeValue, type Encoded } from './codec.js';
+import {
+  conversationFromRow,
+  decodeRow,
+  decodeValue,
+  encodeColumn,
+  encodeValue,
+  type Encoded,
+} from './codec.js';
 import type { CaptureSummary } from '../shared/rows.js';
 import type { Dialect } from './migrations/ddl.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -314,22 +321,7 @@ export abstract class SqlStore implements Store {
       this.read(count.sql, count.params),
     ]);
     return {
-      rows: rows.map((r) => {
-        const first = r.first_ts === null ? null : BigInt(String(r.first_ts));
-        const last = r.last_ts === null ? null : BigInt(String(r.last_ts));
-        return {
-          a: String(r.a),
-          b: String(r.b),
-          packets_ab: n(r.packets_ab),
-          bytes_ab: n(r.bytes_ab),
-          packets_ba: n(r.packets_ba),
-          bytes_ba: n(r.bytes_ba),
-          flows: n(r.flows),
-          first_ts: first === null ? '' : nsToIso(first),
-          last_ts: last === null ? '' : nsToIso(last),
-          duration: first === null || last === null ? 0 : Number(last - first) / 1e9,
-        };
-      }),
+      rows: rows.map((r) => conversationFromRow(r)),
       total: n(total[0]?.n),
     };
   }

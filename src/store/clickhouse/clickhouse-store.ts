@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { PcaplensError } from '../../shared/errors.js';
 import { isTableName, type TableName } from '../../shared/filter/tables.js';
 import { isoToNs, nsToIso } from '../../shared/filter/time-bound.js';
+import { conversationFromRow } from '../codec.js';
 import type { CaptureFileRow, CaptureMeta, CaptureRow, CaptureTotals } from '../../shared/store-rows.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import type { Row } from '../sql-store.js';
@@ -406,22 +407,7 @@ export class ClickHouseStore implements Store {
     if (!(await this.isVisible(q.captureId))) return { rows: [], total: 0 };
     const [rows, total] = await Promise.all([this.ctx.query.rows(page), this.ctx.query.rows(count)]);
     return {
-      rows: rows.map((r) => {
-        const first = r.first_ === null ? null : BigInt(String(r.first_));
-        const last = r.last_ === null ? null : BigInt(String(r.last_));
-        return {
-          a: String(r.a_),
-          b: String(r.b_),
-          packets_ab: n(r.packets_ab_),
-          bytes_ab: n(r.bytes_ab_),
-          packets_ba: n(r.packets_ba_),
-          bytes_ba: n(r.bytes_ba_),
-          flows: n(r.flows_),
-          first_ts: first === null ? '' : nsToIso(first),
-          last_ts: last === null ? '' : nsToIso(last),
-          duration: first === null || last === null ? 0 : Number(last - first) / 1e9,
-        };
-      }),
+      rows: rows.map((r) => conversationFromRow(r, '_')),
       total: n(total[0]?.n_),
     };
   }
