@@ -12,6 +12,7 @@ import { nsToIso } from '../shared/filter/time-bound.js';
 import { compileFilter } from '../shared/filter/validate.js';
 import type { FlowRow } from '../shared/rows.js';
 import type { CaptureMeta, CaptureTotals } from '../shared/store-rows.js';
+import { authConformance } from './auth-conformance.js';
 import { MIGRATIONS } from './migrations/index.js';
 import * as ref from './reference.js';
 import type { Store } from './store.js';
@@ -120,6 +121,8 @@ export function storeConformance(
       }
       assert.deepEqual(await store.listCaptures(), []);
     });
+
+    authConformance(() => store);
 
     test('import writes every table and the capture row in one go', async () => {
       const row = await importSynthetic(store, cap, 'office.pcapng', 'ab'.repeat(32));

@@ -11,8 +11,10 @@ import {
   type Encoded,
 } from './codec.js';
 import type { CaptureSummary } from '../shared/rows.js';
+import type { AuthStore } from './auth-store.js';
 import type { Dialect } from './migrations/ddl.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { SqlAuthStore } from './sql-auth.js';
 import {
   conversationsSql,
   countSql,
@@ -114,6 +116,12 @@ export abstract class SqlStore implements Store {
         const done = await tx.all('SELECT version FROM schema_version WHERE version = $1', [m.version]);
         if (done.length) return;
         for (const stmt of m.up(this.dialectName)) await tx.all(stmt);
+  /** Team mode's users, API tokens, sessions and capture ownership (migration 6). */
+  readonly auth: AuthStore = new SqlAuthStore({
+    read: (sql, params) => this.read(sql, params),
+    write: (fn) => this.transaction((tx) => fn((sql, params) => tx.all(sql, params))),
+  });
+
         await tx.all('INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)', [
           m.version,
           m.name,
@@ -266,6 +274,9 @@ export abstract class SqlStore implements Store {
       table === 'packets' ? [{ name: 'capture_id', type: 'bigint', doc: '' } as ColumnDef, ...cols] : cols;
     const [rows, total] = await Promise.all([this.read(sql, params), this.countRows(table, q)]);
     return { rows: rows.map((r) => decodeRow<TableRows[T]>(all, r)), total };
+      // team mode: who owned it and whom it was shared with
+      await tx.all('DELETE FROM capture_shares WHERE capture_id = $1', [id]);
+      await tx.all('DELETE FROM capture_owners WHERE capture_id = $1', [id]);
   }
 
   async countRows(table: TableName, q: Scope): Promise<number> {
