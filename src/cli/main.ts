@@ -5,65 +5,177 @@
  */
 import { isPcaplensError } from '../shared/errors.js';
 import type { Command } from './commands/command.js';
-import { chordCommand } from './commands/chord.js';
-import { flowsCommand } from './commands/flows.js';
-import { graphCommand } from './commands/graph.js';
-import { hostsCommand } from './commands/hosts.js';
-import { alertsCommand } from './commands/alerts.js';
-import { matrixCommand } from './commands/matrix.js';
-import { reportCommand } from './commands/report.js';
-import { serveCommand } from './commands/serve.js';
-import { summaryCommand } from './commands/summary.js';
-import { timelineCommand } from './commands/timeline.js';
-import { topCommand } from './commands/top.js';
-import { importCommand } from './commands/import.js';
-import { capturesCommand } from './commands/captures.js';
-import { rmCommand } from './commands/rm.js';
-import { packetsCommand } from './commands/packets.js';
-import { exportCommand } from './commands/export.js';
-import { workerCommand } from './commands/worker.js';
-import {
-  credentialsCommand,
-  dhcpCommand,
-  dnsCommand,
-  filesCommand,
-  httpCommand,
-  sshCommand,
-  tlsCommand,
-} from './commands/app-tables.js';
-import { streamCommand } from './commands/stream.js';
 import { terminalSafe } from './format/terminal-safe.js';
 import type { CliIo } from './io.js';
 import { version } from './version.js';
 
+/**
+ * The commands, each loaded only when it runs: importing every command up front (DuckDB's native module,
+ * Fastify, the report renderer ...) cost every run ~0.5 s of CPU and ~60 MB. One line per command; the main
+ * help loads them all for their summaries.
+ */
+interface LazyCommand {
+  name: string;
+  load: () => Promise<Command>;
+}
+
+const lazy = <M>(name: string, load: () => Promise<M>, pick: (m: M) => Command): LazyCommand => ({
+  name,
+  load: () => load().then(pick),
+});
+
 /** A function, not a constant: commands may import from this module (import cycles see it uninitialised). */
-export const commands = (): readonly Command[] => [
-  summaryCommand,
-  flowsCommand,
-  hostsCommand,
-  alertsCommand,
-  dnsCommand,
-  httpCommand,
-  tlsCommand,
-  dhcpCommand,
-  credentialsCommand,
-  filesCommand,
-  sshCommand,
-  streamCommand,
-  topCommand,
-  graphCommand,
-  chordCommand,
-  matrixCommand,
-  timelineCommand,
-  reportCommand,
-  serveCommand,
-  importCommand,
-  capturesCommand,
-  rmCommand,
-  packetsCommand,
-  exportCommand,
-  workerCommand,
+export const commandList = (): readonly LazyCommand[] => [
+  lazy(
+    'summary',
+    () => import('./commands/summary.js'),
+    (m) => m.summaryCommand,
+  ),
+  lazy(
+    'flows',
+    () => import('./commands/flows.js'),
+    (m) => m.flowsCommand,
+  ),
+  lazy(
+    'hosts',
+    () => import('./commands/hosts.js'),
+    (m) => m.hostsCommand,
+  ),
+  lazy(
+    'alerts',
+    () => import('./commands/alerts.js'),
+    (m) => m.alertsCommand,
+  ),
+  lazy(
+    'dns',
+    () => import('./commands/app-tables.js'),
+    (m) => m.dnsCommand,
+  ),
+  lazy(
+    'http',
+    () => import('./commands/app-tables.js'),
+    (m) => m.httpCommand,
+  ),
+  lazy(
+    'tls',
+    () => import('./commands/app-tables.js'),
+    (m) => m.tlsCommand,
+  ),
+  lazy(
+    'dhcp',
+    () => import('./commands/app-tables.js'),
+    (m) => m.dhcpCommand,
+  ),
+  lazy(
+    'credentials',
+    () => import('./commands/app-tables.js'),
+    (m) => m.credentialsCommand,
+  ),
+  lazy(
+    'files',
+    () => import('./commands/app-tables.js'),
+    (m) => m.filesCommand,
+  ),
+  lazy(
+    'ssh',
+    () => import('./commands/app-tables.js'),
+    (m) => m.sshCommand,
+  ),
+  lazy(
+    'smb',
+    () => import('./commands/app-tables.js'),
+  ),
+  lazy(
+    'sip',
+    () => import('./commands/app-tables.js'),
+  ),
+  lazy(
+    'ntp',
+    () => import('./commands/app-tables.js'),
+  ),
+  lazy(
+    'stream',
+    () => import('./commands/stream.js'),
+    (m) => m.streamCommand,
+  ),
+  lazy(
+    'top',
+    () => import('./commands/top.js'),
+    (m) => m.topCommand,
+  ),
+  lazy(
+    'graph',
+    () => import('./commands/graph.js'),
+    (m) => m.graphCommand,
+  ),
+  lazy(
+    'chord',
+    () => import('./commands/chord.js'),
+    (m) => m.chordCommand,
+  ),
+  lazy(
+    'matrix',
+    () => import('./commands/matrix.js'),
+    (m) => m.matrixCommand,
+  ),
+  lazy(
+    'timeline',
+    () => import('./commands/timeline.js'),
+    (m) => m.timelineCommand,
+  ),
+  lazy(
+    'report',
+    () => import('./commands/report.js'),
+    (m) => m.reportCommand,
+  ),
+  lazy(
+    'serve',
+    () => import('./commands/serve.js'),
+    (m) => m.serveCommand,
+  ),
+  lazy(
+    'import',
+    () => import('./commands/import.js'),
+    (m) => m.importCommand,
+  ),
+  lazy(
+    'captures',
+    () => import('./commands/captures.js'),
+    (m) => m.capturesCommand,
+  ),
+  lazy(
+    'rm',
+    () => import('./commands/rm.js'),
+    (m) => m.rmCommand,
+  ),
+  lazy(
+    'packets',
+    () => import('./commands/packets.js'),
+    (m) => m.packetsCommand,
+  ),
+  lazy(
+    'export',
+    () => import('./commands/export.js'),
+    (m) => m.exportCommand,
+  ),
+  lazy(
+    'worker',
+    () => import('./commands/worker.js'),
+    (m) => m.workerCommand,
+  ),
 ];
+
+/** Every command, loaded (the main help, and callers that want the objects). */
+export async function commands(): Promise<readonly Command[]> {
+  return Promise.all(commandList().map((c) => c.load()));
+}
+
+/** The named command, loaded; undefined for an unknown name. */
+async function findCommand(name: string | undefined): Promise<Command | undefined> {
+  return commandList()
+    .find((c) => c.name === name)
+    ?.load();
+}
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -72,16 +184,14 @@ export const EXIT_INTERRUPTED = 130;
 
 export { version };
 
-function mainHelp(): string {
-  const w = Math.max(...commands().map((c) => c.name.length));
+function mainHelp(all: readonly Command[]): string {
+  const w = Math.max(...all.map((c) => c.name.length));
   return `pcaplens ${version()}: turns packet captures (pcap, pcapng, gzip of either) into answers.
 
 Usage: pcaplens <command> <capture...> [--format json|csv|table] [--filter EXPR]
 
 Commands:
-${commands()
-  .map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`)
-  .join('\n')}
+${all.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`).join('\n')}
 
 Output goes to stdout: a table when stdout is a terminal, JSON otherwise (choose with --format).
 Problems in the captures are reported on stderr as warnings; the exit code is non-zero only when nothing
@@ -116,20 +226,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const [first, ...rest] = argv;
   try {
     if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-      const cmd = first === 'help' ? commands().find((c) => c.name === rest[0]) : undefined;
-      io.stdout.write(cmd ? cmd.help : mainHelp());
+      const cmd = first === 'help' ? await findCommand(rest[0]) : undefined;
+      io.stdout.write(cmd ? cmd.help : mainHelp(await commands()));
       return first === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (first === '-V' || first === '--version') {
       io.stdout.write(version() + '\n');
       return EXIT_OK;
     }
-    const cmd = commands().find((c) => c.name === first);
+    const cmd = await findCommand(first);
     if (!cmd) {
       const what = first.startsWith('-') ? 'unknown option' : 'unknown command';
       io.stderr.write(
         errorLine(
-          `${what} '${first}' (commands: ${commands()
+          `${what} '${first}' (commands: ${commandList()
             .map((c) => c.name)
             .join(', ')})`,
         ),
