@@ -19,150 +19,35 @@ interface LazyCommand {
   load: () => Promise<Command>;
 }
 
-const lazy = <M>(name: string, load: () => Promise<M>, pick: (m: M) => Command): LazyCommand => ({
-  name,
-  load: () => load().then(pick),
-});
+const lazy = (name: string, load: () => Promise<Command>): LazyCommand => ({ name, load });
 
 /** A function, not a constant: commands may import from this module (import cycles see it uninitialised). */
 export const commandList = (): readonly LazyCommand[] => [
-  lazy(
-    'summary',
-    () => import('./commands/summary.js'),
-    (m) => m.summaryCommand,
-  ),
-  lazy(
-    'flows',
-    () => import('./commands/flows.js'),
-    (m) => m.flowsCommand,
-  ),
-  lazy(
-    'hosts',
-    () => import('./commands/hosts.js'),
-    (m) => m.hostsCommand,
-  ),
-  lazy(
-    'alerts',
-    () => import('./commands/alerts.js'),
-    (m) => m.alertsCommand,
-  ),
-  lazy(
-    'dns',
-    () => import('./commands/app-tables.js'),
-    (m) => m.dnsCommand,
-  ),
-  lazy(
-    'http',
-    () => import('./commands/app-tables.js'),
-    (m) => m.httpCommand,
-  ),
-  lazy(
-    'tls',
-    () => import('./commands/app-tables.js'),
-    (m) => m.tlsCommand,
-  ),
-  lazy(
-    'dhcp',
-    () => import('./commands/app-tables.js'),
-    (m) => m.dhcpCommand,
-  ),
-  lazy(
-    'credentials',
-    () => import('./commands/app-tables.js'),
-    (m) => m.credentialsCommand,
-  ),
-  lazy(
-    'files',
-    () => import('./commands/app-tables.js'),
-    (m) => m.filesCommand,
-  ),
-  lazy(
-    'ssh',
-    () => import('./commands/app-tables.js'),
-    (m) => m.sshCommand,
-  ),
-  lazy(
-    'smb',
-    () => import('./commands/app-tables.js'),
-  ),
-  lazy(
-    'sip',
-    () => import('./commands/app-tables.js'),
-  ),
-  lazy(
-    'ntp',
-    () => import('./commands/app-tables.js'),
-  ),
-  lazy(
-    'stream',
-    () => import('./commands/stream.js'),
-    (m) => m.streamCommand,
-  ),
-  lazy(
-    'top',
-    () => import('./commands/top.js'),
-    (m) => m.topCommand,
-  ),
-  lazy(
-    'graph',
-    () => import('./commands/graph.js'),
-    (m) => m.graphCommand,
-  ),
-  lazy(
-    'chord',
-    () => import('./commands/chord.js'),
-    (m) => m.chordCommand,
-  ),
-  lazy(
-    'matrix',
-    () => import('./commands/matrix.js'),
-    (m) => m.matrixCommand,
-  ),
-  lazy(
-    'timeline',
-    () => import('./commands/timeline.js'),
-    (m) => m.timelineCommand,
-  ),
-  lazy(
-    'report',
-    () => import('./commands/report.js'),
-    (m) => m.reportCommand,
-  ),
-  lazy(
-    'serve',
-    () => import('./commands/serve.js'),
-    (m) => m.serveCommand,
-  ),
-  lazy(
-    'import',
-    () => import('./commands/import.js'),
-    (m) => m.importCommand,
-  ),
-  lazy(
-    'captures',
-    () => import('./commands/captures.js'),
-    (m) => m.capturesCommand,
-  ),
-  lazy(
-    'rm',
-    () => import('./commands/rm.js'),
-    (m) => m.rmCommand,
-  ),
-  lazy(
-    'packets',
-    () => import('./commands/packets.js'),
-    (m) => m.packetsCommand,
-  ),
-  lazy(
-    'export',
-    () => import('./commands/export.js'),
-    (m) => m.exportCommand,
-  ),
-  lazy(
-    'worker',
-    () => import('./commands/worker.js'),
-    (m) => m.workerCommand,
-  ),
+  lazy('summary', async () => (await import('./commands/summary.js')).summaryCommand),
+  lazy('flows', async () => (await import('./commands/flows.js')).flowsCommand),
+  lazy('hosts', async () => (await import('./commands/hosts.js')).hostsCommand),
+  lazy('alerts', async () => (await import('./commands/alerts.js')).alertsCommand),
+  lazy('dns', async () => (await import('./commands/app-tables.js')).dnsCommand),
+  lazy('http', async () => (await import('./commands/app-tables.js')).httpCommand),
+  lazy('tls', async () => (await import('./commands/app-tables.js')).tlsCommand),
+  lazy('dhcp', async () => (await import('./commands/app-tables.js')).dhcpCommand),
+  lazy('credentials', async () => (await import('./commands/app-tables.js')).credentialsCommand),
+  lazy('files', async () => (await import('./commands/app-tables.js')).filesCommand),
+  lazy('ssh', async () => (await import('./commands/app-tables.js')).sshCommand),
+  lazy('stream', async () => (await import('./commands/stream.js')).streamCommand),
+  lazy('top', async () => (await import('./commands/top.js')).topCommand),
+  lazy('graph', async () => (await import('./commands/graph.js')).graphCommand),
+  lazy('chord', async () => (await import('./commands/chord.js')).chordCommand),
+  lazy('matrix', async () => (await import('./commands/matrix.js')).matrixCommand),
+  lazy('timeline', async () => (await import('./commands/timeline.js')).timelineCommand),
+  lazy('report', async () => (await import('./commands/report.js')).reportCommand),
+  lazy('serve', async () => (await import('./commands/serve.js')).serveCommand),
+  lazy('import', async () => (await import('./commands/import.js')).importCommand),
+  lazy('captures', async () => (await import('./commands/captures.js')).capturesCommand),
+  lazy('rm', async () => (await import('./commands/rm.js')).rmCommand),
+  lazy('packets', async () => (await import('./commands/packets.js')).packetsCommand),
+  lazy('export', async () => (await import('./commands/export.js')).exportCommand),
+  lazy('worker', async () => (await import('./commands/worker.js')).workerCommand),
 ];
 
 /** Every command, loaded (the main help, and callers that want the objects). */
