@@ -14,7 +14,9 @@ import { PcapWriter } from '../wire/pcap-writer.js';
 import { PcapngWriter } from '../wire/pcapng-writer.js';
 import { READ_END, READ_NEED_MORE, READ_RECORD } from '../wire/reader.js';
 import { PacketRecord } from '../wire/record.js';
-import { openInputs, resolveCapture, type CaptureSource } from './capture-source.js';
+import type { Store } from '../store/store.js';
+import { isStoredSource, openInputs, resolveCapture, type CaptureSource } from './capture-source.js';
+import { compileFrameFilter, sessionTests, type SessionSet, type SessionTest } from './frame-filter.js';
 import { walkFrames, type FrameQuery } from './frames.js';
 import type { Progress } from './progress.js';
 
@@ -70,6 +72,61 @@ class FrameSet {
   }
 }
 
+const LOOKUP_PAGE = 50_000;
+
+/**
+ * Looks up what each session test selects in a stored capture: the flow ids of the matching rows of an
+ * application table, or the addresses of the matching hosts. Paged, so memory follows the matches.
+ */
+export async function resolveSessionTests(
+  store: Store,
+  captureId: number,
+  tests: readonly SessionTest[],
+  signal?: AbortSignal,
+): Promise<Map<number, SessionSet>> {
+  const out = new Map<number, SessionSet>();
+  for (const t of tests) {
+    const flowIds = new Set<number>();
+    const addresses = new Set<string>();
+    for (let offset = 0; ;) {
+      signal?.throwIfAborted();
+      const page = await store.page(t.table, { captureId, filter: t.filter, limit: LOOKUP_PAGE, offset });
+      for (const r of page.rows as unknown as Record<string, unknown>[]) {
+        if (t.table === 'hosts') {
+          if (typeof r.ip === 'string') addresses.add(r.ip);
+        } else if (typeof r.flow_id === 'number') flowIds.add(r.flow_id);
+      }
+      offset += page.rows.length;
+      if (page.rows.length < LOOKUP_PAGE) break;
+    }
+    out.set(t.index, t.table === 'hosts' ? { addresses } : { flowIds });
+  }
+  return out;
+}
+
+/**
+ * The frame numbers a query selects. A filter with session tests (dns.query_name, host.country, ...) is
+ * resolved against the store first, then run in memory over every frame of the window with its flow.
+ */
+async function selectFrames(source: CaptureSource, opts: ExportOptions): Promise<FrameSet> {
+  const selected = new FrameSet();
+  const walk = { signal: opts.signal, onProgress: opts.onProgress };
+  const tests = sessionTests(opts.filter);
+  if (tests.length && isStoredSource(source)) {
+    const sets = await resolveSessionTests(source.store, source.captureId, tests, opts.signal);
+    const ff = compileFrameFilter(opts.filter, sets);
+    await walkFrames(
+      source,
+      { from: opts.from, to: opts.to },
+      (p, flow) => void (ff.test(p, flow) && selected.add(p.n)),
+      { ...walk, withFlows: true },
+    );
+  } else {
+    await walkFrames(source, opts, (p) => void selected.add(p.n), walk);
+  }
+  return selected;
+}
+
 /**
  * Streams the selected frames as a pcap/pcapng file to `sink`. A pcap selection holding frames of two link
  * types fails with E_USAGE (the output written so far is then incomplete: file outputs go through a
@@ -80,11 +137,7 @@ export async function exportFrames(
   opts: ExportOptions,
   sink: ExportSink,
 ): Promise<ExportResult> {
-  const selected = new FrameSet();
-  await walkFrames(source, opts, (p) => void selected.add(p.n), {
-    signal: opts.signal,
-    onProgress: opts.onProgress,
-  });
+  const selected = await selectFrames(source, opts);
   const { paths } = await resolveCapture(source);
   const inputs = await openInputs(paths);
   const queue: Uint8Array[] = [];

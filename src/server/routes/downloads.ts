@@ -1,9 +1,10 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { compileFrameFilter } from '../../engine/frame-filter.js';
+import { compileFrameFilter, sessionTests } from '../../engine/frame-filter.js';
 import { exportFrames, type ExportFormat } from '../../engine/export.js';
 import { safeFileName } from '../../engine/extract-files.js';
 import { PcaplensError } from '../../shared/errors.js';
+import type { CaptureRow } from '../../shared/store-rows.js';
 import { parseTimeBound } from '../../shared/filter/index.js';
 import type { ServerContext } from '../context.js';
 import { SCOPE_QUERY_SCHEMA, captureOf, type ScopeParams } from '../scope.js';
@@ -33,6 +34,23 @@ const DOWNLOAD_HEADERS = {
   // opened directly, the download still runs nothing
   'content-security-policy': "default-src 'none'; sandbox",
 };
+
+/**
+ * Every error an export request can cause, raised before the first byte is sent (a download that has
+ * started cannot become an error page). Returns the tables whose rows select whole sessions.
+ */
+function checkExport(capture: CaptureRow, format: ExportFormat, q: ScopeParams): string[] {
+  compileFrameFilter(q.filter, 'check');
+  if (q.from?.trim()) parseTimeBound(q.from, capture.first_ts);
+  if (q.to?.trim()) parseTimeBound(q.to, capture.first_ts);
+  if (format === 'pcap' && capture.link_types.length > 1) {
+    throw new PcaplensError(
+      'E_USAGE',
+      `capture ${capture.id} has several link types (${capture.link_types.join(', ')}); pcap holds one: export.pcapng`,
+    );
+  }
+  return [...new Set(sessionTests(q.filter).map((t) => t.table))];
+}
 
 export function downloadRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { doc, store } = ctx;
@@ -73,6 +91,32 @@ export function downloadRoutes(app: FastifyInstance, ctx: ServerContext): void {
     },
   );
 
+  doc.add(
+    app,
+    {
+      method: 'GET',
+      url: '/api/captures/:id/export-check',
+      tag: 'drill-down',
+      summary:
+        'Checks an export before it is downloaded: 200 with what the filter selects through, or the error the export would answer (the page calls this first so an error is never saved as a file)',
+      params: { id: CAPTURE_ID },
+      query: { ...SCOPE_QUERY_SCHEMA, format: { type: 'string', enum: ['pcap', 'pcapng'], default: 'pcap' } },
+      responses: {
+        '200': [
+          '{ ok: true, format, session_tables }: session_tables names the tables (dns, http, hosts, ...) whose matching rows select whole sessions',
+        ],
+        '400': ['E_FILTER, E_USAGE'],
+        '404': ['E_NOT_FOUND'],
+      },
+    },
+    async (req) => {
+      const q = req.query as ScopeParams & { format?: ExportFormat };
+      const capture = await captureOf(store, (req.params as { id: string }).id);
+      const format: ExportFormat = q.format === 'pcapng' ? 'pcapng' : 'pcap';
+      return { ok: true, format, session_tables: checkExport(capture, format, q) };
+    },
+  );
+
   for (const format of ['pcap', 'pcapng'] as ExportFormat[]) {
     doc.add(
       app,
@@ -80,7 +124,7 @@ export function downloadRoutes(app: FastifyInstance, ctx: ServerContext): void {
         method: 'GET',
         url: `/api/captures/:id/export.${format}`,
         tag: 'drill-down',
-        summary: `The frames matching filter and time range as a ${format} file, streamed (filter over frame and session fields)`,
+        summary: `The frames matching filter and time range as a ${format} file, streamed (filter over frame and session fields; a field of another table, such as dns.query_name or host.country, selects the sessions with a matching row)`,
         params: { id: CAPTURE_ID },
         query: SCOPE_QUERY_SCHEMA,
         produces: 'application/vnd.tcpdump.pcap',
@@ -93,16 +137,7 @@ export function downloadRoutes(app: FastifyInstance, ctx: ServerContext): void {
       async (req, reply) => {
         const q = req.query as ScopeParams;
         const capture = await captureOf(store, (req.params as { id: string }).id);
-        // every error the request can cause is raised before the first byte is sent
-        compileFrameFilter(q.filter);
-        if (q.from?.trim()) parseTimeBound(q.from, capture.first_ts);
-        if (q.to?.trim()) parseTimeBound(q.to, capture.first_ts);
-        if (format === 'pcap' && capture.link_types.length > 1) {
-          throw new PcaplensError(
-            'E_USAGE',
-            `capture ${capture.id} has several link types (${capture.link_types.join(', ')}); pcap holds one: export.pcapng`,
-          );
-        }
+        checkExport(capture, format, q);
         const ac = abortOnHangUp(reply.raw);
         const body = new PassThrough({ highWaterMark: 1 << 20 });
         const sink = async (chunk: Uint8Array) => {
