@@ -51,6 +51,8 @@ export const commandList = (): readonly LazyCommand[] => [
 ];
 
 /** Every command, loaded (the main help, and callers that want the objects). */
+  lazy('user', async () => (await import('./commands/user.js')).userCommand),
+  lazy('token', async () => (await import('./commands/token.js')).tokenCommand),
 export async function commands(): Promise<readonly Command[]> {
   return Promise.all(commandList().map((c) => c.load()));
 }

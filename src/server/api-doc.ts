@@ -47,6 +47,8 @@ const ERROR_SCHEMA: JsonSchema = {
 
 export class ApiDoc {
   private readonly specs: RouteSpec[] = [];
+  /** team mode (serve --auth): the document names the session cookie and bearer tokens as security schemes */
+  auth = false;
 
   constructor(private readonly version: string) {}
 
@@ -97,7 +99,18 @@ export class ApiDoc {
         description: 'Captures, their tables and the aggregations behind the views.',
       },
       paths,
-      components: { schemas: { Error: ERROR_SCHEMA } },
+      components: {
+        schemas: { Error: ERROR_SCHEMA },
+        ...(this.auth
+          ? {
+              securitySchemes: {
+                session: { type: 'apiKey', in: 'cookie', name: 'pcaplens_session' },
+                token: { type: 'http', scheme: 'bearer', description: 'pcaplens token create NAME --user U' },
+              },
+            }
+          : {}),
+      },
+      ...(this.auth ? { security: [{ session: [] }, { token: [] }] } : {}),
     };
   }
 }

@@ -11,6 +11,9 @@ import type { Store } from '../store/store.js';
 import { sweepStaleCopies } from '../store/capture-files.js';
 import { QueryCache } from '../store/query-cache.js';
 import { ApiDoc } from './api-doc.js';
+import { authStoreOf } from '../store/auth-store.js';
+import type { AuthContext } from './auth/context.js';
+import { registerAuth, type AuthOptions } from './auth/plugin.js';
 import { FactsCache } from './aggregate/capture-facts.js';
 import type { ServerContext } from './context.js';
 import { toErrorReply } from './http-error.js';
@@ -63,6 +66,13 @@ export interface AppOptions {
   allowedHosts?: string[] | null;
   logger?: boolean;
   version?: string;
+  /**
+   * Team mode: every /api route needs a login or an API token; captures belong to their uploader
+   * (server/auth/plugin.ts). Needs a store with the auth tables (DuckDB, PostgreSQL). null/undefined: none.
+   */
+  auth?: AuthOptions | null;
+  /** trust X-Forwarded-For/-Proto from a reverse proxy (client address for the login limit, HTTPS for cookies) */
+  trustProxy?: boolean;
 }
 
 export const DEFAULT_MAX_UPLOAD = 4 * 1024 ** 3;
@@ -89,16 +99,35 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     bodyLimit: 1024 * 1024,
     connectionTimeout: opts.connectionTimeoutMs ?? 120_000,
     routerOptions: { maxParamLength: 200 },
+    trustProxy: opts.trustProxy ?? false,
   });
+  let auth: AuthContext | null = null;
+  if (opts.auth) {
+    const authStore = authStoreOf(opts.store);
+    if (!authStore)
+      throw new PcaplensError(
+        'E_USAGE',
+        `team mode (--auth) needs a store that keeps users: DuckDB or PostgreSQL, not ${opts.store.kind}`,
+      );
+    auth = { store: authStore, jobOwners: new Map(), uploaders: new WeakMap() };
+  }
   // stored captures never change: the views' repeated questions are answered once (many users, one capture)
   const store = opts.queryCache === false ? opts.store : new QueryCache(opts.store);
-  const queue = new IngestQueue((job, o) =>
-    opts.ingest(opts.store, opts.dataDir, job.paths, {
+  const queue = new IngestQueue(async (job, o) => {
+    const row = await opts.ingest(opts.store, opts.dataDir, job.paths, {
       name: job.name,
       onProgress: o.onProgress,
       signal: o.signal,
-    }),
-  );
+    });
+    // team mode: the uploader owns what they stored before anyone hears the job is done; uploading the
+    // bytes of a capture someone else already stored (same SHA-256) shows they have it: it is shared
+    const uploader = auth?.uploaders.get(job.paths);
+    if (auth && uploader !== undefined) {
+      const owner = await auth.store.claimCapture(row.id, uploader);
+      if (owner !== uploader) await auth.store.shareCapture(row.id, uploader);
+    }
+    return row;
+  });
   const ctx: ServerContext = {
     store,
     queue,
@@ -112,6 +141,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     maxQueuedJobs: opts.maxQueuedJobs ?? 64,
     minUploadRate: opts.minUploadRate === undefined ? DEFAULT_MIN_UPLOAD_RATE : opts.minUploadRate,
     uploadsInFlight: 0,
+    auth,
   };
   // what a killed server left half-written: uploads never ingested, partial copies into the data directory
   await sweepStaleUploads(ctx.uploadsDir);
@@ -139,6 +169,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       throw new PcaplensError('E_USAGE', 'cross-origin request refused');
     }
   });
+  if (auth) registerAuth(app, ctx.doc, auth, opts.auth ?? {});
   app.addHook('onSend', async (req, reply, payload) => {
     // a route may set a stricter header of its own (downloads: a sandboxing CSP)
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);

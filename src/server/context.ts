@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { ApiDoc } from './api-doc.js';
+import type { AuthContext } from './auth/context.js';
 import type { FactsCache } from './aggregate/capture-facts.js';
 import type { IngestQueue } from './jobs.js';
 import type { MinUploadRate } from './upload.js';
@@ -25,4 +26,6 @@ export interface ServerContext {
   minUploadRate: MinUploadRate | null;
   /** upload requests being received now */
   uploadsInFlight: number;
+  /** team mode (serve --auth): users, ownership; null or absent in single-user mode */
+  auth?: AuthContext | null;
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { buildApp, DEFAULT_MAX_UPLOAD } from '../../server/app.js';
 import { ingestFiles } from '../../engine/ingest.js';
+import { authStoreOf } from '../../store/auth-store.js';
 import { openStore } from '../../store/open.js';
 import { PcaplensError } from '../../shared/errors.js';
 import type { CliIo } from '../io.js';
@@ -18,11 +19,16 @@ described at /api/openapi.json.
 Options:
   -p, --port N          TCP port (default 5000; 0 picks a free one)
       --host ADDR       address to bind (default 127.0.0.1). Anything but loopback exposes the captures to
-                        the network: there is no login.
+                        the network: use --auth there.
   -d, --data DIR        data directory for the store and uploads (default ./pcaplens-data)
       --store SPEC      duckdb (default) or a postgres:// URL
       --max-upload SIZE largest file accepted per upload, e.g. 500M, 4G (default 4G)
       --allow-host NAME also answer requests for this Host name (repeatable; for a reverse proxy)
+      --auth            team mode: every API call needs a login or an API token, captures belong to their
+                        uploader and are shared explicitly (users: pcaplens user add NAME --admin)
+      --trust-proxy     behind a reverse proxy: take the client address and https from X-Forwarded-*
+      --insecure-cookie with --auth on a non-loopback address over plain HTTP: send the session cookie
+                        without Secure (anyone on the network path can then steal sessions)
   -h, --help            this help
 
 Enrichment of the hosts and alerts of every ingested capture:
@@ -55,6 +61,9 @@ function parse(argv: string[]) {
         store: { type: 'string' },
         'max-upload': { type: 'string' },
         'allow-host': { type: 'string', multiple: true },
+        auth: { type: 'boolean' },
+        'trust-proxy': { type: 'boolean' },
+        'insecure-cookie': { type: 'boolean' },
         ...ENRICH_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
@@ -88,6 +97,17 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const enrichment = new Enrichment(enrichOptionsFrom(v));
   const store = await openStore(v.store, dataDir);
   let closed = false;
+  const loopback = LOOPBACK.has(host);
+  // the session cookie is Secure (HTTPS only) behind a proxy (which terminates TLS) and whenever the server
+  // is reachable from the network; on loopback it is Secure only when the request came over HTTPS
+  const secureCookies = v['trust-proxy'] ? true : !loopback ? !v['insecure-cookie'] : 'auto';
+  if (v.auth && !authStoreOf(store)) {
+    await store.close();
+    throw new PcaplensError(
+      'E_USAGE',
+      `serve: --auth needs a store that keeps users (DuckDB or PostgreSQL); the ${store.kind} store does not`,
+    );
+  }
   const { app } = await buildApp({
     store,
     dataDir,
@@ -96,12 +116,24 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     // on a non-loopback address any Host may be legitimate (names of this machine)
     allowedHosts: LOOPBACK.has(host) ? (v['allow-host'] ?? []) : null,
     version: version(),
+    auth: v.auth ? { secureCookies } : null,
+    trustProxy: v['trust-proxy'] ?? false,
   });
   try {
     const address = await app.listen({ port, host });
     io.stderr.write(`pcaplens: serving ${address} (data in ${dataDir}, store ${store.kind}); Ctrl-C stops\n`);
-    if (!LOOPBACK.has(host))
-      io.stderr.write('pcaplens: warning: listening beyond loopback; there is no login\n');
+    if (!loopback && !v.auth)
+      io.stderr.write('pcaplens: warning: listening beyond loopback; there is no login (see --auth)\n');
+    if (v.auth) {
+      const users = await authStoreOf(store)!.listUsers();
+      io.stderr.write(`pcaplens: team mode: ${users.length} user(s)\n`);
+      if (!users.some((u) => u.role === 'admin'))
+        io.stderr.write('pcaplens: no admin yet: pcaplens user add NAME --admin (password on stdin)\n');
+      if (secureCookies === true && !v['trust-proxy'])
+        io.stderr.write(
+          'pcaplens: the session cookie is Secure: browsers send it over HTTPS only (put a TLS proxy in front, with --trust-proxy)\n',
+        );
+    }
     await new Promise<void>((resolve) => {
       if (!io.signal) return; // no way to be stopped: serve until the process ends
       if (io.signal.aborted) resolve();

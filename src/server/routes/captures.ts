@@ -5,6 +5,7 @@ import type { ServerContext } from '../context.js';
 import { withStatus } from '../http-error.js';
 import { receiveUpload } from '../upload.js';
 import { captureIdOf } from '../scope.js';
+import { requestUser } from '../auth/context.js';
 
 /** Upload, list, show, delete and cancel captures; ingest jobs are "j<n>" ids, stored captures are numbers. */
 const ID = { id: { type: 'string', pattern: '^(j?\\d{1,15})$', description: 'capture id, or job id j<n>' } };
@@ -106,14 +107,20 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const cleanup = async () => {
         if (--pending === 0) await removeDir();
       };
+      const user = ctx.auth ? requestUser(req) : null;
       const jobs = groups.map((g) => {
         const name = (groups.length === 1 && up.fields.name?.trim()) || g.map((f) => f.name).join(' + ');
-        return queue.add(
+        const paths = g.map((f) => f.path);
+        // team mode: remembered before the job can run, so the stored capture is claimed by its uploader
+        if (ctx.auth && user) ctx.auth.uploaders.set(paths, user.id);
+        const job = queue.add(
           name,
-          g.map((f) => f.path),
+          paths,
           g.reduce((s, f) => s + f.size, 0),
           cleanup,
         );
+        if (ctx.auth && user) ctx.auth.jobOwners.set(job.id, user.id);
+        return job;
       });
       return reply.code(202).send({ jobs });
     },
@@ -139,7 +146,18 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
         ],
       },
     },
-    async () => ({ captures: await store.listCaptures(), jobs: queue.list() }),
+    async (req) => {
+      const captures = await store.listCaptures();
+      const jobs = queue.list();
+      const user = ctx.auth ? requestUser(req) : null;
+      if (!ctx.auth || !user || user.role === 'admin') return { captures, jobs };
+      // team mode: only what this user may read (owned, shared with them, public) and their own uploads
+      const readable = await ctx.auth.store.readableCaptureIds(user.id);
+      return {
+        captures: captures.filter((c) => readable.has(c.id)),
+        jobs: jobs.filter((j) => ctx.auth!.jobOwners.get(j.id) === user.id),
+      };
+    },
   );
 
   doc.add(
