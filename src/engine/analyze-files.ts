@@ -18,6 +18,7 @@ import { openFileSource } from './sources/file-source.js';
 import { FileStats, type FileInfo } from './file-stats.js';
 import { ProgressThrottle, type Progress } from './progress.js';
 import { SyncFileSource } from './parallel/sync-file-source.js';
+import { flowSplitThreads, analyzeFlowsSplit } from './parallel/flow-split.js';
 import { AppRun, emptyAppRows, type AppRowSink, type AppRows, type FileBytesOptions } from './app-run.js';
 
 export interface AnalyzeOptions {
@@ -65,6 +66,16 @@ export interface AnalyzeOptions {
   afterChunk?: () => Promise<void>;
   /** called once the input is read, before the live flows are finished (their ends are end-of-input ends) */
   onEndOfInput?: () => void;
+  /** passed to the flow Analysis: called when a flow is created (keeps flow objects reusable) */
+  onFlowStart?: AnalysisOptions['onFlowStart'];
+  /**
+   * threads for a flows-only run (onFlow, no hosts, no app layer, no per-packet hooks) of one large plain
+   * capture: split by conversation over worker threads (parallel/flow-split.ts), same rows and ids. Default:
+   * PCAPLENS_FLOW_THREADS, else 2 when the machine has 2 cores or more; 1 keeps the single-thread path.
+   */
+  flowThreads?: number;
+  /** smallest file split over threads (default parallel/flow-split.ts SPLIT_MIN_SIZE; tests lower it) */
+  flowSplitMinSize?: number;
 }
 
 /** dns, http, tls, dhcp, credentials, files, ssh: empty when streamed to onRow or with app: false */
@@ -140,6 +151,8 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
     );
   }
   opts.signal?.throwIfAborted();
+  const threads = await flowSplitThreads(paths, opts, opts.flowSplitMinSize);
+  if (threads > 1) return analyzeFlowsSplit(paths[0]!, threads, opts);
 
   const infos: FileInfo[] = paths.map((name) => ({
     name,
@@ -183,6 +196,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     onPacket: app ? app.onPacket(opts.onPacket) : opts.onPacket,
     onFlowEnd: app ? app.onFlowEnd(opts.onFlowEnd) : opts.onFlowEnd,
     acceptLayer: opts.acceptLayer,
+    onFlowStart: opts.onFlowStart,
     fileNames: infos.map((i) => i.name),
   });
   // merged records carry the position in `opened`; map it back to the command-line position

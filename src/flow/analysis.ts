@@ -67,6 +67,12 @@ export interface AnalysisOptions {
   /** called for each finished flow before its row is emitted (app parsers may add to the row) */
   onFlowEnd?: (flow: FlowState, row: FlowRow) => void;
   /**
+   * called when a flow is created, with the record and the index of its IP layer in the packet (0 for a frame
+   * without IP). Unlike onPacket and onFlowEnd it keeps finished flow objects reusable, so it must not hold
+   * on to `flow`. Split runs (engine/parallel/flow-split-*.ts) number flows over shards with it.
+   */
+  onFlowStart?: (flow: FlowState, rec: PacketRecord, layerIndex: number) => void;
+  /**
    * called per packet and IP layer after accounting (flow is null for a fragment still waiting for the
    * rest of its datagram, and for frames without IP where no MAC pair is known)
    */
@@ -160,6 +166,8 @@ export class Analysis {
   /** where the host table first hit maxHosts */
   private hostEviction: FirstSeen | null = null;
   private rec: PacketRecord | null = null;
+  /** index in pkt.layers of the layer being accounted (0 for a frame without IP) */
+  private layerIndex = 0;
   private clock = -1;
   private jumpPending = false;
 
@@ -212,11 +220,13 @@ export class Analysis {
     if (this.advanceClock(rec.tsSec)) this.expireIdle(this.clock);
     const accept = this.opts.acceptLayer;
     if (p.layerCount === 0) {
+      this.layerIndex = 0;
       if (accept === undefined || accept(p, null, 0)) this.accountL2(p, rec);
       return;
     }
     for (let i = 0; i < p.layerCount; i++) {
       const l = p.layers[i]!;
+      this.layerIndex = i;
       if (accept === undefined || accept(p, l, i)) this.accountLayer(p, l, rec);
     }
   }
@@ -378,6 +388,7 @@ export class Analysis {
       }
     }
     this.table.add(f);
+    this.opts.onFlowStart?.(f, rec, this.layerIndex);
     return f;
   }
 
@@ -469,6 +480,7 @@ export class Analysis {
       f.srcHost = hs;
       f.dstHost = hd;
       this.table.add(f);
+      this.opts.onFlowStart?.(f, rec, 0);
     } else this.table.touch(f);
     const dir = f.dirOf(key);
     if (dir === 0) {
