@@ -65,6 +65,20 @@ const TABLE_VIEW: { [T in AppTable]: Cols<T> } = {
     'hassh',
     'hassh_server',
   ],
+  smb: [
+    'ts',
+    'client_ip',
+    'server_ip',
+    'command',
+    'status',
+    'tree',
+    'file_name',
+    'username',
+    'bytes_read',
+    'bytes_written',
+  ],
+  sip: ['ts', 'client_ip', 'server_ip', 'transport', 'method', 'status', 'from_addr', 'to_addr', 'call_id'],
+  ntp: ['ts', 'client_ip', 'server_ip', 'version', 'mode', 'stratum', 'reference_id', 'transmit_ts'],
 };
 
 export function appColumns(table: AppTable): { all: readonly string[]; table: readonly string[] } {

@@ -60,6 +60,7 @@ import { smtp } from './protocols/smtp/index.js';
 import { pop3 } from './protocols/pop3/index.js';
 import { imap } from './protocols/imap/index.js';
 import { telnet } from './protocols/telnet/index.js';
+import { smb2 } from './protocols/smb2/index.js';
 
 /** Link, network and transport layers (this folder's owner). */
 const CORE: ProtocolDescriptor[] = [
@@ -111,6 +112,7 @@ const APPS: ProtocolDescriptor[] = [
   pop3,
   imap,
   telnet,
+  smb2,
 ];
 
 export const PROTOCOLS: readonly ProtocolDescriptor[] = [...CORE, ...APPS];

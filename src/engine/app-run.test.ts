@@ -24,6 +24,9 @@ test('analyzeFiles returns the application rows; onRow streams them instead; app
     credentials: [],
     files: [],
     ssh: [],
+    smb: [],
+    sip: [],
+    ntp: [],
   };
   const viaRow = await analyzeFiles([cap], { onRow: (t, r) => streamed[t].push(r) });
   for (const t of APP_TABLES) {

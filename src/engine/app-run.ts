@@ -4,7 +4,18 @@
  * those are decided by the flow layer alone, so a flows-only run gives the same flow rows as a full one.
  */
 import { createHash } from 'node:crypto';
-import type { CredentialRow, DhcpRow, DnsRow, FileRow, HttpRow, SshRow, TlsRow } from '../shared/app-rows.js';
+import type {
+  CredentialRow,
+  DhcpRow,
+  DnsRow,
+  FileRow,
+  HttpRow,
+  NtpRow,
+  SipRow,
+  SmbRow,
+  SshRow,
+  TlsRow,
+} from '../shared/app-rows.js';
 import type { Problem } from '../shared/problem.js';
 import type { AnalysisOptions } from '../flow/analysis.js';
 import { AppLayer } from '../flow/reassembly/app/app-layer.js';
@@ -25,7 +36,18 @@ class NodeSha256 implements IncrementalSha256 {
 registerSha256Backend(() => new NodeSha256());
 
 /** The application tables, named as the store's tables. */
-export const APP_TABLES = ['dns', 'http', 'tls', 'dhcp', 'credentials', 'files', 'ssh'] as const;
+export const APP_TABLES = [
+  'dns',
+  'http',
+  'tls',
+  'dhcp',
+  'credentials',
+  'files',
+  'ssh',
+  'smb',
+  'sip',
+  'ntp',
+] as const;
 export type AppTable = (typeof APP_TABLES)[number];
 
 export interface AppRowTypes {
@@ -36,6 +58,9 @@ export interface AppRowTypes {
   credentials: CredentialRow;
   files: FileRow;
   ssh: SshRow;
+  smb: SmbRow;
+  sip: SipRow;
+  ntp: NtpRow;
 }
 export type AppRows = { [T in AppTable]: AppRowTypes[T][] };
 export type AppRowSink = <T extends AppTable>(table: T, row: AppRowTypes[T]) => void;
@@ -62,7 +87,18 @@ function magicHex(b: Uint8Array): string {
 }
 
 export function emptyAppRows(): AppRows {
-  return { dns: [], http: [], tls: [], dhcp: [], credentials: [], files: [], ssh: [] };
+  return {
+    dns: [],
+    http: [],
+    tls: [],
+    dhcp: [],
+    credentials: [],
+    files: [],
+    ssh: [],
+    smb: [],
+    sip: [],
+    ntp: [],
+  };
 }
 
 export class AppRun {
@@ -89,6 +125,9 @@ export class AppRun {
       dhcp: emit('dhcp'),
       credential: emit('credentials'),
       ssh: emit('ssh'),
+      smb: emit('smb'),
+      sip: emit('sip'),
+      ntp: emit('ntp'),
       file: (row, content) => {
         row.magic = content && content.length > 0 ? magicHex(content) : null;
         put('files', row);

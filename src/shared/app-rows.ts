@@ -156,3 +156,61 @@ export interface SshRow extends AppRowBase {
   hassh_server: string | null;
   hassh_server_string: string | null;
 }
+
+/**
+ * One finished SMB2 command (request and response paired by MessageId). READ and WRITE are summed per open
+ * file and come out on its CLOSE row (bytes_read, bytes_written); a file still open when the connection ends
+ * gets a CLOSE row without status.
+ */
+export interface SmbRow extends AppRowBase {
+  /** NEGOTIATE, SESSION_SETUP, TREE_CONNECT, CREATE, CLOSE, QUERY_INFO, ... */
+  command: string;
+  /** the request's MessageId (-1 for a CLOSE row made at the end of the connection) */
+  message_id: number;
+  /** NT status of the response as 0x%08x (0x00000000 success); null when no response was seen */
+  status: string | null;
+  /** share path (\\server\share) the command worked in */
+  tree: string | null;
+  /** file name relative to the share (CREATE and the file's later commands) */
+  file_name: string | null;
+  /** dialect negotiated on the connection (2.0.2 ... 3.1.1) */
+  dialect: string | null;
+  /** identity of the session's NTLMSSP authentication (no secrets: challenge responses are not kept) */
+  username: string | null;
+  domain: string | null;
+  host: string | null;
+  /** CLOSE rows: bytes read from and written to the file while it was open */
+  bytes_read: number | null;
+  bytes_written: number | null;
+}
+
+/** One SIP message (request or response). */
+export interface SipRow extends AppRowBase {
+  /** udp or tcp */
+  transport: string;
+  /** request method; null for responses */
+  method: string | null;
+  /** response status code; null for requests */
+  status: number | null;
+  reason: string | null;
+  /** request URI */
+  uri: string | null;
+  /** From and To headers as sent (compact forms f: and t: included) */
+  from_addr: string | null;
+  to_addr: string | null;
+  call_id: string | null;
+  cseq: string | null;
+  user_agent: string | null;
+}
+
+/** One NTP message. */
+export interface NtpRow extends AppRowBase {
+  version: number;
+  /** client, server, broadcast, symmetric active, symmetric passive, control, private, reserved */
+  mode: string;
+  stratum: number;
+  /** stratum 0/1: kiss code or clock source; higher strata: the upstream server's IPv4 */
+  reference_id: string | null;
+  /** the sender's transmit timestamp as ISO-8601 UTC; null when zero */
+  transmit_ts: string | null;
+}

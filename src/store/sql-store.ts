@@ -86,7 +86,19 @@ const FILE_COLUMNS: ColumnDef[] = [
 const SUMMARY_COLUMN: ColumnDef = { name: 'summary', type: 'json', doc: '' };
 const CAPTURE_SELECT = `SELECT ${CAPTURE_COLUMNS.map((c) => c.name).join(', ')} FROM captures`;
 
-const ARTIFACT = new Set<TableName>(['dns', 'http', 'tls', 'dhcp', 'credentials', 'files', 'alerts', 'ssh']);
+const ARTIFACT = new Set<TableName>([
+  'dns',
+  'http',
+  'tls',
+  'dhcp',
+  'credentials',
+  'files',
+  'alerts',
+  'ssh',
+  'smb',
+  'sip',
+  'ntp',
+]);
 const ALL_TABLES: TableName[] = Object.keys(TABLES) as TableName[];
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));

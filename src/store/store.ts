@@ -4,7 +4,18 @@
  */
 import type { CheckedFilter } from '../shared/filter/ast.js';
 import type { ArtifactTable, TableName } from '../shared/filter/tables.js';
-import type { DnsRow, HttpRow, TlsRow, DhcpRow, CredentialRow, FileRow, SshRow } from '../shared/app-rows.js';
+import type {
+  DnsRow,
+  HttpRow,
+  TlsRow,
+  DhcpRow,
+  CredentialRow,
+  FileRow,
+  SshRow,
+  SmbRow,
+  SipRow,
+  NtpRow,
+} from '../shared/app-rows.js';
 import type { FlowRow } from '../shared/rows.js';
 import type {
   AlertRow,
@@ -32,6 +43,9 @@ export interface TableRows {
   files: FileRow;
   alerts: AlertRow;
   ssh: SshRow;
+  smb: SmbRow;
+  sip: SipRow;
+  ntp: NtpRow;
 }
 
 /** Row type each table accepts on import (packets without capture_id). */

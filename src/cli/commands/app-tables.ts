@@ -1,6 +1,6 @@
 /**
  * The application tables as commands, one module for all seven: `pcaplens dns|http|tls|dhcp|credentials|
- * files|ssh <capture...|@ID>`. A direct run streams the table's rows as the layer finds them (json/csv) or
+ * files|ssh|smb|sip|ntp <capture...|@ID>`. A direct run streams the table's rows as the layer finds them (json/csv) or
  * prints them at the end (table); a stored capture is answered by the store. `files --extract DIR` also
  * writes the transferred files out (engine/extract-files.ts).
  */
@@ -60,6 +60,21 @@ const ABOUT: Record<AppTable, [summary: string, detail: string, example: string]
     'SSH connections: banners and HASSH fingerprints',
     'One row per SSH connection: client and server identification strings, HASSH and HASSHServer.',
     'pcaplens ssh traffic.pcap',
+  ],
+  smb: [
+    'SMB2/3 commands: dialect, user, shares, file names, bytes read and written',
+    'One row per finished SMB2 command (request and response paired): status, share (tree), file name,\nnegotiated dialect, NTLMSSP user/domain/host of the session (no secrets). READ and WRITE add up per\nfile and show on its CLOSE row as bytes_read/bytes_written.',
+    'pcaplens smb traffic.pcap --filter \'smb2.command == "CREATE"\'',
+  ],
+  sip: [
+    'SIP messages: method or status, From, To, Call-ID, CSeq, User-Agent',
+    'One row per SIP message (request or response) over UDP or TCP.',
+    'pcaplens sip voip.pcap --format table',
+  ],
+  ntp: [
+    'NTP messages: version, mode, stratum, reference id, transmit time',
+    'One row per NTP message.',
+    'pcaplens ntp traffic.pcap',
   ],
 };
 
@@ -246,3 +261,6 @@ export const dhcpCommand = byName.dhcp;
 export const credentialsCommand = byName.credentials;
 export const filesCommand = byName.files;
 export const sshCommand = byName.ssh;
+export const smbCommand = byName.smb;
+export const sipCommand = byName.sip;
+export const ntpCommand = byName.ntp;

@@ -28,6 +28,9 @@ const PREFIX: Record<TableName, string> = {
   files: 'files',
   alerts: 'alerts',
   ssh: 'ssh',
+  smb: 'smb2',
+  sip: 'sip',
+  ntp: 'ntp',
 };
 
 /** Transport and network names a bare word can test on rows that have a `proto` column. */

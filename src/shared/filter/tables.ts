@@ -42,6 +42,9 @@ export const TABLE_NAMES = [
   'files',
   'alerts',
   'ssh',
+  'smb',
+  'sip',
+  'ntp',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type ArtifactTable = Exclude<TableName, 'packets' | 'flows' | 'hosts'>;
@@ -367,6 +370,43 @@ export const TABLES: Record<TableName, TableDef> = {
     t('hassh_string', 'HASSH input string'),
     t('hassh_server', 'HASSHServer: MD5 of the server key-exchange algorithm lists'),
     t('hassh_server_string', 'HASSHServer input string'),
+  ]),
+  smb: artifact('smb', [
+    t('command', 'NEGOTIATE, SESSION_SETUP, TREE_CONNECT, CREATE, CLOSE, QUERY_INFO, ...', false),
+    i('message_id', 'MessageId of the request (-1: a CLOSE row made when the connection ended)'),
+    t('status', 'NT status of the response as 0x%08x (0x00000000 success); null: no response seen'),
+    t('tree', 'share path (\\\\server\\share)'),
+    t('file_name', 'file name relative to the share'),
+    t('dialect', 'dialect negotiated on the connection (2.0.2, 2.1, 3.0, 3.0.2, 3.1.1)'),
+    t('username', 'user of the session (NTLMSSP AUTHENTICATE; no secrets kept)'),
+    t('domain', 'domain of the session user'),
+    t('host', 'workstation name the client gave'),
+    i('bytes_read', 'CLOSE rows: bytes read from the file while it was open'),
+    i('bytes_written', 'CLOSE rows: bytes written to the file while it was open'),
+  ]),
+  sip: artifact('sip', [
+    t('transport', 'udp or tcp', false),
+    t('method', 'request method (INVITE, REGISTER, ACK, BYE, ...); null for responses'),
+    i('status', 'response status code; null for requests'),
+    t('reason', 'response reason phrase'),
+    t('uri', 'request URI'),
+    t('from_addr', 'From header'),
+    t('to_addr', 'To header'),
+    t('call_id', 'Call-ID header'),
+    t('cseq', 'CSeq header (number and method)'),
+    t('user_agent', 'User-Agent header'),
+  ]),
+  ntp: artifact('ntp', [
+    i('version', 'NTP version (1-4)', false),
+    t('mode', 'client, server, broadcast, symmetric active/passive, control, ...', false),
+    i('stratum', 'stratum of the sender (0 unspecified, 1 primary, 16 unsynchronised)', false),
+    t('reference_id', 'stratum 0/1: kiss code or clock source; higher strata: upstream server IPv4'),
+    {
+      name: 'transmit_ts',
+      type: 'time',
+      nullable: true,
+      doc: "sender's transmit timestamp (UTC); null when zero",
+    },
   ]),
 };
 

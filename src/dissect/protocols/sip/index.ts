@@ -8,8 +8,8 @@ export const sip: ProtocolDescriptor = {
   fields: [
     { id: 'sip.method', type: 'string', doc: 'request method (INVITE, REGISTER, ...)' },
     { id: 'sip.status', type: 'int', doc: 'response status code' },
-    { id: 'sip.from', type: 'string', doc: 'From header' },
-    { id: 'sip.to', type: 'string', doc: 'To header' },
+    { id: 'sip.from_addr', type: 'string', doc: 'From header' },
+    { id: 'sip.to_addr', type: 'string', doc: 'To header' },
     { id: 'sip.call_id', type: 'string', doc: 'Call-ID header' },
   ],
   bindings: [

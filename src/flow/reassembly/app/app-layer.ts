@@ -37,6 +37,7 @@ import type { AppSinks } from './sinks.js';
 import { lineProtocolFor, type FtpExpectation, type LineSession } from './line-protocols.js';
 import { FtpData } from './ftp-data.js';
 import { udpParserFor, type UdpParser } from './udp-protocols.js';
+import { smb2Stream } from './smb2-rows.js';
 
 /** Apps whose TCP payload we reassemble. */
 const STREAM_APPS = new Set([
@@ -52,6 +53,7 @@ const STREAM_APPS = new Set([
   'imap',
   'telnet',
   'ftp-data',
+  'smb2',
 ]);
 /** FTP data connections announced and not yet seen, at most this many */
 const MAX_EXPECTATIONS = 1024;
@@ -237,7 +239,8 @@ export class AppLayer {
       st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
     else if (app === 'ftp-data') {
       /* set up by matchFtpData */
-    } else
+    } else if (app === 'smb2') st.line = smb2Stream(st.flow.id, st.endpoints(), this.sinks);
+    else
       st.line = lineProtocolFor(
         app,
         st.flow.id,

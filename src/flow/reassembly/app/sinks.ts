@@ -6,6 +6,9 @@ import type {
   FileRow,
   HttpRow,
   SshRow,
+  SmbRow,
+  SipRow,
+  NtpRow,
   TlsRow,
 } from '../../../shared/app-rows.js';
 import type { ReassemblyProblem } from '../types.js';
@@ -22,6 +25,9 @@ export interface AppSinks {
    */
   file?(row: FileRow, content?: Uint8Array | null): void;
   ssh?(row: SshRow): void;
+  smb?(row: SmbRow): void;
+  sip?(row: SipRow): void;
+  ntp?(row: NtpRow): void;
   /** a reassembly limit forced a gap (turn into a Problem with code E_LIMIT) */
   problem?(p: ReassemblyProblem): void;
 }
