@@ -9,6 +9,7 @@
  *   npm run load -- [--clients 50] [--uploads 4] [--duration 60] [--max-requests 200000]
  *                   [--capture bench/data/half.pcap] [--data bench/out/load-data] [--dist]
  *                   [--upload-source CORPUS/pcapxray-sample-mixed.pcap]
+ *   npm run load -- --cpu-prof DIR      (the server writes a V8 CPU profile into DIR when it stops)
  *   npm run load -- --upload-rss FILE   (only: the server's RSS while FILE is uploaded, then its job cancelled)
  *
  * The capture is imported once into the data directory (`pcaplens import`, before the server starts) and
@@ -33,6 +34,7 @@ const { values: opt } = parseArgs({
     data: { type: 'string', default: join(ROOT, 'bench/out/load-data') },
     dist: { type: 'boolean', default: false },
     'upload-rss': { type: 'string' },
+    'cpu-prof': { type: 'string' },
     'upload-source': { type: 'string', default: join(ROOT, '../shared/corpus/pcapxray-sample-mixed.pcap') },
   },
 });
@@ -44,10 +46,10 @@ const DATA = opt.data;
 const UPLOAD_SOURCE = opt['upload-source'];
 
 /** The CLI as a child: dist (built) or src through tsx. */
-function cli(args, stdio) {
+function cli(args, stdio, nodeArgs = []) {
   const argv = opt.dist
-    ? [join(ROOT, 'bin/pcaplens.js'), ...args]
-    : ['--import', 'tsx', join(ROOT, 'test/crash/cli-child.ts'), ...args];
+    ? [...nodeArgs, join(ROOT, 'bin/pcaplens.js'), ...args]
+    : [...nodeArgs, '--import', 'tsx', join(ROOT, 'test/crash/cli-child.ts'), ...args];
   return spawn(process.execPath, argv, { cwd: ROOT, stdio });
 }
 
@@ -104,7 +106,9 @@ async function ensureCapture() {
 }
 
 async function startServer() {
-  const p = cli(['serve', '--port', '0', '--data', DATA], ['ignore', 'ignore', 'pipe']);
+  // --cpu-prof DIR: the server writes a V8 CPU profile there when it exits
+  const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', opt['cpu-prof']] : [];
+  const p = cli(['serve', '--port', '0', '--data', DATA], ['ignore', 'ignore', 'pipe'], nodeArgs);
   let err = '';
   const base = await new Promise((resolve, reject) => {
     p.stderr.on('data', (d) => {

@@ -136,3 +136,26 @@ test('filters count by their tree, not their text (callers build trees under ano
   assert.deepEqual(b, await inner.page('flows', q('udp')));
   assert.notDeepEqual(a.rows, b.rows);
 });
+
+test('a capture row is remembered until its capture is deleted; an unknown id is never remembered', async () => {
+  const id = await store(10, 'd');
+  const cache = new QueryCache(counted(inner), { captureTtlMs: 60_000 });
+  calls.clear();
+  assert.equal(await cache.getCapture(id + 1000), null);
+  assert.equal(await cache.getCapture(id + 1000), null);
+  assert.equal(calls.get('getCapture'), 2);
+  const row = await cache.getCapture(id);
+  assert.deepEqual(row, await inner.getCapture(id));
+  row!.name = 'changed by the caller';
+  assert.equal((await cache.getCapture(id))!.name, 'c10');
+  assert.equal(calls.get('getCapture'), 3);
+  assert.equal(await cache.deleteCapture(id), true);
+  assert.equal(await cache.getCapture(id), null);
+  // a short life: another process's delete is seen once it has passed
+  const id2 = await store(11, 'e');
+  const brief = new QueryCache(inner, { captureTtlMs: 1 });
+  assert.ok(await brief.getCapture(id2));
+  await inner.deleteCapture(id2);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(await brief.getCapture(id2), null);
+});

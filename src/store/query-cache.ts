@@ -29,6 +29,8 @@ export interface QueryCacheOptions {
   maxEntries?: number;
   /** rows (table rows, buckets, edges, talkers) over all remembered answers at most; default 250 000 */
   maxRows?: number;
+  /** how long a capture row is remembered; default 5 s */
+  captureTtlMs?: number;
 }
 
 interface Entry {
@@ -66,6 +68,8 @@ export class QueryCache implements Store {
   /** bumped by a delete: an answer computed across it is not remembered */
   private readonly generation = new Map<number, number>();
   private rows = 0;
+  private readonly captureRows = new Map<number, { row: Promise<CaptureRow | null>; until: number }>();
+  private readonly captureTtlMs: number;
   private readonly maxEntries: number;
   private readonly maxRows: number;
   hits = 0;
@@ -78,6 +82,7 @@ export class QueryCache implements Store {
     this.kind = inner.kind;
     this.maxEntries = opts.maxEntries ?? 512;
     this.maxRows = opts.maxRows ?? 250_000;
+    this.captureTtlMs = opts.captureTtlMs ?? 5000;
     if (inner.captureSummary) this.captureSummary = (id) => inner.captureSummary!(id);
   }
 
@@ -131,6 +136,7 @@ export class QueryCache implements Store {
 
   private forget(captureId: number): void {
     this.generation.set(captureId, (this.generation.get(captureId) ?? 0) + 1);
+    this.captureRows.delete(captureId);
     for (const [key, e] of this.entries) {
       if (e.captureId !== captureId) continue;
       this.entries.delete(key);
@@ -150,8 +156,32 @@ export class QueryCache implements Store {
   listCaptures(): Promise<CaptureRow[]> {
     return this.inner.listCaptures();
   }
+  /**
+   * A capture row is remembered briefly (a stored capture's row never changes; a delete through this cache
+   * forgets it at once; the short life bounds what another process's delete leaves visible). Every request
+   * about a capture looks it up first, and that look-up should not queue behind the slow reads.
+   */
   getCapture(id: number): Promise<CaptureRow | null> {
-    return this.inner.getCapture(id);
+    const now = Date.now();
+    const hit = this.captureRows.get(id);
+    if (hit && hit.until > now) return hit.row.then((r) => (r ? structuredClone(r) : null));
+    const gen = this.generation.get(id) ?? 0;
+    const row = this.inner.getCapture(id);
+    const entry = { row, until: now + this.captureTtlMs };
+    this.captureRows.set(id, entry);
+    row.then(
+      (r) => {
+        // an unknown id is not remembered: it may be the next capture's
+        if (!r || (this.generation.get(id) ?? 0) !== gen) {
+          if (this.captureRows.get(id) === entry) this.captureRows.delete(id);
+        } else if (this.captureRows.size > 4096)
+          this.captureRows.delete(this.captureRows.keys().next().value!);
+      },
+      () => {
+        if (this.captureRows.get(id) === entry) this.captureRows.delete(id);
+      },
+    );
+    return row.then((r) => (r ? structuredClone(r) : null));
   }
   captureFiles(id: number): Promise<CaptureFileRow[]> {
     return this.inner.captureFiles(id);
@@ -184,6 +214,7 @@ export class QueryCache implements Store {
   }
   close(): Promise<void> {
     this.entries.clear();
+    this.captureRows.clear();
     this.rows = 0;
     return this.inner.close();
   }

@@ -51,6 +51,7 @@ export function hostFacts(rows: readonly StoredHostRow[]): Map<string, HostFacts
 
 export class FactsCache {
   private readonly entries = new Map<string, Promise<CaptureFacts>>();
+  private readonly forgetListeners: ((captureId: number) => void)[] = [];
 
   constructor(private readonly store: Store) {}
 
@@ -71,8 +72,14 @@ export class FactsCache {
     return p;
   }
 
+  /** Called (the capture was deleted) for every capture forgotten: other per-capture caches follow. */
+  onForget(listener: (captureId: number) => void): void {
+    this.forgetListeners.push(listener);
+  }
+
   forget(captureId: number): void {
     for (const k of [...this.entries.keys()]) if (k.startsWith(`${captureId}|`)) this.entries.delete(k);
+    for (const l of this.forgetListeners) l(captureId);
   }
 
   private async load(captureId: number): Promise<CaptureFacts> {

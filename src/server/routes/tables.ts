@@ -3,7 +3,8 @@ import { TABLE_NAMES, tableFields, type TableName } from '../../shared/filter/in
 import type { FileRow } from '../../shared/app-rows.js';
 import type { ServerContext } from '../context.js';
 import { withFileIds } from '../extract.js';
-import { PAGE_QUERY_SCHEMA, captureOf, scopeOf, sortOf, type ScopeParams } from '../scope.js';
+import { cachedAnswer, responseCacheOf } from '../cache/answer.js';
+import { PAGE_QUERY_SCHEMA, scopeOf, sortOf, type ScopeParams } from '../scope.js';
 
 /** One page of a table per request: GET /api/captures/:id/<table>?filter&from&to&limit&offset&sort. */
 interface PageParams extends ScopeParams {
@@ -24,6 +25,7 @@ const PAGE_SCHEMA = {
 };
 
 export function tableRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  responseCacheOf(ctx);
   for (const table of TABLE_NAMES) {
     ctx.doc.add(
       app,
@@ -40,21 +42,21 @@ export function tableRoutes(app: FastifyInstance, ctx: ServerContext): void {
           '404': ['E_NOT_FOUND'],
         },
       },
-      async (req) => {
-        const q = req.query as PageParams;
-        const capture = await captureOf(ctx.store, (req.params as { id: string }).id);
-        const scope = scopeOf(capture, table, q);
-        const page = await ctx.store.page(table as TableName, {
-          ...scope,
-          sort: sortOf(q.sort),
-          limit: q.limit ?? 100,
-          offset: q.offset ?? 0,
-        });
-        // files carry the id their download is asked for by
-        if (table === 'files')
-          return { ...page, rows: await withFileIds(ctx.store, capture.id, page.rows as FileRow[]) };
-        return page;
-      },
+      (req, reply) =>
+        cachedAnswer(ctx, `table:${table}`, req, reply, async (capture) => {
+          const q = req.query as PageParams;
+          const scope = scopeOf(capture, table, q);
+          const page = await ctx.store.page(table as TableName, {
+            ...scope,
+            sort: sortOf(q.sort),
+            limit: q.limit ?? 100,
+            offset: q.offset ?? 0,
+          });
+          // files carry the id their download is asked for by
+          if (table === 'files')
+            return { ...page, rows: await withFileIds(ctx.store, capture.id, page.rows as FileRow[]) };
+          return page;
+        }),
     );
   }
 

@@ -10,7 +10,9 @@ import { insecureClause, markGraph } from '../aggregate/graph-marks.js';
 import { chordOf, treemapOf } from '../aggregate/hierarchy.js';
 import { geoArcs } from '../aggregate/geo-arcs.js';
 import type { ServerContext } from '../context.js';
-import { SCOPE_QUERY_SCHEMA, captureOf, scopeOf, type ScopeParams } from '../scope.js';
+import type { CaptureRow } from '../../shared/store-rows.js';
+import { cachedAnswer, responseCacheOf } from '../cache/answer.js';
+import { SCOPE_QUERY_SCHEMA, scopeOf, type ScopeParams } from '../scope.js';
 import type { JsonSchema } from '../api-doc.js';
 
 /**
@@ -40,12 +42,13 @@ function byGroup(buckets: readonly HistogramBucket[]): { name: string; packets: 
 
 export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { store, doc } = ctx;
+  responseCacheOf(ctx);
   const add = (
     url: string,
     summary: string,
     query: Record<string, JsonSchema>,
     response: JsonSchema,
-    handler: (id: string, q: Q) => Promise<unknown>,
+    handler: (capture: CaptureRow, q: Q) => Promise<unknown>,
   ) =>
     doc.add(
       app,
@@ -58,7 +61,8 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
         query: { ...SCOPE_QUERY_SCHEMA, ...query },
         responses: { '200': [summary, response], '400': ['E_FILTER or E_USAGE'], '404': ['E_NOT_FOUND'] },
       },
-      async (req) => handler((req.params as { id: string }).id, req.query as Q),
+      (req, reply) =>
+        cachedAnswer(ctx, `view:${url}`, req, reply, (capture) => handler(capture, req.query as Q)),
     );
 
   add(
@@ -66,8 +70,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
     'Summary: counts per table, application and transport protocols, top talkers, first alerts',
     {},
     { type: 'object' },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const flowScope = scopeOf(capture, 'flows', q);
       const span = spanSeconds(flowScope.from ?? capture.first_ts, flowScope.to ?? capture.last_ts);
       // one bucket wider than the whole span: packets and bytes per group over the capture
@@ -125,8 +128,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
         grouped: { type: 'string' },
       },
     },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const layer = num(q.layer, 3) as 2 | 3 | 4;
       const limit = num(q.limit, 2000);
       const scope = scopeOf(capture, 'flows', q);
@@ -166,8 +168,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       group: { type: 'string', enum: ['proto', 'app', 'none'], default: 'proto' },
     },
     { type: 'object', properties: { bucket: { type: 'number' }, buckets: { type: 'array' } } },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const scope = scopeOf(capture, 'flows', q);
       const span = spanSeconds(scope.from ?? capture.first_ts, scope.to ?? capture.last_ts);
       const bucket = typeof q.bucket === 'number' ? q.bucket : bucketWidth(span, num(q.bins, 200));
@@ -186,8 +187,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       n: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
     },
     { type: 'array' },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       return store.topTalkers({
         ...scopeOf(capture, 'flows', q),
         by: (q.by ?? 'bytes') as 'bytes',
@@ -207,8 +207,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       offset: { type: 'integer', minimum: 0, default: 0 },
     },
     { type: 'object', properties: { rows: { type: 'array' }, total: { type: 'integer' } } },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const s = String(q.sort ?? '-bytes');
       return store.conversations({
         ...scopeOf(capture, 'flows', q),
@@ -228,8 +227,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       type: 'object',
       properties: { name: { type: 'string' }, value: { type: 'number' }, children: { type: 'array' } },
     },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const edges = await store.graphEdges({
         ...scopeOf(capture, 'flows', q),
         layer: 4,
@@ -247,8 +245,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
       type: 'object',
       properties: { labels: { type: 'array' }, matrix: { type: 'array' }, has_other: { type: 'boolean' } },
     },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const edges = await store.graphEdges({
         ...scopeOf(capture, 'flows', q),
         layer: 3,
@@ -277,8 +274,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
         },
       },
     },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const flowScope = scopeOf(capture, 'flows', q);
       const [page, edges] = await Promise.all([
         store.page('hosts', {
@@ -316,8 +312,7 @@ export function viewRoutes(app: FastifyInstance, ctx: ServerContext): void {
     'A sample of flows (heaviest first) with the dimensions of the parallel-coordinates view',
     { limit: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 } },
     { type: 'object', properties: { rows: { type: 'array' }, total: { type: 'integer' } } },
-    async (id, q) => {
-      const capture = await captureOf(store, id);
+    async (capture, q) => {
       const page = await store.page('flows', {
         ...scopeOf(capture, 'flows', q),
         sort: [{ column: 'bytes', desc: true }],
