@@ -57,6 +57,17 @@ export interface Tx {
   all(sql: string, params?: unknown[]): Promise<Row[]>;
   /** appends rows given column-major: data[i] holds the values of columns[i] */
   append(table: string, columns: AppendColumn[], data: Encoded[][]): Promise<void>;
+  /**
+   * optional faster path for the import's batches: the rows' columns (defs) encoded by the adapter itself,
+   * after capture_id and, when seqStart is given, seq = seqStart + row index + 1; same values as append
+   */
+  appendRows?(
+    table: string,
+    captureId: number,
+    seqStart: number | null,
+    defs: readonly ColumnDef[],
+    rows: readonly Row[],
+  ): Promise<void>;
 }
 
 const CAPTURE_COLUMNS: ColumnDef[] = [
@@ -116,6 +127,12 @@ export abstract class SqlStore implements Store {
   protected async lockMigrations(_tx: Tx): Promise<void> {}
   abstract close(): Promise<void>;
 
+  /** Team mode's users, API tokens, sessions and capture ownership (migration 6). */
+  readonly auth: AuthStore = new SqlAuthStore({
+    read: (sql, params) => this.read(sql, params),
+    write: (fn) => this.transaction((tx) => fn((sql, params) => tx.all(sql, params))),
+  });
+
   async migrate(): Promise<void> {
     await this.transaction(async (tx) => {
       await tx.all(
@@ -128,12 +145,6 @@ export abstract class SqlStore implements Store {
         const done = await tx.all('SELECT version FROM schema_version WHERE version = $1', [m.version]);
         if (done.length) return;
         for (const stmt of m.up(this.dialectName)) await tx.all(stmt);
-  /** Team mode's users, API tokens, sessions and capture ownership (migration 6). */
-  readonly auth: AuthStore = new SqlAuthStore({
-    read: (sql, params) => this.read(sql, params),
-    write: (fn) => this.transaction((tx) => fn((sql, params) => tx.all(sql, params))),
-  });
-
         await tx.all('INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)', [
           m.version,
           m.name,
@@ -164,11 +175,16 @@ export abstract class SqlStore implements Store {
         if (!isTableName(table)) throw new PcaplensError('E_STORE', `no table ${String(table)}`);
         if (rows.length === 0) return;
         const defs = TABLES[table].columns;
+        let seqStart: number | null = null;
+        if (ARTIFACT.has(table)) {
+          seqStart = seq.get(table) ?? 0;
+          seq.set(table, seqStart + rows.length);
+        }
+        if (tx.appendRows) return tx.appendRows(table, captureId, seqStart, defs, rows);
         const columns: AppendColumn[] = [{ name: 'capture_id', type: 'bigint' }];
         const data: Encoded[][] = [rows.map(() => captureId)];
-        if (ARTIFACT.has(table)) {
-          const start = seq.get(table) ?? 0;
-          seq.set(table, start + rows.length);
+        if (seqStart !== null) {
+          const start = seqStart;
           columns.push({ name: 'seq', type: 'bigint' });
           data.push(rows.map((_, i) => start + i + 1));
         }
@@ -274,6 +290,9 @@ export abstract class SqlStore implements Store {
       for (const t of ['capture_files', ...ALL_TABLES])
         await tx.all(`DELETE FROM ${t} WHERE capture_id = $1`, [id]);
       await tx.all('DELETE FROM captures WHERE id = $1', [id]);
+      // team mode: who owned it and whom it was shared with
+      await tx.all('DELETE FROM capture_shares WHERE capture_id = $1', [id]);
+      await tx.all('DELETE FROM capture_owners WHERE capture_id = $1', [id]);
       return true;
     });
   }
@@ -286,9 +305,6 @@ export abstract class SqlStore implements Store {
       table === 'packets' ? [{ name: 'capture_id', type: 'bigint', doc: '' } as ColumnDef, ...cols] : cols;
     const [rows, total] = await Promise.all([this.read(sql, params), this.countRows(table, q)]);
     return { rows: rows.map((r) => decodeRow<TableRows[T]>(all, r)), total };
-      // team mode: who owned it and whom it was shared with
-      await tx.all('DELETE FROM capture_shares WHERE capture_id = $1', [id]);
-      await tx.all('DELETE FROM capture_owners WHERE capture_id = $1', [id]);
   }
 
   async countRows(table: TableName, q: Scope): Promise<number> {

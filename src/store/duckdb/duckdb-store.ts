@@ -9,11 +9,13 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { PcaplensError } from '../../shared/errors.js';
+import type { ColumnDef } from '../../shared/filter/tables.js';
 import { DUCKDB_DIALECT } from '../../shared/filter/to-sql.js';
 import type { Encoded } from '../codec.js';
 import type { StoreDialect } from '../queries.js';
 import { Serial } from '../serial.js';
 import { SqlStore, type AppendColumn, type Row, type Tx } from '../sql-store.js';
+import { CHUNK_ROWS, ChunkWriter, type ChunkColumn } from './chunk-writer.js';
 
 /**
  * The embedded default: one DuckDB file in the data directory. Imports go through the appender in
@@ -21,9 +23,6 @@ import { SqlStore, type AppendColumn, type Row, type Tx } from '../sql-store.js'
  * only committed captures.
  */
 export const DUCKDB_FILE = 'pcaplens.duckdb';
-
-/** DuckDB's vector size: the most rows one data chunk holds. */
-const CHUNK_ROWS = 2048;
 
 const DIALECT: StoreDialect = { ...DUCKDB_DIALECT, intDiv: (a, b) => `(${a} // ${b})` };
 
@@ -71,6 +70,8 @@ export class DuckDbStore extends SqlStore {
   private readonly writeLock = new Serial();
   /** actual column order per table, which the appender follows */
   private readonly layout = new Map<string, string[]>();
+  /** the import batches' column buffers, reused (one write at a time: writeLock) */
+  private readonly chunks = new ChunkWriter();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -169,12 +170,49 @@ export class DuckDbStore extends SqlStore {
     }
   }
 
+  /** An import batch: rows encoded straight into data chunks (chunk-writer.ts). */
+  private async appendRows(
+    table: string,
+    captureId: number,
+    seqStart: number | null,
+    defs: readonly ColumnDef[],
+    rows: readonly Row[],
+  ): Promise<void> {
+    const order = await this.columnsOf(table);
+    const byName = new Map(defs.map((d) => [d.name, d]));
+    const columns: ChunkColumn[] = order.map((name): ChunkColumn => {
+      if (name === 'capture_id') return { def: null, constant: captureId };
+      if (name === 'seq' && seqStart !== null) return { def: null, counterStart: seqStart };
+      return { def: byName.get(name) ?? null };
+    });
+    let appender;
+    try {
+      appender = await this.writer.createAppender(table);
+    } catch (e) {
+      throw storeError(e);
+    }
+    try {
+      const types: DuckDBType[] = order.map((_, i) => appender.columnType(i));
+      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+        const end = Math.min(rows.length, start + CHUNK_ROWS);
+        appender.appendDataChunk(this.chunks.chunk(types, columns, rows, start, end));
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw storeError(e);
+    } finally {
+      appender.closeSync();
+    }
+  }
+
   protected transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.writeLock.run(async () => {
       await DuckDbStore.all(this.writer, 'BEGIN TRANSACTION');
       const tx: Tx = {
         all: (sql, params) => DuckDbStore.all(this.writer, sql, params),
         append: (table, columns, data) => this.append(table, columns, data),
+        appendRows: (table, captureId, seqStart, defs, rows) =>
+          this.appendRows(table, captureId, seqStart, defs, rows),
       };
       try {
         const out = await fn(tx);
