@@ -20,6 +20,22 @@ export interface NtpMessage {
   stratum: number;
   /** stratum 0/1: four ASCII letters (kiss code or clock source); higher strata: the upstream server's IPv4 */
   refId: string;
+  /** transmit timestamp (RFC 5905 section 6): seconds since 1900 (era 0) and the binary fraction */
+  xmtSec: number;
+  xmtFrac: number;
+}
+
+/** Seconds between the NTP epoch (1900) and the Unix epoch (1970). */
+const NTP_UNIX = 2208988800;
+
+/**
+ * An NTP timestamp as Unix seconds and nanoseconds; null when it is zero (not set). Era: values below 2^31
+ * count from 2036 (era 1), as RFC 4330 section 3 advises, so every time from 1968 to 2104 comes out right.
+ */
+export function ntpTime(sec: number, frac: number): { sec: number; nsec: number } | null {
+  if (sec === 0 && frac === 0) return null;
+  const full = sec < 0x80000000 ? sec + 0x100000000 : sec;
+  return { sec: full - NTP_UNIX, nsec: Math.floor((frac * 1e9) / 0x100000000) };
 }
 
 export function decodeNtp(b: Uint8Array, off: number, end: number): NtpMessage | null {
@@ -36,5 +52,13 @@ export function decodeNtp(b: Uint8Array, off: number, end: number): NtpMessage |
       if (c >= 0x20 && c < 0x7f) refId += String.fromCharCode(c);
     }
   } else refId = ipv4ToString(u32be(b, off + 12));
-  return { version: v, mode, modeText: MODES[mode]!, stratum, refId };
+  return {
+    version: v,
+    mode,
+    modeText: MODES[mode]!,
+    stratum,
+    refId,
+    xmtSec: u32be(b, off + 40),
+    xmtFrac: u32be(b, off + 44),
+  };
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeSip, looksLikeSip } from './decode.js';
-import { decodeNtp } from '../ntp/decode.js';
+import { decodeNtp, ntpTime } from '../ntp/decode.js';
+import { isoTime } from '../../../shared/time.js';
 
 // sip-call.pcap (zeek, BSD) frame 1: REGISTER from a Nero SIPPS phone
 const REGISTER = Uint8Array.from(
@@ -42,4 +43,40 @@ test('NTP header (ntp-digest.pcap frame 1)', () => {
   assert.equal(m.stratum, 2);
   assert.equal(m.refId, '182.165.128.219');
   assert.equal(decodeNtp(NTP, 0, 47), null);
+  // transmit timestamp dcd2aa81.7b9f9bdc (tshark: May 26, 2017 13:22:09.482904187 UTC)
+  const t = ntpTime(m.xmtSec, m.xmtFrac)!;
+  assert.equal(isoTime(t.sec, t.nsec), '2017-05-26T13:22:09.482904187Z');
+  assert.equal(ntpTime(0, 0), null);
+  // seconds below 2^31 are era 1: 0x00000001 is one second past 2036-02-07T06:28:16Z
+  const e1 = ntpTime(1, 0)!;
+  assert.equal(isoTime(e1.sec, e1.nsec), '2036-02-07T06:28:17.000000Z');
+});
+
+test('SIP over TCP: messages framed by the empty line and Content-Length, split anywhere', async () => {
+  const { SipStream } = await import('./stream.js');
+  const body = 'v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\n';
+  const text =
+    'INVITE sip:bob@example.org SIP/2.0\r\n' + // request line
+    'i: call-1\r\n' + // compact Call-ID
+    'CSeq: 1 INVITE\r\n' +
+    `l: ${body.length}\r\n` + // compact Content-Length: the body is skipped, not parsed as a message
+    '\r\n' +
+    body +
+    'SIP/2.0 180 Ringing\r\nCall-ID: call-1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n';
+  const bytes = new TextEncoder().encode(text);
+  for (const step of [1, 7, bytes.length]) {
+    const got: string[] = [];
+    const s = new SipStream((m, _dir, packet) => got.push(`${m.method ?? m.status} ${m.callId} ${packet}`));
+    for (let i = 0; i < bytes.length; i += step) s.data(0, bytes.subarray(i, i + step), i + 1, 0, 0);
+    assert.deepEqual(
+      got,
+      ['INVITE call-1 1', `180 call-1 ${Math.floor(text.indexOf('SIP/2.0 180') / step) * step + 1}`],
+      `step ${step}`,
+    );
+  }
+  // a head that never ends stops the direction at 8 KiB instead of growing
+  const s = new SipStream(() => assert.fail('no message'));
+  const junk = new Uint8Array(20000).fill(0x41);
+  s.data(1, junk, 1, 0, 0);
+  s.data(1, new TextEncoder().encode('\r\n\r\n'), 2, 0, 0);
 });

@@ -38,6 +38,7 @@ import { lineProtocolFor, type FtpExpectation, type LineSession } from './line-p
 import { FtpData } from './ftp-data.js';
 import { udpParserFor, type UdpParser } from './udp-protocols.js';
 import { smb2Stream } from './smb2-rows.js';
+import { sipStream } from './sip-rows.js';
 
 /** Apps whose TCP payload we reassemble. */
 const STREAM_APPS = new Set([
@@ -54,6 +55,7 @@ const STREAM_APPS = new Set([
   'telnet',
   'ftp-data',
   'smb2',
+  'sip',
 ]);
 /** FTP data connections announced and not yet seen, at most this many */
 const MAX_EXPECTATIONS = 1024;
@@ -240,6 +242,7 @@ export class AppLayer {
     else if (app === 'ftp-data') {
       /* set up by matchFtpData */
     } else if (app === 'smb2') st.line = smb2Stream(st.flow.id, st.endpoints(), this.sinks);
+    else if (app === 'sip') st.line = sipStream(st.flow.id, st.endpoints(), this.sinks);
     else
       st.line = lineProtocolFor(
         app,

@@ -135,3 +135,74 @@ cap('smb2-file-transfer.pcap', (r, path) => {
     smb.every((x) => x.client_ip === '10.0.0.11' && x.server_ip === '10.0.0.12' && x.server_port === 445),
   );
 });
+
+cap('sip-call.pcap', (r, path) => {
+  const theirs = tshark(path, 'sip', [
+    'frame.number',
+    'sip.Method',
+    'sip.Status-Code',
+    'sip.Call-ID',
+    'sip.CSeq',
+    'sip.User-Agent',
+    'sip.From',
+    'sip.To',
+  ]);
+  assert.ok(theirs.length > 40);
+  assert.deepEqual(
+    r.sip.map((x) => [
+      String(x.packet),
+      x.method ?? '',
+      x.status === null ? '' : String(x.status),
+      x.call_id ?? '',
+      x.cseq ?? '',
+      x.user_agent ?? '',
+      x.from_addr ?? '',
+      x.to_addr ?? '',
+    ]),
+    theirs.map((row) => Array.from({ length: 8 }, (_, k) => row[k] ?? '')),
+  );
+  // requests come from the client; a response goes back to the sender of its request (same Call-ID, CSeq)
+  for (const x of r.sip) assert.equal(x.transport, 'udp');
+  const asker = new Map(
+    r.sip.filter((x) => x.method !== null).map((x) => [`${x.call_id} ${x.cseq}`, x.client_ip]),
+  );
+  const answered = r.sip.filter((x) => x.status !== null && asker.has(`${x.call_id} ${x.cseq}`));
+  assert.ok(answered.length > 10);
+  for (const x of answered)
+    assert.equal(x.client_ip, asker.get(`${x.call_id} ${x.cseq}`), `frame ${x.packet}`);
+});
+
+/** tshark's absolute time text ("May 26, 2017 13:22:09.482904187 UTC") as ISO-8601 with its nanoseconds. */
+function isoOf(t: string): string {
+  const m = /^(\w{3}) +(\d+), (\d{4}) (\d\d:\d\d:\d\d)\.(\d{9}) UTC$/.exec(t);
+  assert.ok(m, t);
+  const d = new Date(`${m[1]} ${m[2]}, ${m[3]} ${m[4]} UTC`).toISOString().slice(0, 19);
+  return `${d}.${m[5]}Z`;
+}
+
+for (const name of ['ntp-digest.pcap', 'android-phone-mixed.pcap'])
+  cap(name, (r, path) => {
+    const theirs = tshark(path, 'ntp', [
+      'frame.number',
+      'ntp.flags.vn',
+      'ntp.flags.mode',
+      'ntp.stratum',
+      'ntp.refid',
+      'ntp.xmt',
+    ]);
+    assert.ok(theirs.length > 0);
+    const MODE = ['reserved', 'symmetric active', 'symmetric passive', 'client', 'server', 'broadcast'];
+    assert.deepEqual(
+      r.ntp.map((x) => [String(x.packet), String(x.version), x.mode, String(x.stratum), x.transmit_ts]),
+      theirs.map(([n, v, mode, st, , xmt]) => [n, v, MODE[Number(mode)], st, isoOf(xmt!)]),
+    );
+    // stratum 2 and up: the reference id is the upstream server's IPv4 address
+    theirs.forEach(([, , , st, refid], k) => {
+      if (Number(st) < 2) return;
+      const ip = refid!
+        .match(/../g)!
+        .map((h) => parseInt(h, 16))
+        .join('.');
+      assert.equal(r.ntp[k]!.reference_id, ip);
+    });
+  });

@@ -1,8 +1,12 @@
-/** Datagram parsers of UDP protocols other than DNS and QUIC (DHCP, DHCPv6, SNMP), chosen by app id. */
+/** Datagram parsers of UDP protocols other than DNS and QUIC (DHCP, DHCPv6, SNMP, SIP, NTP), chosen by app id. */
 import type { DhcpRow } from '../../../shared/app-rows.js';
 import { decodeDhcp } from '../../../dissect/protocols/dhcp/decode.js';
 import { decodeDhcpv6 } from '../../../dissect/protocols/dhcpv6/decode.js';
 import { decodeSnmp } from '../../../dissect/protocols/snmp/decode.js';
+import { decodeSip } from '../../../dissect/protocols/sip/decode.js';
+import { decodeNtp, ntpTime } from '../../../dissect/protocols/ntp/decode.js';
+import { isoTime } from '../../../shared/time.js';
+import { sipRow } from './sip-rows.js';
 import { rowBase, type Endpoints } from './base.js';
 import type { AppSinks } from './sinks.js';
 
@@ -93,6 +97,37 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
           username: null,
           password: m.community,
           detail: `${m.versionText} ${m.pdu}${m.oids[0] ? ' ' + m.oids[0] : ''}`,
+        });
+      },
+      close() {},
+    };
+  }
+  if (app === 'sip') {
+    return {
+      datagram(dir, b, off, end, packet, sec, nsec) {
+        const m = decodeSip(b, off, end);
+        if (m && sinks.sip) sinks.sip(sipRow(m, 'udp', flowId, ep, dir, packet, sec, nsec));
+      },
+      close() {},
+    };
+  }
+  if (app === 'ntp') {
+    return {
+      datagram(dir, b, off, end, packet, sec, nsec) {
+        const m = decodeNtp(b, off, end);
+        if (!m || !sinks.ntp) return;
+        // the side not on port 123 is the client; between two servers, the sender of a client-mode request
+        const cd = clientDir(ep, -1, dir, m.mode === 3 || m.mode === 1 || m.mode === 6);
+        const cdir =
+          ep.port[1] === 123 && ep.port[0] !== 123 ? 0 : ep.port[0] === 123 && ep.port[1] !== 123 ? 1 : cd;
+        const t = ntpTime(m.xmtSec, m.xmtFrac);
+        sinks.ntp({
+          ...rowBase(flowId, ep, cdir, packet, sec, nsec),
+          version: m.version,
+          mode: m.modeText,
+          stratum: m.stratum,
+          reference_id: m.refId === '' ? null : m.refId,
+          transmit_ts: t ? isoTime(t.sec, t.nsec) : null,
         });
       },
       close() {},
