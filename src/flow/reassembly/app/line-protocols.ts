@@ -57,7 +57,7 @@ export function lineProtocolFor(
   ep: Endpoints,
   sinks: AppSinks,
   expect: (e: FtpExpectation) => void,
-  /** file extraction: keep mail text and attachments (SMTP, POP3) up to `bytes` each, taken from `budget` */
+  /** file extraction: keep mail text and attachments (SMTP, POP3, IMAP) up to `bytes` each, taken from `budget` */
   keep: { bytes: number; budget?: { left: number } } | null = null,
 ): LineSession | null {
   if (app === 'ssh') return sshSession(flowId, ep, sinks);
@@ -129,6 +129,7 @@ export function lineProtocolFor(
   let client: (l: string, cut: boolean) => void;
   let server: (l: string, cut: boolean) => void;
   let close = (): void => {};
+  let imapServer: ImapSession | null = null;
   if (app === 'telnet') {
     const t = new TelnetSession(emit, clientDir);
     return {
@@ -165,9 +166,12 @@ export function lineProtocolFor(
     server = (l, cut) => s.server(l, cut);
     close = () => s.close();
   } else if (app === 'imap') {
-    const s = new ImapSession(emit);
+    // the server side is read as bytes: FETCH literals are counted, not split into lines
+    const s = new ImapSession(emit, keep);
     client = (l) => s.client(l);
     server = (l) => s.server(l);
+    close = () => s.close();
+    imapServer = s;
   } else return null;
   const split: [LineSplitter, LineSplitter] = [
     new LineSplitter((l, cut) => (clientDir === 0 ? client(l, cut) : server(l, cut))),
@@ -179,10 +183,12 @@ export function lineProtocolFor(
       packet = p;
       sec = s;
       nsec = n;
-      split[dir].push(b);
+      if (imapServer !== null && dir !== clientDir) imapServer.serverData(b);
+      else split[dir].push(b);
     },
     gap(dir) {
-      split[dir].reset();
+      if (imapServer !== null && dir !== clientDir) imapServer.serverGap();
+      else split[dir].reset();
     },
     end() {},
     close() {
