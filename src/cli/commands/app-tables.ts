@@ -1,7 +1,7 @@
 /**
- * The application tables as commands, one module for all seven: `pcaplens dns|http|tls|dhcp|credentials|
- * files|ssh|smb|sip|ntp <capture...|@ID>`. A direct run streams the table's rows as the layer finds them (json/csv) or
- * prints them at the end (table); a stored capture is answered by the store. `files --extract DIR` also
+ * The application tables as commands, one module for all of them: `pcaplens dns|http|tls|dhcp|credentials|
+ * files|ssh|smb|sip|ntp <capture...|@ID>`. A direct run streams the table's rows as the layer finds them
+ * (json/csv) or prints them at the end (table); a stored capture is answered by the store. `files --extract DIR` also
  * writes the transferred files out (engine/extract-files.ts).
  */
 import { PcaplensError } from '../../shared/errors.js';
