@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import { sweepStaleCopies } from '../store/capture-files.js';
 import { QueryCache } from '../store/query-cache.js';
 import { ApiDoc } from './api-doc.js';
-import { authStoreOf } from '../store/auth-store.js';
+import { authStoreOf, type AuthStore } from '../store/auth-store.js';
 import type { AuthContext } from './auth/context.js';
 import { registerAuth, type AuthOptions } from './auth/plugin.js';
 import { FactsCache } from './aggregate/capture-facts.js';
@@ -71,6 +71,8 @@ export interface AppOptions {
    * (server/auth/plugin.ts). Needs a store with the auth tables (DuckDB, PostgreSQL). null/undefined: none.
    */
   auth?: AuthOptions | null;
+  /** where team mode keeps users and ownership when the capture store has no tables for them (ClickHouse) */
+  authStore?: AuthStore;
   /** trust X-Forwarded-For/-Proto from a reverse proxy (client address for the login limit, HTTPS for cookies) */
   trustProxy?: boolean;
 }
@@ -103,7 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   let auth: AuthContext | null = null;
   if (opts.auth) {
-    const authStore = authStoreOf(opts.store);
+    const authStore = opts.authStore ?? authStoreOf(opts.store);
     if (!authStore)
       throw new PcaplensError(
         'E_USAGE',

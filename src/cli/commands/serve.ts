@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { buildApp, DEFAULT_MAX_UPLOAD } from '../../server/app.js';
 import { ingestFiles } from '../../engine/ingest.js';
-import { authStoreOf } from '../../store/auth-store.js';
+import { openAuthFor } from '../../store/auth-open.js';
+import { importViaQueue, queueProgress } from '../../engine/distributed/queue.js';
 import { openStore } from '../../store/open.js';
 import { PcaplensError } from '../../shared/errors.js';
 import type { CliIo } from '../io.js';
@@ -21,7 +22,12 @@ Options:
       --host ADDR       address to bind (default 127.0.0.1). Anything but loopback exposes the captures to
                         the network: use --auth there.
   -d, --data DIR        data directory for the store and uploads (default ./pcaplens-data)
-      --store SPEC      duckdb (default) or a postgres:// URL
+      --store SPEC      duckdb (default), a postgres:// URL or clickhouse://host:8123/db?cluster=NAME
+      --queue URL       with a clickhouse:// store: ingest uploads through workers (pcaplens worker) taking
+                        jobs from this Redis (redis://host:6379); the uploads folder (DATA/uploads) must be
+                        readable at the same path by every worker
+      --jobs N          with --queue: jobs (ranges of conversations) per capture (default 4)
+      --queue-name NAME with --queue: BullMQ queue name (default pcaplens-ingest)
       --max-upload SIZE largest file accepted per upload, e.g. 500M, 4G (default 4G)
       --allow-host NAME also answer requests for this Host name (repeatable; for a reverse proxy)
       --auth            team mode: every API call needs a login or an API token, captures belong to their
@@ -62,6 +68,9 @@ function parse(argv: string[]) {
         'max-upload': { type: 'string' },
         'allow-host': { type: 'string', multiple: true },
         auth: { type: 'boolean' },
+        queue: { type: 'string' },
+        jobs: { type: 'string' },
+        'queue-name': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'insecure-cookie': { type: 'boolean' },
         ...ENRICH_OPTIONS,
@@ -95,28 +104,52 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const maxUploadBytes = v['max-upload'] ? parseSize(v['max-upload']) : DEFAULT_MAX_UPLOAD;
   // the user's data files are read now: a wrong path fails before the server starts
   const enrichment = new Enrichment(enrichOptionsFrom(v));
+  if (v.queue && !/^clickhouse:\/\//i.test(v.store ?? ''))
+    throw new PcaplensError('E_USAGE', 'serve: --queue needs --store clickhouse://...');
+  if (v.jobs !== undefined && !(v.queue && /^\d{1,3}$/.test(v.jobs) && Number(v.jobs) >= 1))
+    throw new PcaplensError('E_USAGE', 'serve: --jobs takes 1..256 and goes with --queue');
   const store = await openStore(v.store, dataDir);
   let closed = false;
   const loopback = LOOPBACK.has(host);
   // the session cookie is Secure (HTTPS only) behind a proxy (which terminates TLS) and whenever the server
   // is reachable from the network; on loopback it is Secure only when the request came over HTTPS
   const secureCookies = v['trust-proxy'] ? true : !loopback ? !v['insecure-cookie'] : 'auto';
-  if (v.auth && !authStoreOf(store)) {
+  const auth = v.auth
+    ? await openAuthFor(store, dataDir).catch(async (e: unknown) => {
+        await store.close();
+        throw e;
+      })
+    : null;
+  if (v.auth && !auth) {
     await store.close();
     throw new PcaplensError(
       'E_USAGE',
-      `serve: --auth needs a store that keeps users (DuckDB or PostgreSQL); the ${store.kind} store does not`,
+      `serve: --auth needs a store that keeps users (DuckDB, PostgreSQL, or ClickHouse with DATA/team/); the ${store.kind} store does not`,
     );
   }
+  const queue = v.queue;
+  const storeSpec = v.store ?? '';
   const { app } = await buildApp({
     store,
     dataDir,
-    ingest: (st, dir, paths, o) => ingestFiles(st, dir, paths, { ...o, enrichment }),
+    ingest: queue
+      ? (_st, _dir, paths, o) =>
+          importViaQueue(paths, {
+            queue,
+            store: storeSpec,
+            name: o.name,
+            jobs: v.jobs === undefined ? undefined : Number(v.jobs),
+            queueName: v['queue-name'],
+            signal: o.signal,
+            onProgress: o.onProgress ? queueProgress(o.onProgress) : undefined,
+          })
+      : (st, dir, paths, o) => ingestFiles(st, dir, paths, { ...o, enrichment }),
     maxUploadBytes,
     // on a non-loopback address any Host may be legitimate (names of this machine)
     allowedHosts: LOOPBACK.has(host) ? (v['allow-host'] ?? []) : null,
     version: version(),
-    auth: v.auth ? { secureCookies } : null,
+    auth: auth ? { secureCookies } : null,
+    authStore: auth?.auth,
     trustProxy: v['trust-proxy'] ?? false,
   });
   try {
@@ -125,7 +158,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (!loopback && !v.auth)
       io.stderr.write('pcaplens: warning: listening beyond loopback; there is no login (see --auth)\n');
     if (v.auth) {
-      const users = await authStoreOf(store)!.listUsers();
+      const users = await auth!.auth.listUsers();
       io.stderr.write(`pcaplens: team mode: ${users.length} user(s)\n`);
       if (!users.some((u) => u.role === 'admin'))
         io.stderr.write('pcaplens: no admin yet: pcaplens user add NAME --admin (password on stdin)\n');
@@ -143,6 +176,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (!closed) {
       closed = true;
       await app.close();
+      await auth?.close();
       await store.close();
     }
   }

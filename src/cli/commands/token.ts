@@ -1,9 +1,9 @@
 import { PcaplensError } from '../../shared/errors.js';
 import { createToken, userNamed } from '../../server/auth/accounts.js';
 import { writeOut, type CliIo } from '../io.js';
-import { STORE_HELP, STORE_OPTIONS, parseCommand, withStore } from '../store-args.js';
+import { STORE_HELP, STORE_OPTIONS, parseCommand } from '../store-args.js';
 import type { Command } from './command.js';
-import { authOf } from './user.js';
+import { withAuth } from './user.js';
 
 const help = `Usage: pcaplens token create NAME --user USER
        pcaplens token list [--user USER] [--format json]
@@ -50,15 +50,14 @@ export const tokenCommand: Command = {
     switch (verb) {
       case 'create': {
         const a = needNameAndUser();
-        await withStore(v, async (store) => {
-          const { token } = await createToken(authOf(store), a.user, a.name);
+        await withAuth(v, async (auth) => {
+          const { token } = await createToken(auth, a.user, a.name);
           await writeOut(io.stdout, `${token}\n`);
         });
         return 0;
       }
       case 'list': {
-        await withStore(v, async (store) => {
-          const auth = authOf(store);
+        await withAuth(v, async (auth) => {
           const users = new Map((await auth.listUsers()).map((u) => [u.id, u.name]));
           const only = v.user ? (await userNamed(auth, v.user)).id : undefined;
           const rows = (await auth.listTokens(only)).map((t) => ({
@@ -77,8 +76,7 @@ export const tokenCommand: Command = {
       }
       case 'rm': {
         const a = needNameAndUser();
-        await withStore(v, async (store) => {
-          const auth = authOf(store);
+        await withAuth(v, async (auth) => {
           const u = await userNamed(auth, a.user);
           const t = (await auth.listTokens(u.id)).find((x) => x.name === a.name);
           if (!t) throw new PcaplensError('E_NOT_FOUND', `user ${a.user} has no token named ${a.name}`);

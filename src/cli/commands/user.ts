@@ -1,23 +1,30 @@
 import { PcaplensError } from '../../shared/errors.js';
-import { authStoreOf, type AuthStore } from '../../store/auth-store.js';
-import type { Store } from '../../store/store.js';
+import type { AuthStore } from '../../store/auth-store.js';
+import { openAuthFor } from '../../store/auth-open.js';
 import { addUser, checkPassword, removeUser, userNamed } from '../../server/auth/accounts.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { writeOut, type CliIo } from '../io.js';
-import { STORE_HELP, STORE_OPTIONS, parseCommand, withStore } from '../store-args.js';
+import { STORE_HELP, STORE_OPTIONS, parseCommand, withStore, type StoreValues } from '../store-args.js';
 import type { Command } from './command.js';
 
 /** Readable the password comes from: io.stdin when a test gives one, else the process's stdin. */
 type InputIo = CliIo & { stdin?: NodeJS.ReadableStream & { isTTY?: boolean } };
 
-export function authOf(store: Store): AuthStore {
-  const a = authStoreOf(store);
-  if (!a)
-    throw new PcaplensError(
-      'E_USAGE',
-      `the ${store.kind} store keeps no users: team mode needs DuckDB or PostgreSQL (--store postgres://...)`,
-    );
-  return a;
+/** Runs fn with the team-mode user store of the command line's --store/--data (see store/auth-open.ts). */
+export async function withAuth<T>(v: StoreValues, fn: (auth: AuthStore) => Promise<T>): Promise<T> {
+  return withStore(v, async (store, dataDir) => {
+    const opened = await openAuthFor(store, dataDir);
+    if (!opened)
+      throw new PcaplensError(
+        'E_USAGE',
+        `the ${store.kind} store keeps no users: team mode needs DuckDB, PostgreSQL or ClickHouse`,
+      );
+    try {
+      return await fn(opened.auth);
+    } finally {
+      await opened.close();
+    }
+  });
 }
 
 /**
@@ -100,8 +107,8 @@ export const userCommand: Command = {
       case 'add': {
         const n = needName();
         const pw = checkPassword(await readSecret(io as InputIo, `password for ${n}: `));
-        await withStore(v, async (store) => {
-          const u = await addUser(authOf(store), n, v.admin ? 'admin' : 'analyst', pw);
+        await withAuth(v, async (auth) => {
+          const u = await addUser(auth, n, v.admin ? 'admin' : 'analyst', pw);
           io.stderr.write(`pcaplens: user ${u.name} (${u.role}) added\n`);
         });
         return 0;
@@ -109,15 +116,14 @@ export const userCommand: Command = {
       case 'passwd': {
         const n = needName();
         const pw = checkPassword(await readSecret(io as InputIo, `new password for ${n}: `));
-        await withStore(v, async (store) => {
-          const a = authOf(store);
+        await withAuth(v, async (a) => {
           await a.setPasswordHash((await userNamed(a, n)).id, await hashPassword(pw));
         });
         return 0;
       }
       case 'list': {
-        await withStore(v, async (store) => {
-          const users = await authOf(store).listUsers();
+        await withAuth(v, async (auth) => {
+          const users = await auth.listUsers();
           const rows = users.map((u) => ({
             id: u.id,
             name: u.name,
@@ -134,7 +140,7 @@ export const userCommand: Command = {
       }
       case 'rm': {
         const n = needName();
-        await withStore(v, async (store) => removeUser(authOf(store), n));
+        await withAuth(v, async (auth) => removeUser(auth, n));
         return 0;
       }
       default:

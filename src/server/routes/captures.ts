@@ -209,6 +209,8 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (!(await store.deleteCapture(captureIdOf(id))))
         throw new PcaplensError('E_NOT_FOUND', `no capture ${id}`);
       ctx.facts.forget(captureIdOf(id));
+      // a SQL store forgets owner and shares with the capture; a side auth database (ClickHouse) is told here
+      await ctx.auth?.store.forgetCapture(captureIdOf(id));
       return reply.code(204).send();
     },
   );
