@@ -289,6 +289,8 @@ async function main() {
 
     const uploadRuns = uploads.map((u) => uploadOne(base, u, t0));
     const lat = new Map();
+    /** latencies per 5 s of the run (by start time): is the tail at the start (nothing remembered), or later? */
+    const windows = [];
     const errors = [];
     let requests = 0;
     const client = async (c) => {
@@ -306,6 +308,8 @@ async function main() {
           }
           const ms = performance.now() - s;
           (lat.get(name) ?? lat.set(name, []).get(name)).push(ms);
+          const w = Math.floor((s - t0) / 5000);
+          (windows[w] ??= []).push(ms);
         }
       }
     };
@@ -359,6 +363,10 @@ async function main() {
         max: +all[all.length - 1].toFixed(1),
       },
       per_call: perCall,
+      per_5s: windows.map((xs, i) => {
+        const s = [...(xs ?? [])].sort((a, b) => a - b);
+        return { from_s: i * 5, n: s.length, p50: +pct(s, 0.5).toFixed(1), p95: +pct(s, 0.95).toFixed(1) };
+      }),
       server_rss_mb: { idle: +mb(rssIdle), peak_sampled: +mb(peakSampled), peak_vmhwm: +mb(peak ?? 0) },
       server_cpu_s_by_thread: cpu,
       rss_samples: samples.filter((_, i) => i % 8 === 0).map((s) => [s.t, +mb(s.rss)]),

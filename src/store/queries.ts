@@ -89,7 +89,11 @@ function sortColumns(table: TableName, column: string): string[] {
   return key ? [key.name, c.name] : [c.name];
 }
 
-export function pageSql(d: StoreDialect, table: TableName, q: PageQuery): Sql {
+/**
+ * A page's SQL. `columns` (names of the table's row columns) reads only those: the same rows in the same
+ * order, narrower (what a caller that needs a few fields of every row asks, e.g. the graph's host facts).
+ */
+export function pageSql(d: StoreDialect, table: TableName, q: PageQuery, columns?: readonly string[]): Sql {
   const p = new Params(d);
   const w = where(d, p, table, q);
   const order: string[] = [];
@@ -100,8 +104,14 @@ export function pageSql(d: StoreDialect, table: TableName, q: PageQuery): Sql {
     if (k === 'seq') order.push('seq ASC');
     else for (const c of sortColumns(table, k)) order.push(`${c} ASC NULLS LAST`);
   }
-  const cols = rowColumns(table).map((c) => c.name);
-  if (table === 'packets') cols.unshift('capture_id');
+  const all = rowColumns(table).map((c) => c.name);
+  const cols = columns ? all.filter((c) => columns.includes(c)) : all;
+  if (columns && cols.length !== columns.length)
+    throw new PcaplensError(
+      'E_USAGE',
+      `no such columns in ${table}: ${columns.filter((c) => !all.includes(c)).join(', ')}`,
+    );
+  if (table === 'packets' && !columns) cols.unshift('capture_id');
   const limit = p.add(limitOf(q.limit, 100));
   const offset = p.add(offsetOf(q.offset));
   return {

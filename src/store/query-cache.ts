@@ -33,6 +33,11 @@ export interface QueryCacheOptions {
   captureTtlMs?: number;
 }
 
+/** A store that reads pages of a few columns (the SQL stores: SqlStore.pageColumns). */
+export interface ColumnPages {
+  pageColumns(table: TableName, q: PageQuery, columns: readonly string[]): Promise<Record<string, unknown>[]>;
+}
+
 interface Entry {
   captureId: number;
   value: Promise<unknown>;
@@ -84,7 +89,12 @@ export class QueryCache implements Store {
     this.maxRows = opts.maxRows ?? 250_000;
     this.captureTtlMs = opts.captureTtlMs ?? 5000;
     if (inner.captureSummary) this.captureSummary = (id) => inner.captureSummary!(id);
+    const narrow = (inner as Partial<ColumnPages>).pageColumns;
+    if (narrow) this.pageColumns = (table, q, columns) => narrow.call(inner, table, q, columns);
   }
+
+  /** the inner store's narrow pages, not remembered (their callers keep what they derive) */
+  pageColumns?: ColumnPages['pageColumns'];
 
   captureSummary?: (id: number) => Promise<unknown>;
 

@@ -307,6 +307,17 @@ export abstract class SqlStore implements Store {
     return { rows: rows.map((r) => decodeRow<TableRows[T]>(all, r)), total };
   }
 
+  /**
+   * The rows of a page with only the named columns (no total): what page() returns, narrower. Reading and
+   * decoding a few columns of every host costs a fraction of whole rows.
+   */
+  async pageColumns(table: TableName, q: PageQuery, columns: readonly string[]): Promise<Row[]> {
+    if (!isTableName(table)) throw new PcaplensError('E_USAGE', `no table ${String(table)}`);
+    const { sql, params } = pageSql(this.dialect, table, q, columns);
+    const defs = rowColumns(table).filter((c) => columns.includes(c.name));
+    return (await this.read(sql, params)).map((r) => decodeRow<Row>(defs, r));
+  }
+
   async countRows(table: TableName, q: Scope): Promise<number> {
     if (!isTableName(table)) throw new PcaplensError('E_USAGE', `no table ${String(table)}`);
     const { sql, params } = countSql(this.dialect, table, q);

@@ -1,5 +1,6 @@
 import type { AlertRow, StoredHostRow } from '../../shared/store-rows.js';
-import type { Store } from '../../store/store.js';
+import type { ColumnPages } from '../../store/query-cache.js';
+import type { PageQuery, Store } from '../../store/store.js';
 
 /**
  * What the graph marks need about a capture as a whole: per host its tags, AS and country, and which hosts
@@ -26,6 +27,9 @@ const KEEP = 8;
 const MAX_HOSTS = 500_000;
 const PAGE = 100_000;
 const MAX_ALERTS = 10_000;
+/** the columns hostFacts() and alertIndex() read */
+export const HOST_FACT_COLUMNS = ['ip', 'tags', 'asn', 'as_org', 'country'] as const;
+export const ALERT_FACT_COLUMNS = ['client_ip', 'server_ip', 'hosts'] as const;
 
 export const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
@@ -82,19 +86,30 @@ export class FactsCache {
     for (const l of this.forgetListeners) l(captureId);
   }
 
+  /** Rows of a table, only the named columns when the store reads narrow pages (whole rows otherwise). */
+  private async rows<T>(table: 'hosts' | 'alerts', q: PageQuery, columns: readonly string[]): Promise<T[]> {
+    const narrow = (this.store as Partial<ColumnPages>).pageColumns;
+    if (narrow) return (await narrow.call(this.store, table, q, columns)) as T[];
+    return (await this.store.page(table, q)).rows as T[];
+  }
+
   private async load(captureId: number): Promise<CaptureFacts> {
     const hosts = new Map<string, HostFacts>();
     let complete = true;
     for (let offset = 0; ; offset += PAGE) {
-      const page = await this.store.page('hosts', { captureId, limit: PAGE, offset });
-      for (const [ip, f] of hostFacts(page.rows)) hosts.set(ip, f);
-      if (page.rows.length < PAGE) break;
+      const rows = await this.rows<StoredHostRow>(
+        'hosts',
+        { captureId, limit: PAGE, offset },
+        HOST_FACT_COLUMNS,
+      );
+      for (const [ip, f] of hostFacts(rows)) hosts.set(ip, f);
+      if (rows.length < PAGE) break;
       if (offset + PAGE >= MAX_HOSTS) {
         complete = false;
         break;
       }
     }
-    const alerts = await this.store.page('alerts', { captureId, limit: MAX_ALERTS });
-    return { hosts, complete, ...alertIndex(alerts.rows) };
+    const alerts = await this.rows<AlertRow>('alerts', { captureId, limit: MAX_ALERTS }, ALERT_FACT_COLUMNS);
+    return { hosts, complete, ...alertIndex(alerts) };
   }
 }
