@@ -12,6 +12,9 @@ import type {
   DnsRow,
   FileRow,
   HttpRow,
+  NtpRow,
+  SipRow,
+  SmbRow,
   SshRow,
   TlsRow,
 } from '../../src/shared/app-rows.js';
@@ -24,6 +27,9 @@ export interface AppRows {
   credentials: CredentialRow[];
   files: FileRow[];
   ssh: SshRow[];
+  smb: SmbRow[];
+  sip: SipRow[];
+  ntp: NtpRow[];
   problems: ReassemblyProblem[];
 }
 
@@ -41,6 +47,9 @@ export async function analyzeBytes(
     credentials: [],
     files: [],
     ssh: [],
+    smb: [],
+    sip: [],
+    ntp: [],
     problems: [],
   };
   const app = new AppLayer(
@@ -52,6 +61,9 @@ export async function analyzeBytes(
       credential: (r) => rows.credentials.push(r),
       file: (r) => rows.files.push(r),
       ssh: (r) => rows.ssh.push(r),
+      smb: (r) => rows.smb.push(r),
+      sip: (r) => rows.sip.push(r),
+      ntp: (r) => rows.ntp.push(r),
       problem: (p) => rows.problems.push(p),
     },
     appOpts,
