@@ -21,7 +21,7 @@ export async function runAnalysis(
   files: string[],
   io: CliIo,
   onFlow?: (row: FlowRow) => void,
-  extra: Pick<AnalyzeOptions, 'hosts' | 'app' | 'onRow' | 'fileBytes'> = {},
+  extra: Pick<AnalyzeOptions, 'hosts' | 'app' | 'onRow' | 'fileBytes' | 'flowText'> = {},
 ): Promise<AnalyzeFilesResult> {
   const bar = new ProgressBar(io.stderr);
   try {

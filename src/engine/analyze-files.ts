@@ -74,6 +74,12 @@ export interface AnalyzeOptions {
    * PCAPLENS_FLOW_THREADS, else 2 when the machine has 2 cores or more; 1 keeps the single-thread path.
    */
   flowThreads?: number;
+  /**
+   * a split run (flowThreads) hands each finished flow to `onText` as the text `encoder` makes of it (a module
+   * URL exporting `flowJsonTail(row): string`, run in the worker threads) instead of to onFlow; the
+   * single-thread path ignores it and calls onFlow
+   */
+  flowText?: { encoder: string; onText: (id: number, text: string) => void };
   /** smallest file split over threads (default parallel/flow-split.ts SPLIT_MIN_SIZE; tests lower it) */
   flowSplitMinSize?: number;
 }

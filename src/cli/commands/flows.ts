@@ -51,13 +51,21 @@ Example:
     const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
     // no host table and no application layer (app is what the port tables and payload heuristics say): memory
     // stays bounded by live flows, and the run costs what a conversation table needs
+    // a split run (one large capture, engine/parallel/flow-split.ts) formats JSON rows in its worker threads
+    const flowText =
+      args.format === 'json' && !keep
+        ? {
+            encoder: new URL('../format/flow-json.js', import.meta.url).href,
+            onText: (id: number, tail: string) => stream.addJsonTail(id, tail),
+          }
+        : undefined;
     await runAnalysis(
       args.files,
       io,
       (row) => {
         if (!keep || keep(row)) stream.add(row);
       },
-      { hosts: false, app: false },
+      { hosts: false, app: false, ...(flowText ? { flowText } : {}) },
     );
     await stream.end();
     return 0;

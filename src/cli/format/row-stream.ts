@@ -41,6 +41,16 @@ export class RowStream {
     }
   }
 
+  /** A JSON row given as `{"id":` + id + tail (format json only; see flow-json.ts). */
+  addJsonTail(id: number, tail: string): void {
+    this.buf += (this.rows === 0 ? '[\n{"id":' : ',\n{"id":') + id + tail;
+    this.rows++;
+    if (this.buf.length >= FLUSH_AT) {
+      this.out.write(this.buf);
+      this.buf = '';
+    }
+  }
+
   get count(): number {
     return this.rows;
   }

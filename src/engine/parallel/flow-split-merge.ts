@@ -11,7 +11,7 @@
 import type { FlowRow } from '../../shared/rows.js';
 import type { FlowShardBatch } from './flow-split-shard.js';
 
-export class FlowSplitMerge {
+export class FlowSplitMerge<R extends { id: number } = FlowRow> {
   /** per shard: creations not yet numbered, flattened triples (local id, record, layer), read from `head` */
   private readonly starts: number[][];
   private readonly heads: number[];
@@ -20,20 +20,20 @@ export class FlowSplitMerge {
   /** per shard: local id -> global id (0 = not yet numbered) */
   private readonly gids: Int32Array[];
   /** per shard: finished rows whose flow has no global id yet */
-  private readonly waiting: FlowRow[][];
+  private readonly waiting: R[][];
   private nextGid = 1;
   private pendingRows = 0;
 
   constructor(
     readonly shards: number,
-    private readonly out: (row: FlowRow) => void,
+    private readonly out: (row: R) => void,
   ) {
     const each = <T>(f: () => T) => Array.from({ length: shards }, f);
     this.starts = each(() => [] as number[]);
     this.heads = each(() => 0);
     this.done = each(() => 0);
     this.gids = each(() => new Int32Array(1024));
-    this.waiting = each(() => [] as FlowRow[]);
+    this.waiting = each(() => [] as R[]);
   }
 
   /** flows numbered so far */
@@ -53,7 +53,7 @@ export class FlowSplitMerge {
     return k;
   }
 
-  add(shard: number, b: FlowShardBatch): void {
+  add(shard: number, b: FlowShardBatch<R>): void {
     const q = this.starts[shard]!;
     for (let i = 0; i < b.starts.length; i++) q.push(b.starts[i]!);
     this.done[shard] = Math.max(this.done[shard]!, b.n);
@@ -82,7 +82,7 @@ export class FlowSplitMerge {
     g[lid] = gid;
   }
 
-  private emit(shard: number, row: FlowRow): boolean {
+  private emit(shard: number, row: R): boolean {
     const gid = this.gid(shard, row.id);
     if (gid === 0) return false;
     row.id = gid;
@@ -128,7 +128,7 @@ export class FlowSplitMerge {
     for (let s = 0; s < this.shards; s++) {
       const w = this.waiting[s]!;
       if (w.length === 0) continue;
-      const keep: FlowRow[] = [];
+      const keep: R[] = [];
       for (const row of w) if (!this.emit(s, row)) keep.push(row);
       this.pendingRows -= w.length - keep.length;
       this.waiting[s] = keep;

@@ -13,14 +13,20 @@ import type { FlowRow } from '../../shared/rows.js';
 import { analyzeFiles, type AnalyzeFilesResult } from '../analyze-files.js';
 import { jobOf, l2Hash, layerHash } from '../distributed/conversation-hash.js';
 
+/** A finished flow as text (FlowShardOptions.encode) with its local id. */
+export interface FlowText {
+  id: number;
+  t: string;
+}
+
 /** What a shard hands over after each chunk of input: everything up to record `n` (1-based) is in. */
-export interface FlowShardBatch {
+export interface FlowShardBatch<R extends { id: number } = FlowRow> {
   /** records read so far: every flow created at a record <= n is in `starts` of this or an earlier batch */
   n: number;
   /** flows created, in creation order, as triples: local id, record number, IP layer index */
-  starts: number[];
-  /** flows finished, rows with their local id */
-  rows: FlowRow[];
+  starts: ArrayLike<number>;
+  /** flows finished, rows (or their texts) with their local id */
+  rows: R[];
 }
 
 export interface FlowShardOptions {
@@ -35,17 +41,18 @@ export interface FlowShardOptions {
  * Runs one shard over one capture file; `batch` is awaited after each chunk of input (and once at the end,
  * with n = every record), which is where a worker posts and waits for credit.
  */
-export async function runFlowShard(
+export async function runFlowShard<R extends { id: number } = FlowRow>(
   path: string,
   o: FlowShardOptions,
-  batch: (b: FlowShardBatch) => Promise<void>,
+  batch: (b: FlowShardBatch<R>) => Promise<void>,
+  encode?: (row: FlowRow) => R,
 ): Promise<AnalyzeFilesResult> {
   const { job, jobs } = o;
   let starts: number[] = [];
-  let rows: FlowRow[] = [];
+  let rows: R[] = [];
   let n = 0;
   const flush = async () => {
-    const b: FlowShardBatch = { n, starts, rows };
+    const b: FlowShardBatch<R> = { n, starts, rows };
     starts = [];
     rows = [];
     await batch(b);
@@ -61,7 +68,7 @@ export async function runFlowShard(
       starts.push(f.id, rec.n, layer);
     },
     onFlow: (row) => {
-      rows.push(row);
+      rows.push(encode ? encode(row) : (row as unknown as R));
     },
     onRecord: (rec) => {
       n = rec.n;

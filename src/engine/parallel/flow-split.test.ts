@@ -128,3 +128,34 @@ test('analyzeFiles splits a flows-only run over worker threads with the same row
   }
   assert.ok(ran >= 3, `captures run: ${ran}`);
 });
+
+test('a split run hands out JSON texts equal to the single run rows written by the CLI writer', async () => {
+  const { JsonRowWriter } = await import('../../cli/format/json-row.js');
+  const encoder = new URL('../../cli/format/flow-json.js', import.meta.url).href;
+  const writer = new JsonRowWriter();
+  let ran = 0;
+  for (const name of ['http-browsing-bro-org.pcap', 'mixed-many-protocols.pcap', 'dns-many-types.pcap']) {
+    const path = [join(CORPUS_DIR, name), join(FIXTURE_DIR, name)].find((p) => existsSync(p));
+    if (!path) continue;
+    const want: string[] = [];
+    await analyzeFiles([path], {
+      hosts: false,
+      app: false,
+      flowThreads: 1,
+      onFlow: (f) => (want[f.id] = writer.text(f as unknown as Record<string, unknown>)),
+    });
+    const got: string[] = [];
+    await analyzeFiles([path], {
+      hosts: false,
+      app: false,
+      flowThreads: 2,
+      flowSplitMinSize: 0,
+      onFlow: () => assert.fail('rows go to flowText.onText'),
+      flowText: { encoder, onText: (id, tail) => (got[id] = '{"id":' + id + tail) },
+    });
+    assert.ok(want.length > 1);
+    assert.deepEqual(got, want, name);
+    ran++;
+  }
+  assert.ok(ran >= 2, `captures run: ${ran}`);
+});

@@ -21,7 +21,8 @@ import { PcaplensError, type ErrorCode } from '../../shared/errors.js';
 import type { AnalyzeFilesResult, AnalyzeOptions } from '../analyze-files.js';
 import { ProgressThrottle } from '../progress.js';
 import { FlowSplitMerge } from './flow-split-merge.js';
-import type { FlowShardBatch } from './flow-split-shard.js';
+import type { FlowRow } from '../../shared/rows.js';
+import type { FlowText } from './flow-split-shard.js';
 import type { FlowSplitMessage, FlowSplitWorkerData } from './flow-split-worker.js';
 
 /** Plain files from this size on are split (a worker costs ~0.1 s to start). */
@@ -89,7 +90,11 @@ export async function analyzeFlowsSplit(
 ): Promise<AnalyzeFilesResult> {
   const jobs = Math.max(2, threads);
   const onFlow = o.onFlow!;
-  const merge = new FlowSplitMerge(jobs, onFlow);
+  const text = o.flowText;
+  const merge = new FlowSplitMerge<FlowRow | FlowText>(
+    jobs,
+    text ? (r) => text.onText(r.id, (r as FlowText).t) : (r) => onFlow(r as FlowRow),
+  );
   const throttle = o.onProgress ? new ProgressThrottle(o.onProgress, o.progressIntervalMs ?? 100) : null;
   const read = new Array<number>(jobs).fill(0);
   let total = -1;
@@ -113,7 +118,14 @@ export async function analyzeFlowsSplit(
       read[job] = m.read;
       total = m.total;
       unacked[job]!.push(m.batch.n);
-      merge.add(job, m.batch as FlowShardBatch);
+      const b = m.batch;
+      let rows: (FlowRow | FlowText)[] = b.rows ?? [];
+      if (b.ids !== null && b.ids.length > 0) {
+        const texts = b.text!.split('\n');
+        rows = new Array<FlowText>(b.ids.length);
+        for (let i = 0; i < texts.length; i++) rows[i] = { id: b.ids[i]!, t: texts[i]! };
+      }
+      merge.add(job, { n: b.n, starts: b.starts, rows });
       // a worker may run ahead of the others by its credits only: its rows wait for their ids meanwhile
       const w = merge.watermark;
       for (let s = 0; s < jobs; s++) {
@@ -136,7 +148,12 @@ export async function analyzeFlowsSplit(
     const entry = workerEntry();
     for (let job = 0; job < jobs; job++) {
       const w = new Worker(entry.src, {
-        workerData: { path, job, jobs } satisfies FlowSplitWorkerData,
+        workerData: {
+          path,
+          job,
+          jobs,
+          ...(text ? { encoder: text.encoder } : {}),
+        } satisfies FlowSplitWorkerData,
         eval: entry.eval,
       });
       w.on('message', (m: FlowSplitMessage) => {
