@@ -8,7 +8,8 @@ import { jsonText } from './json.js';
 
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-function value(v: unknown): string {
+/** One JSON value as JsonRowWriter writes it (exported for flow-json.ts). */
+export function jsonValue(v: unknown): string {
   switch (typeof v) {
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
@@ -46,7 +47,7 @@ export class JsonRowWriter {
       const v = row[keys[i]!];
       // JSON.stringify drops undefined members; keep the two forms identical
       if (v === undefined) return jsonText(row);
-      out += this.prefixes[i]! + value(v);
+      out += this.prefixes[i]! + jsonValue(v);
     }
     return out + '}';
   }
