@@ -16,7 +16,8 @@ import { analyzeFiles, type AnalyzeFilesResult } from './analyze-files.js';
 import { analyzeFilesParallel } from './parallel/parallel-analyze.js';
 import type { Progress } from './progress.js';
 import { openFileSource } from './sources/file-source.js';
-import { packetIndexHooks } from './packet-index.js';
+import { PacketBatch } from '../store/packet-batch.js';
+import { PROTO_NAMES } from '../dissect/proto-ids.js';
 import { APP_TABLES, emptyAppRows, type AppRowSink, type AppRows } from './app-run.js';
 import { enrichRun } from './enrich-result.js';
 import { defaultEnrichment, type Enrichment } from './enrich-sources.js';
@@ -125,7 +126,17 @@ export async function ingestFiles(
   const batch = Math.max(1, opts.batchRows ?? 20_000);
 
   const row = await store.importCapture(meta, async (w) => {
-    let packets: PacketIndexInput[] = [];
+    // packet index rows: columns in batches of `batch` rows (store/packet-batch.ts); full ones wait in
+    // `ready` for the next chunk boundary, then go back to the pool (two in use at most in steady state)
+    const pool: PacketBatch[] = [];
+    const ready: PacketBatch[] = [];
+    let cur = new PacketBatch(batch);
+    const nextBatch = (): void => {
+      ready.push(cur);
+      cur = pool.pop() ?? new PacketBatch(batch);
+    };
+    // the parallel path hands index rows over as objects (from its workers): written as they are
+    let indexRows: PacketIndexInput[] = [];
     let flows: FlowRow[] = [];
     // application rows wait per table for the next chunk boundary, as packets and flows do
     let app: AppRows = emptyAppRows();
@@ -135,6 +146,11 @@ export async function ingestFiles(
     const enrichment = opts.enrichment === false ? null : (opts.enrichment ?? defaultEnrichment());
     const allFlows: FlowRow[] = [];
     const allApp: AppRows = emptyAppRows();
+    const writePackets = async (b: PacketBatch): Promise<void> => {
+      if (w.writePackets) await w.writePackets(b);
+      else await w.write('packets', b.rows());
+      b.clear();
+    };
     const flushApp = async (): Promise<void> => {
       const b = app;
       app = emptyAppRows();
@@ -143,9 +159,15 @@ export async function ingestFiles(
     };
     const flush = async (all: boolean): Promise<void> => {
       if (appRows >= batch || (all && appRows)) await flushApp();
-      if (packets.length >= batch || (all && packets.length)) {
-        const b = packets;
-        packets = [];
+      while (ready.length) {
+        const b = ready.shift()!;
+        await writePackets(b);
+        pool.push(b);
+      }
+      if (all && cur.length) await writePackets(cur);
+      if (indexRows.length >= batch || (all && indexRows.length)) {
+        const b = indexRows;
+        indexRows = [];
         await w.write('packets', b);
       }
       if (flows.length >= batch || (all && flows.length)) {
@@ -165,7 +187,9 @@ export async function ingestFiles(
       appRows++;
     };
     const afterChunk = () =>
-      packets.length >= batch || flows.length >= batch || appRows >= batch ? flush(false) : Promise.resolve();
+      ready.length > 0 || indexRows.length >= batch || flows.length >= batch || appRows >= batch
+        ? flush(false)
+        : Promise.resolve();
     const files = kept.map((k) => k.path);
     const threads = ingestThreads(opts.threads);
     let result: Pick<AnalyzeFilesResult, 'summary' | 'hosts' | 'names'>;
@@ -176,18 +200,40 @@ export async function ingestFiles(
         onProgress: opts.onProgress,
         onFlow,
         onRow,
-        onIndex: (r) => packets.push(r),
+        onIndex: (r) => indexRows.push(r),
         afterChunk,
       });
     } else {
-      const index = packetIndexHooks((r) => packets.push(r));
+      // the packet index of each frame, as packet-index.ts builds it for direct runs (same n, flow, protocol)
+      let n = 0;
+      let flowId: number | null = null;
+      let topProto = -1;
       const r = await analyzeFiles(files, {
         signal: opts.signal,
         onProgress: opts.onProgress,
         onFlow,
         onRow,
-        onPacket: index.onPacket,
-        onRecord: index.onRecord,
+        onPacket: (pkt, flow) => {
+          // called outer to inner: the innermost conversation names the packet
+          if (flow) flowId = flow.id;
+          if (pkt.protoCount > 0) topProto = pkt.protoList[pkt.protoCount - 1]!;
+        },
+        onRecord: (rec) => {
+          if (cur.full) nextBatch();
+          cur.push(
+            ++n,
+            rec.tsSec,
+            rec.tsNsec,
+            rec.fileIndex,
+            rec.dataOffset,
+            rec.caplen,
+            rec.len,
+            flowId,
+            topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
+          );
+          flowId = null;
+          topProto = -1;
+        },
         afterChunk,
       });
       for (const f of r.flows) onFlow(f);

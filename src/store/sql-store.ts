@@ -11,6 +11,7 @@ import {
   type Encoded,
 } from './codec.js';
 import type { CaptureSummary } from '../shared/rows.js';
+import type { PacketBatch } from './packet-batch.js';
 import type { AuthStore } from './auth-store.js';
 import type { Dialect } from './migrations/ddl.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -68,6 +69,8 @@ export interface Tx {
     defs: readonly ColumnDef[],
     rows: readonly Row[],
   ): Promise<void>;
+  /** optional columnar path for packet index batches (same values as append of batch.rows()) */
+  appendPackets?(captureId: number, batch: PacketBatch): Promise<void>;
 }
 
 const CAPTURE_COLUMNS: ColumnDef[] = [
@@ -199,6 +202,16 @@ export abstract class SqlStore implements Store {
         // writes are queued so a caller that does not await each one still writes in order, one at a time
         write: (table, rows) => {
           const p = chain.then(() => writeNow(table, rows as unknown as Row[]));
+          chain = p.catch(() => {});
+          return p;
+        },
+        writePackets: (batch) => {
+          const p = chain.then(async () => {
+            if (!open) throw new PcaplensError('E_STORE', 'write after the import finished');
+            if (batch.length === 0) return;
+            if (tx.appendPackets) await tx.appendPackets(captureId, batch);
+            else await writeNow('packets', batch.rows() as unknown as Row[]);
+          });
           chain = p.catch(() => {});
           return p;
         },

@@ -2,6 +2,7 @@
  * The Store: what the engine, the CLI and the HTTP API call to keep and query captures. Typed queries only;
  * no SQL above this layer. One implementation per database (duckdb/, postgres/), all held to conformance.ts.
  */
+import type { PacketBatch } from './packet-batch.js';
 import type { CheckedFilter } from '../shared/filter/ast.js';
 import type { ArtifactTable, TableName } from '../shared/filter/tables.js';
 import type {
@@ -55,6 +56,11 @@ export type InputRows = Omit<TableRows, 'packets'> & { packets: PacketIndexInput
 export interface CaptureWriter {
   readonly captureId: number;
   write<T extends TableName>(table: T, rows: readonly InputRows[T][]): Promise<void>;
+  /**
+   * packet index rows as columns (the same rows as write('packets', batch.rows())); the batch may be reused
+   * once the promise settles. Optional: a store without it gets rows.
+   */
+  writePackets?(batch: PacketBatch): Promise<void>;
 }
 
 /** Which rows a query looks at: one capture, an optional checked filter, an optional time window (ISO-8601). */

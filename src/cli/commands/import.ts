@@ -16,7 +16,7 @@ const MAX_WARNINGS = 20;
 export const importCommand: Command = {
   name: 'import',
   summary: 'store captures (files kept, packet index, flows, hosts) for later queries: prints the capture id',
-  help: `Usage: pcaplens import <capture...> [--each] [--name NAME] [--force] [--store URL] [--data DIR]
+  help: `Usage: pcaplens import <capture...> [--each] [--name NAME] [--force] [--threads N] [--store URL] [--data DIR]
 
 Stores a capture: the files are kept in the data directory (content-addressed, by SHA-256) and read once;
 the packet index, flows and hosts go into the store in one transaction (an interrupted import leaves
@@ -31,6 +31,9 @@ Options:
       --each         one capture per file instead of one for all
       --name NAME    display name (default: the first file's name, "+N" for more files); not with --each
       --force        store again even when the same content is already stored
+      --threads N    decoding threads (1..16): N > 1 decodes on N worker threads, each accounting its share
+                     of the conversations, with the same stored rows (default 1, or PCAPLENS_INGEST_THREADS;
+                     see bench/README.md for when 2 pays off)
   -f, --format FMT   id (default: one id per line) or json (the capture rows, with "existing": true for
                      captures that were already stored)
 ${STORE_HELP}
@@ -53,6 +56,7 @@ Example:
       each: { type: 'boolean' },
       name: { type: 'string' },
       force: { type: 'boolean' },
+      threads: { type: 'string' },
       format: { type: 'string', short: 'f' },
       queue: { type: 'string' },
       jobs: { type: 'string' },
@@ -74,6 +78,10 @@ Example:
       throw new PcaplensError('E_USAGE', 'import: --queue needs --store clickhouse://...');
     if (v.jobs !== undefined && !(v.queue && /^\d{1,3}$/.test(v.jobs) && Number(v.jobs) >= 1))
       throw new PcaplensError('E_USAGE', 'import: --jobs takes 1..256 and goes with --queue');
+    if (v.threads !== undefined && !(/^\d{1,2}$/.test(v.threads) && +v.threads >= 1 && +v.threads <= 16))
+      throw new PcaplensError('E_USAGE', `import: --threads takes 1..16, not '${v.threads}'`);
+    if (v.threads !== undefined && v.queue)
+      throw new PcaplensError('E_USAGE', 'import: --threads is for a local import; with --queue use --jobs');
     // the user's data files are read before any capture: a wrong path fails fast
     const enrichment = new Enrichment(enrichOptionsFrom(v));
     const groups = v.each ? positionals.map((p) => [p]) : [positionals];
@@ -100,6 +108,7 @@ Example:
                 signal: io.signal,
                 onProgress: (p) => bar.update(p),
                 enrichment,
+                threads: v.threads === undefined ? undefined : Number(v.threads),
               });
         } finally {
           bar.clear();

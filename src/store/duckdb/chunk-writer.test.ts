@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBDataChunk, DuckDBInstance, listValue, type DuckDBValue } from '@duckdb/node-api';
-import type { ColumnDef } from '../../shared/filter/tables.js';
+import { TABLES, type ColumnDef } from '../../shared/filter/tables.js';
+import { PacketBatch } from '../packet-batch.js';
 import { encodeValue } from '../codec.js';
 import { ChunkWriter, type ChunkColumn } from './chunk-writer.js';
 
@@ -145,6 +146,65 @@ test('chunk writer refuses an integer outside INTEGER as the generic path does',
       /int32 range/,
     );
     app.closeSync();
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+});
+
+test('packet batches store the rows their rows() give through the row path, odd times included', async () => {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    const defs = TABLES.packets.columns;
+    for (const t of ['fast', 'slow'])
+      await conn.run(
+        `CREATE TABLE ${t} (capture_id BIGINT, n BIGINT, ts BIGINT, file_index INTEGER, file_offset BIGINT, caplen INTEGER, len INTEGER, flow_id BIGINT, protocol VARCHAR)`,
+      );
+    const batch = new PacketBatch(3000);
+    const secs = [1_700_000_000, 0, -5, 1.5, 9_300_000_000, 4_294_967_295, 1_700_000_001];
+    const nsecs = [123_456_789, 1000, 0, 0, 7, 999_999_999, 1_500_000_000];
+    for (let i = 0; i < 3000; i++)
+      batch.push(
+        i + 1,
+        secs[i % 7]! + (i % 7 === 0 ? i : 0),
+        nsecs[i % 7]!,
+        i % 3,
+        i * 1500 + 24,
+        60 + (i % 1400),
+        60 + (i % 1500),
+        i % 5 === 0 ? null : i >> 2,
+        i % 4 === 0 ? null : i % 4 === 1 ? 'tls' : 'dns\0x',
+      );
+    const w = new ChunkWriter();
+    const fast = await conn.createAppender('fast');
+    const names = ['capture_id', ...defs.map((d) => d.name)];
+    const types = names.map((_, i) => fast.columnType(i));
+    for (let s = 0; s < 3000; s += 2048)
+      fast.appendDataChunk(w.packetChunk(types, names, batch, 9, s, Math.min(3000, s + 2048)));
+    fast.flushSync();
+    fast.closeSync();
+    const slow = await conn.createAppender('slow');
+    const rows = batch.rows() as unknown as Record<string, unknown>[];
+    const columns: ChunkColumn[] = [{ def: null, constant: 9 }, ...defs.map((def) => ({ def }))];
+    for (let s = 0; s < 3000; s += 2048)
+      slow.appendDataChunk(w.chunk(types, columns, rows, s, Math.min(3000, s + 2048)));
+    slow.flushSync();
+    slow.closeSync();
+    const read = async (t: string) =>
+      (await conn.runAndReadAll(`SELECT * FROM ${t} ORDER BY n`))
+        .getRowsJS()
+        .map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+    const a = await read('fast');
+    assert.equal(a.length, 3000);
+    assert.deepEqual(a, await read('slow'));
+    const [[ts1, nullFlows]] = (
+      await conn.runAndReadAll(
+        'SELECT min(ts) FILTER (WHERE n = 1), count(*) FILTER (WHERE flow_id IS NULL) FROM fast',
+      )
+    ).getRows() as [[bigint, bigint]];
+    assert.equal(ts1, 1_700_000_000_123_456_789n);
+    assert.equal(nullFlows, 600n);
   } finally {
     conn.closeSync();
     db.closeSync();

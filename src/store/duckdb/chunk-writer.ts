@@ -9,6 +9,8 @@ import {
 import type { ColumnDef } from '../../shared/filter/tables.js';
 import { isoToNs } from '../../shared/filter/time-bound.js';
 import { encodeValue, noNul } from '../codec.js';
+import type { PacketBatch } from '../packet-batch.js';
+import { isoTime } from '../../shared/time.js';
 
 /**
  * Row objects straight into DuckDB data chunks: each column is encoded into a typed array reused from chunk
@@ -256,6 +258,115 @@ export class ChunkWriter {
         }
         chunk.setColumnValues(ci, values);
         continue;
+      }
+      if (nulls > 0) {
+        duck.vector_ensure_validity_writable(vector);
+        duck.copy_data_to_vector_validity(vector, 0, s.validBuf, 0, (n + 7) >> 3);
+      }
+    }
+    return chunk;
+  }
+
+  /**
+   * One chunk of packet index rows [start, end) from a PacketBatch, for the packets table's column order
+   * (`names`); the values are those of the batch's rows() through the row path.
+   */
+  packetChunk(
+    types: readonly DuckDBType[],
+    names: readonly string[],
+    batch: PacketBatch,
+    captureId: number,
+    start: number,
+    end: number,
+  ): DuckDBDataChunk {
+    const n = end - start;
+    const chunk = DuckDBDataChunk.create(types, n);
+    for (let ci = 0; ci < names.length; ci++) {
+      const typeId = types[ci]!.typeId;
+      const vector = duck.data_chunk_get_vector(chunk.chunk, ci);
+      const s = this.slotAt(ci);
+      const valid = s.valid;
+      valid.fill(0xff, 0, (n + 7) >> 3);
+      let nulls = 0;
+      const name = names[ci]!;
+      const int64 = (src: Float64Array | null) => {
+        if (typeId !== DuckDBTypeId.BIGINT) throw new Error(`packets.${name}: expected BIGINT`);
+        for (let r = 0; r < n; r++) {
+          const x = src ? src[start + r]! : captureId;
+          if (Number.isNaN(x)) {
+            valid[r >> 3]! &= ~(1 << (r & 7));
+            nulls++;
+          } else putInt64(s.i32, s.i64, r, Math.trunc(x));
+        }
+        duck.copy_data_to_vector(vector, 0, s.data, 0, n * 8);
+      };
+      const int32 = (src: Float64Array | Int32Array) => {
+        if (typeId !== DuckDBTypeId.INTEGER) throw new Error(`packets.${name}: expected INTEGER`);
+        for (let r = 0; r < n; r++) {
+          const t = Math.trunc(src[start + r]!);
+          if (t < -2147483648 || t > 2147483647) throw new Error('number out of int32 range');
+          s.i32[r] = t;
+        }
+        duck.copy_data_to_vector(vector, 0, s.data, 0, n * 4);
+      };
+      switch (name) {
+        case 'capture_id':
+          int64(null);
+          break;
+        case 'n':
+          int64(batch.n);
+          break;
+        case 'file_offset':
+          int64(batch.fileOffset);
+          break;
+        case 'flow_id':
+          int64(batch.flowId);
+          break;
+        case 'file_index':
+          int32(batch.fileIndex);
+          break;
+        case 'caplen':
+          int32(batch.caplen);
+          break;
+        case 'len':
+          int32(batch.len);
+          break;
+        case 'ts':
+          if (typeId !== DuckDBTypeId.BIGINT) throw new Error('packets.ts: expected BIGINT');
+          for (let r = 0; r < n; r++) {
+            const sec = batch.tsSec[start + r]!;
+            const nsec = batch.tsNsec[start + r]!;
+            if (
+              Number.isInteger(sec) &&
+              sec >= 0 &&
+              sec < MAX_FAST_SEC &&
+              Number.isInteger(nsec) &&
+              nsec >= 0 &&
+              nsec < 1e9
+            )
+              putNs(s.i32, r, sec, nsec);
+            // odd times go the row path's way: through their ISO text
+            else if (!putTime(s.i32, s.i64, r, isoTime(sec, nsec))) {
+              valid[r >> 3]! &= ~(1 << (r & 7));
+              nulls++;
+            }
+          }
+          duck.copy_data_to_vector(vector, 0, s.data, 0, n * 8);
+          break;
+        case 'protocol':
+          if (typeId !== DuckDBTypeId.VARCHAR) throw new Error('packets.protocol: expected VARCHAR');
+          for (let r = 0; r < n; r++) {
+            const v = batch.protocol[start + r];
+            if (v === null || v === undefined) {
+              valid[r >> 3]! &= ~(1 << (r & 7));
+              nulls++;
+            } else duck.vector_assign_string_element(vector, r, noNul(v));
+          }
+          break;
+        default:
+          // a column the packet index does not fill
+          for (let r = 0; r < n; r++) valid[r >> 3]! &= ~(1 << (r & 7));
+          nulls = n;
       }
       if (nulls > 0) {
         duck.vector_ensure_validity_writable(vector);

@@ -14,6 +14,7 @@ import { DUCKDB_DIALECT } from '../../shared/filter/to-sql.js';
 import type { Encoded } from '../codec.js';
 import type { StoreDialect } from '../queries.js';
 import { Serial } from '../serial.js';
+import type { PacketBatch } from '../packet-batch.js';
 import { SqlStore, type AppendColumn, type Row, type Tx } from '../sql-store.js';
 import { CHUNK_ROWS, ChunkWriter, type ChunkColumn } from './chunk-writer.js';
 
@@ -205,6 +206,29 @@ export class DuckDbStore extends SqlStore {
     }
   }
 
+  /** A packet index batch, columns straight into data chunks. */
+  private async appendPackets(captureId: number, batch: PacketBatch): Promise<void> {
+    const order = await this.columnsOf('packets');
+    let appender;
+    try {
+      appender = await this.writer.createAppender('packets');
+    } catch (e) {
+      throw storeError(e);
+    }
+    try {
+      const types: DuckDBType[] = order.map((_, i) => appender.columnType(i));
+      for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
+        const end = Math.min(batch.length, start + CHUNK_ROWS);
+        appender.appendDataChunk(this.chunks.packetChunk(types, order, batch, captureId, start, end));
+      }
+      appender.flushSync();
+    } catch (e) {
+      throw storeError(e);
+    } finally {
+      appender.closeSync();
+    }
+  }
+
   protected transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.writeLock.run(async () => {
       await DuckDbStore.all(this.writer, 'BEGIN TRANSACTION');
@@ -213,6 +237,7 @@ export class DuckDbStore extends SqlStore {
         append: (table, columns, data) => this.append(table, columns, data),
         appendRows: (table, captureId, seqStart, defs, rows) =>
           this.appendRows(table, captureId, seqStart, defs, rows),
+        appendPackets: (captureId, batch) => this.appendPackets(captureId, batch),
       };
       try {
         const out = await fn(tx);
