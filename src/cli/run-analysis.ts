@@ -16,6 +16,15 @@ export function warningLine(p: Problem): string {
   return terminalSafe(`pcaplens: warning: ${p.file}: ${where}: ${p.message} (${p.code})`) + '\n';
 }
 
+/**
+ * For commands that print no flow rows: finished flows are dropped as they end instead of being kept until the
+ * end of the input, so memory stays bounded by the live flows (the flow count is still in the summary).
+ */
+export const discardFlows = (): void => undefined;
+
+/** For commands that print no application rows: rows are dropped as they are found instead of being kept. */
+export const discardRows = (): void => undefined;
+
 /** With `onFlow`, finished flows are streamed to it and the result's `flows` is empty. */
 export async function runAnalysis(
   files: string[],

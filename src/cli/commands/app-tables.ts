@@ -18,7 +18,7 @@ import { appColumns } from '../app-columns.js';
 import { RowStream } from '../format/row-stream.js';
 import { terminalSafe } from '../format/terminal-safe.js';
 import type { CliIo } from '../io.js';
-import { runAnalysis } from '../run-analysis.js';
+import { discardFlows, runAnalysis } from '../run-analysis.js';
 import { STORE_OPTIONS, captureArg, isStoredRef, parseCommand, withStore } from '../store-args.js';
 import { runStoredTable, STORED_HELP } from '../stored-table.js';
 import { FILTER_HELP, FORMAT_HELP, type Command } from './command.js';
@@ -207,7 +207,7 @@ async function direct(
     for (const c of all) o[c] = r[c];
     return o;
   };
-  await runAnalysis(paths, io, undefined, {
+  await runAnalysis(paths, io, discardFlows, {
     hosts: false,
     onRow: (t, row) => {
       if (t !== table || !wanted(row)) return;

@@ -4,7 +4,7 @@ import { csvLine } from '../format/csv.js';
 import { jsonObject } from '../format/json.js';
 import { renderKeyValue } from '../format/table.js';
 import { writeOut, type CliIo } from '../io.js';
-import { runAnalysis } from '../run-analysis.js';
+import { discardFlows, discardRows, runAnalysis } from '../run-analysis.js';
 import { defaultEnrichment } from '../../engine/enrich-sources.js';
 import { FORMAT_HELP, type Command } from './command.js';
 import { isStoredRef } from '../store-args.js';
@@ -34,7 +34,9 @@ Example:
       io.stdout.write(this.help);
       return 0;
     }
-    const { summary: read } = await runAnalysis(args.files, io);
+    // only totals are printed: flows and application rows are dropped as they come (memory bounded by the
+    // live flows); the application layer still runs for its problems (reassembly limits)
+    const { summary: read } = await runAnalysis(args.files, io, discardFlows, { onRow: discardRows });
     // the data sets hosts/alerts/import would use, with versions and dates (as import keeps them)
     const summary = { ...read, enrichment_sources: defaultEnrichment().sources() };
     if (args.format === 'json') {
