@@ -1,7 +1,8 @@
 /**
  * DNS message decoder (RFC 1035 section 4; also mDNS RFC 6762, LLMNR RFC 4795 and NBNS RFC 1002, which share
- * the format). Allocates per message (names are strings) but every count and length is capped; bad bytes give
- * null or a message marked truncated, never an exception.
+ * the format). decodeDns allocates per message (an object per record, names are strings); DnsMessageReader
+ * reuses its storage and reads only what rows show. Every count and length is capped; bad bytes give null or
+ * a message marked truncated, never an exception.
  */
 import { has, u16be, u32be } from '../../../wire/byte-view.js';
 import { ipv4ToString, ipv6ToString } from '../../../shared/addr.js';
@@ -138,6 +139,83 @@ export function decodeDns(
   return m;
 }
 
+/**
+ * A DNS message decoded into storage that is reused from one message to the next: the header, every question
+ * and the answer section, in parallel arrays. Authority and additional records are not read (no row shows
+ * them), so a query's EDNS record or an mDNS answer's additional records cost nothing. What it reads, it
+ * reads exactly as decodeDns does (same caps, same text), so rows built from either are the same.
+ * Valid until the next decode().
+ */
+export class DnsMessageReader {
+  id = 0;
+  qr = false;
+  opcode = 0;
+  aa = false;
+  tc = false;
+  rd = false;
+  ra = false;
+  rcode = 0;
+  qdcount = 0;
+  ancount = 0;
+  /** questions read: qName/qType/qClass[0, questionCount) */
+  questionCount = 0;
+  readonly qName: string[] = [];
+  readonly qType: number[] = [];
+  readonly qClass: number[] = [];
+  /** answers read: aName/aType/aTtl/aValue[0, answerCount) */
+  answerCount = 0;
+  readonly aName: string[] = [];
+  readonly aType: number[] = [];
+  readonly aTtl: number[] = [];
+  readonly aValue: string[] = [];
+
+  /** Decodes buf[off, end); false when not even the header fits (decodeDns's null). */
+  decode(buf: Uint8Array, off: number, end: number, nbns: boolean): boolean {
+    end = Math.min(end, buf.length);
+    this.questionCount = 0;
+    this.answerCount = 0;
+    if (!has(off, DNS_HEADER_LEN, end)) return false;
+    const flags = u16be(buf, off + 2);
+    this.id = u16be(buf, off);
+    this.qr = (flags & 0x8000) !== 0;
+    this.opcode = (flags >> 11) & 15;
+    this.aa = (flags & 0x0400) !== 0;
+    this.tc = (flags & 0x0200) !== 0;
+    this.rd = (flags & 0x0100) !== 0;
+    this.ra = (flags & 0x0080) !== 0;
+    this.rcode = flags & 15;
+    this.qdcount = u16be(buf, off + 4);
+    this.ancount = u16be(buf, off + 6);
+    let pos = off + DNS_HEADER_LEN;
+    for (let i = 0; i < this.qdcount; i++) {
+      if (i >= MAX_QUESTIONS) return true;
+      const n = readName(buf, off, end, pos, nbns);
+      if (!n || !has(n.next, 4, end)) return true;
+      const k = this.questionCount++;
+      this.qName[k] = n.name;
+      this.qType[k] = u16be(buf, n.next);
+      this.qClass[k] = u16be(buf, n.next + 2);
+      pos = n.next + 4;
+    }
+    // answers come first, so decodeDns's budget over all sections never stops them short of MAX_RECORDS
+    for (let i = 0; i < this.ancount && i < MAX_RECORDS; i++) {
+      const n = readName(buf, off, end, pos, nbns);
+      if (!n || !has(n.next, 10, end)) return true;
+      const type = u16be(buf, n.next);
+      const rdlen = u16be(buf, n.next + 8);
+      const rdata = n.next + 10;
+      if (rdata + rdlen > end) return true;
+      const k = this.answerCount++;
+      this.aName[k] = n.name;
+      this.aType[k] = type;
+      this.aTtl[k] = u32be(buf, n.next + 4);
+      this.aValue[k] = rdataText(buf, off, end, type, rdata, rdlen, nbns);
+      pos = rdata + rdlen;
+    }
+    return true;
+  }
+}
+
 function nameAt(buf: Uint8Array, msg: number, end: number, at: number): string {
   return readName(buf, msg, end, at)?.name ?? '<malformed>';
 }
@@ -201,7 +279,12 @@ function rdataText(
 
 /** One-line text of a record for rows: "A 1.2.3.4", "CNAME x.example". */
 export function recordText(r: DnsRecord): string {
-  return r.value ? `${dnsTypeName(r.type)} ${r.value}` : dnsTypeName(r.type);
+  return typeValueText(r.type, r.value);
+}
+
+/** recordText from the type and the rendered value. */
+export function typeValueText(type: number, value: string): string {
+  return value ? `${dnsTypeName(type)} ${value}` : dnsTypeName(type);
 }
 
 export { dnsClassName, dnsTypeName };

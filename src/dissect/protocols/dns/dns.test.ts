@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeDns, recordText, splitTcpDns } from './decode.js';
+import { DnsMessageReader, decodeDns, recordText, splitTcpDns, typeValueText } from './decode.js';
 import { looksLikeDns } from './index.js';
 
 /** Annotated hex: '#' starts a comment to the end of the line; anything else but hex digits is ignored. */
@@ -181,4 +181,49 @@ test('DNS over TCP: splits on 2-byte length prefixes and keeps a partial tail', 
   assert.equal(r.messages.length, 1);
   assert.deepEqual(r.messages[0], [2, 2 + GOOGLE.length]);
   assert.equal(r.consumed, 2 + GOOGLE.length);
+});
+
+/** What DnsMessageReader read, in decodeDns's shape (header, questions, answers as text), for comparing. */
+function readerView(r: DnsMessageReader, ok: boolean): unknown {
+  if (!ok) return null;
+  const questions = [];
+  for (let i = 0; i < r.questionCount; i++)
+    questions.push({ name: r.qName[i], type: r.qType[i], class: r.qClass[i] });
+  const answers = [];
+  for (let i = 0; i < r.answerCount; i++)
+    answers.push(`${r.aName[i]} ${r.aTtl[i]} ${typeValueText(r.aType[i]!, r.aValue[i]!)}`);
+  const { id, qr, opcode, aa, tc, rd, ra, rcode, qdcount, ancount } = r;
+  return { id, qr, opcode, aa, tc, rd, ra, rcode, qdcount, ancount, questions, answers };
+}
+
+function decodeView(b: Uint8Array, nbns: boolean): unknown {
+  const m = decodeDns(b, 0, b.length, { nbns });
+  if (!m) return null;
+  const { id, qr, opcode, aa, tc, rd, ra, rcode, qdcount, ancount, questions } = m;
+  const answers = m.answers.map((a) => `${a.name} ${a.ttl} ${recordText(a)}`);
+  return { id, qr, opcode, aa, tc, rd, ra, rcode, qdcount, ancount, questions, answers };
+}
+
+test('the reused reader reads header, questions and answers exactly as decodeDns, message after message', () => {
+  const r = new DnsMessageReader();
+  const check = (b: Uint8Array, nbns = false): void => {
+    assert.deepEqual(readerView(r, r.decode(b, 0, b.length, nbns)), decodeView(b, nbns));
+  };
+  // a big message, then smaller ones: nothing of the previous message may show through
+  check(MDNS);
+  check(GOOGLE);
+  check(WPAD);
+  check(GOOGLE.subarray(0, 40)); // cut inside the answers: the two whole ones are kept
+  check(GOOGLE.subarray(0, 11)); // not even a header
+  check(msg('01 61 00 0001 0001', 0xffff, 0xffff)); // absurd counts
+  let body = '01 61 00 0001 0001';
+  for (let i = 0; i < 300; i++) body += 'c00c 0001 0001 00000001 0004 01020304';
+  check(msg(body, 1, 300)); // answers capped at 256
+  let seed = 11;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 255;
+  for (let n = 0; n < 2000; n++) {
+    const b = (n & 1 ? MDNS : GOOGLE).slice();
+    for (let k = 0; k < 3; k++) b[12 + ((n * (k + 3)) % (b.length - 12))] = rnd();
+    check(b, n % 5 === 0);
+  }
 });

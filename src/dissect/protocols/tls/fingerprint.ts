@@ -8,6 +8,26 @@ import { clientMaxVersion, isGrease, type ClientHello, type ServerHello } from '
 
 const noGrease = (l: number[]): number[] => l.filter((v) => !isGrease(v));
 
+/**
+ * Hashes of fingerprint texts already seen. A network has few distinct TLS stacks, so the same JA3/JA3S/JA4
+ * texts come back for most handshakes; bounded (emptied when full) so hostile hellos cannot grow it.
+ */
+const MEMO_MAX = 4096;
+const md5Memo = new Map<string, string>();
+const sha12Memo = new Map<string, string>();
+
+function memo(m: Map<string, string>, s: string, hash: (s: string) => string): string {
+  let h = m.get(s);
+  if (h === undefined) {
+    h = hash(s);
+    if (m.size >= MEMO_MAX) m.clear();
+    m.set(s, h);
+  }
+  return h;
+}
+
+const md5Text = (s: string): string => memo(md5Memo, s, md5Hex);
+
 export function ja3String(ch: ClientHello): string {
   return [
     ch.legacyVersion,
@@ -20,7 +40,7 @@ export function ja3String(ch: ClientHello): string {
 
 export function ja3(ch: ClientHello): { ja3: string; ja3String: string } {
   const s = ja3String(ch);
-  return { ja3: md5Hex(s), ja3String: s };
+  return { ja3: md5Text(s), ja3String: s };
 }
 
 export function ja3sString(sh: ServerHello): string {
@@ -29,7 +49,7 @@ export function ja3sString(sh: ServerHello): string {
 
 export function ja3s(sh: ServerHello): { ja3s: string; ja3sString: string } {
   const s = ja3sString(sh);
-  return { ja3s: md5Hex(s), ja3sString: s };
+  return { ja3s: md5Text(s), ja3sString: s };
 }
 
 const JA4_VERSION: Record<number, string> = {
@@ -58,8 +78,9 @@ function alpnPart(alpn: string | undefined): string {
   return h[0]! + h[h.length - 1]!;
 }
 
-const hash12 = (s: string): string =>
-  s ? sha256Hex(new TextEncoder().encode(s)).slice(0, 12) : '000000000000';
+const utf8 = new TextEncoder();
+const sha12 = (s: string): string => sha256Hex(utf8.encode(s)).slice(0, 12);
+const hash12 = (s: string): string => (s ? memo(sha12Memo, s, sha12) : '000000000000');
 
 /** JA4 and its raw (unhashed) form. carrier: 't' TCP, 'q' QUIC, 'd' DTLS. */
 export function ja4(ch: ClientHello, carrier: 't' | 'q' | 'd' = 't'): { ja4: string; ja4Raw: string } {

@@ -4,17 +4,19 @@
  */
 import type { DnsRow } from '../../../shared/app-rows.js';
 import {
-  decodeDns,
+  DnsMessageReader,
   dnsClassName,
   dnsTypeName,
-  recordText,
-  type DnsMessage,
+  typeValueText,
 } from '../../../dissect/protocols/dns/decode.js';
 import { dnsRcodeName } from '../../../dissect/protocols/dns/names.js';
 import { isoTime } from '../../../shared/time.js';
 import type { Endpoints } from './base.js';
 
 const MAX_PENDING = 256;
+
+/** One reader for every flow: a message is turned into row text before the next one is decoded. */
+const reader = new DnsMessageReader();
 
 interface Pending {
   row: DnsRow;
@@ -33,7 +35,7 @@ export class DnsFlow {
     private readonly emit: (row: DnsRow) => void,
   ) {}
 
-  /** One DNS message at b[off, end) sent in direction dir. Returns the decoded message (or null). */
+  /** One DNS message at b[off, end) sent in direction dir. Returns false when it is not one (too short). */
   message(
     dir: 0 | 1,
     b: Uint8Array,
@@ -42,9 +44,9 @@ export class DnsFlow {
     packet: number,
     sec: number,
     nsec: number,
-  ): DnsMessage | null {
-    const m = decodeDns(b, off, end, { nbns: this.proto === 'nbns' });
-    if (!m) return null;
+  ): boolean {
+    const m = reader;
+    if (!m.decode(b, off, end, this.proto === 'nbns')) return false;
     if (!m.qr) {
       const prev = this.pending.get(m.id);
       if (prev) {
@@ -57,7 +59,7 @@ export class DnsFlow {
         this.emit(v.row);
       }
       this.pending.set(m.id, { row: this.row(m, dir, packet, sec, nsec), sec, nsec });
-      return m;
+      return true;
     }
     const p = this.pending.get(m.id);
     if (p) {
@@ -70,7 +72,7 @@ export class DnsFlow {
       fillResponse(row, m);
       this.emit(row);
     }
-    return m;
+    return true;
   }
 
   /** The flow ended: queries without a response are emitted as they are. */
@@ -79,8 +81,8 @@ export class DnsFlow {
     this.pending.clear();
   }
 
-  private row(m: DnsMessage, clientDir: number, packet: number, sec: number, nsec: number): DnsRow {
-    const q = m.questions[0];
+  private row(m: DnsMessageReader, clientDir: number, packet: number, sec: number, nsec: number): DnsRow {
+    const q = m.questionCount > 0;
     const c = clientDir === 1 ? 1 : 0;
     const s = c === 1 ? 0 : 1;
     const ep = this.ep;
@@ -97,9 +99,9 @@ export class DnsFlow {
       proto: this.proto,
       transport: this.transport,
       trans_id: m.id,
-      query_name: q ? q.name : null,
-      query_type: q ? dnsTypeName(q.type) : null,
-      query_class: q ? dnsClassName(q.class) : null,
+      query_name: q ? m.qName[0]! : null,
+      query_type: q ? dnsTypeName(m.qType[0]!) : null,
+      query_class: q ? dnsClassName(m.qClass[0]!) : null,
       has_query: !m.qr,
       has_response: false,
       questions: questionTexts(m),
@@ -112,35 +114,37 @@ export class DnsFlow {
   }
 }
 
-function questionTexts(m: DnsMessage): string[] {
-  const out = new Array<string>(m.questions.length);
-  for (let i = 0; i < m.questions.length; i++) {
-    const x = m.questions[i]!;
-    out[i] = x.name + ' ' + dnsTypeName(x.type);
-  }
+function questionTexts(m: DnsMessageReader): string[] {
+  const out = new Array<string>(m.questionCount);
+  for (let i = 0; i < m.questionCount; i++) out[i] = m.qName[i]! + ' ' + dnsTypeName(m.qType[i]!);
   return out;
 }
 
-function fillResponse(row: DnsRow, m: DnsMessage): void {
+function fillResponse(row: DnsRow, m: DnsMessageReader): void {
   row.has_response = true;
   row.rcode = dnsRcodeName(m.rcode);
-  row.answers = m.answers.map((a) => `${a.name} ${recordText(a)}`);
+  const answers = new Array<string>(m.answerCount);
   let ttl: number | null = null;
-  for (const a of m.answers) if (ttl === null || a.ttl < ttl) ttl = a.ttl;
+  for (let i = 0; i < m.answerCount; i++) {
+    answers[i] = m.aName[i]! + ' ' + typeValueText(m.aType[i]!, m.aValue[i]!);
+    const t = m.aTtl[i]!;
+    if (ttl === null || t < ttl) ttl = t;
+  }
+  row.answers = answers;
   row.ttl = ttl;
   row.flags = flagText(m);
-  if (row.query_name === null && m.questions[0]) {
-    row.query_name = m.questions[0].name;
-    row.query_type = dnsTypeName(m.questions[0].type);
-    row.query_class = dnsClassName(m.questions[0].class);
+  if (row.query_name === null && m.questionCount > 0) {
+    row.query_name = m.qName[0]!;
+    row.query_type = dnsTypeName(m.qType[0]!);
+    row.query_class = dnsClassName(m.qClass[0]!);
   }
 }
 
-function flagText(m: DnsMessage): string {
-  const f: string[] = [];
-  if (m.aa) f.push('AA');
-  if (m.tc) f.push('TC');
-  if (m.rd) f.push('RD');
-  if (m.ra) f.push('RA');
-  return f.join(' ');
+/** "AA TC RD RA" as set, in that order: one of 16 constant strings. */
+const FLAG_TEXT: string[] = Array.from({ length: 16 }, (_, bits) =>
+  ['AA', 'TC', 'RD', 'RA'].filter((_f, i) => (bits & (8 >> i)) !== 0).join(' '),
+);
+
+function flagText(m: DnsMessageReader): string {
+  return FLAG_TEXT[(m.aa ? 8 : 0) | (m.tc ? 4 : 0) | (m.rd ? 2 : 0) | (m.ra ? 1 : 0)]!;
 }

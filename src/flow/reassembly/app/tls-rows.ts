@@ -17,8 +17,15 @@ export function tlsRow(
   const j3 = ch ? ja3(ch) : null;
   const j3s = sh ? ja3s(sh) : null;
   const chosen = sh ? sh.selectedVersion || sh.legacyVersion : 0;
+  // every column written out (base first, as a spread would): V8 copies a spread property by property
   return {
-    ...base,
+    flow_id: base.flow_id,
+    ts: base.ts,
+    packet: base.packet,
+    client_ip: base.client_ip,
+    client_port: base.client_port,
+    server_ip: base.server_ip,
+    server_port: base.server_port,
     carrier,
     client_version: ch ? versionName(clientMaxVersion(ch)) : null,
     version: sh ? versionName(chosen) : null,
