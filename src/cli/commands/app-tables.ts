@@ -52,7 +52,7 @@ const ABOUT: Record<AppTable, [summary: string, detail: string, example: string]
     'pcaplens credentials traffic.pcap --format table',
   ],
   files: [
-    'files transferred over HTTP (both directions), FTP and SMTP, with SHA-256',
+    'files transferred over HTTP (both directions), FTP, SMTP, POP3, IMAP and SMB2, with SHA-256',
     'One row per transferred object: protocol, name, content type, size, SHA-256 (when seen whole), direction.',
     'pcaplens files traffic.pcap --extract ./out',
   ],

@@ -33,7 +33,10 @@ import {
   statusHex,
   treeConnectPath,
   SMB2_HEADER_LEN,
+  fileIdAt,
 } from './decode.js';
+import { u16le, u32le } from '../../../wire/byte-view.js';
+import { Transfer, type KeepFileBytes } from './transfer.js';
 
 /** Bytes of each message held for parsing. */
 const KEEP = 16384;
@@ -68,6 +71,24 @@ export interface Smb2Event {
   bytesWritten: number | null;
 }
 
+/** A file's data that went one way while it was open (WRITE: upload; READ: download). */
+export interface Smb2FileEvent {
+  tree: string | null;
+  name: string | null;
+  direction: 'upload' | 'download';
+  size: number;
+  /** end of file the server announced when the file was opened */
+  declaredSize: number | null;
+  /** null when the data did not all come in file order from offset 0 */
+  sha256: string | null;
+  complete: boolean;
+  content: Uint8Array | null;
+  clientDir: 0 | 1;
+  packet: number;
+  tsSec: number;
+  tsNsec: number;
+}
+
 interface Pending {
   cmd: number;
   id: number;
@@ -79,6 +100,8 @@ interface Pending {
   fileId: string | null;
   /** MessageId of the CREATE earlier in the same compound chain whose file this request works on */
   fileOf: number | null;
+  /** READ: the file offset asked for */
+  ioOffset: number;
   sessionId: string;
   user: string | null;
   domain: string | null;
@@ -90,6 +113,15 @@ interface OpenFile {
   name: string | null;
   read: number;
   written: number;
+  declared: number | null;
+  up: Transfer | null;
+  down: Transfer | null;
+}
+
+/** 64-bit little-endian unsigned as a number (exact below 2^53, saturating above). */
+function u64le(b: Uint8Array, o: number): number {
+  const hi = u32le(b, o + 4);
+  return hi < 0x200000 ? hi * 0x100000000 + u32le(b, o) : Number.MAX_SAFE_INTEGER;
 }
 
 class Framer {
@@ -106,11 +138,29 @@ class Framer {
   packet = 0;
   tsSec = 0;
   tsNsec = 0;
+  /** the message's file data: [dataFrom, dataTo) of the message goes to xfer at file offset xferAt */
+  classified = false;
+  dataFrom = 0;
+  dataTo = 0;
+  xfer: Transfer | null = null;
+  xferAt = 0;
+}
+
+/** Bytes of a message needed to find its file data: header, and READ response / WRITE request fixed part. */
+const DATA_HEAD = SMB2_HEADER_LEN + 48;
+
+export interface Smb2Options {
+  /** files: each open file's uploaded and downloaded data, reported at CLOSE (or at the end) */
+  onFile?: (f: Smb2FileEvent) => void;
+  /** file extraction: bytes kept per file, from a shared budget */
+  keep?: KeepFileBytes | null;
 }
 
 export class Smb2Session {
   private readonly fr: [Framer, Framer] = [new Framer(), new Framer()];
   private readonly h = new Smb2Header();
+  /** header of a message being classified while another may be parsed */
+  private readonly h2 = new Smb2Header();
   private readonly pending = new Map<number, Pending>();
   private readonly trees = new Map<number, string>();
   private readonly files = new Map<string, OpenFile>();
@@ -127,6 +177,7 @@ export class Smb2Session {
     private readonly emit: (e: Smb2Event) => void,
     /** the direction the client is known to send from (by port), or -1 */
     clientDirHint: 0 | 1 | -1 = -1,
+    private readonly opts: Smb2Options = {},
   ) {
     this.clientDir = clientDirHint;
   }
@@ -160,6 +211,8 @@ export class Smb2Session {
         f.msgLen = len;
         f.msgDone = 0;
         f.kept = type === 0x00 ? 0 : -1;
+        f.classified = false;
+        f.xfer = null;
         f.packet = packet;
         f.tsSec = tsSec;
         f.tsNsec = tsNsec;
@@ -170,6 +223,21 @@ export class Smb2Session {
         f.buf ??= new Uint8Array(KEEP);
         f.buf.set(b.subarray(i, i + k), f.kept);
         f.kept += k;
+      }
+      if (!f.classified && f.kept >= 0 && (f.kept >= DATA_HEAD || f.msgDone + take === f.msgLen))
+        this.classify(f);
+      if (f.xfer !== null) {
+        // the part of [msgDone, msgDone + take) that is file data
+        const lo = Math.max(f.msgDone, f.dataFrom);
+        const hi = Math.min(f.msgDone + take, f.dataTo);
+        if (hi > lo) {
+          if (f.xfer.packet === 0) {
+            f.xfer.packet = f.packet;
+            f.xfer.tsSec = f.tsSec;
+            f.xfer.tsNsec = f.tsNsec;
+          }
+          f.xfer.data(b, i + (lo - f.msgDone), i + (hi - f.msgDone), f.xferAt + (lo - f.dataFrom));
+        }
       }
       i += take;
       f.msgDone += take;
@@ -182,6 +250,8 @@ export class Smb2Session {
 
   gap(dir: 0 | 1): void {
     const f = this.fr[dir];
+    if (f.xfer !== null && f.msgLen >= 0 && f.msgDone < f.dataTo) f.xfer.lost();
+    f.xfer = null;
     f.lost = true;
     f.msgLen = -1;
     f.hdrHave = 0;
@@ -191,6 +261,7 @@ export class Smb2Session {
   close(): void {
     const cd: 0 | 1 = this.clientDir === 1 ? 1 : 0;
     for (const [, o] of this.files) {
+      this.fileEvents(o);
       if (o.read === 0 && o.written === 0) continue;
       const f = this.fr[cd];
       this.emit({
@@ -213,6 +284,86 @@ export class Smb2Session {
     }
     this.files.clear();
     this.pending.clear();
+  }
+
+  /**
+   * Once a message's head is in: a WRITE request or a successful READ response (not compounded) names the
+   * file and where its data lies in the message, so the data can be hashed as it streams past.
+   */
+  private classify(f: Framer): void {
+    f.classified = true;
+    const b = f.buf;
+    const h = this.h2;
+    if (!this.opts.onFile || b === null || !readHeader(b, 0, f.kept, h) || h.nextCommand !== 0) return;
+    const body = SMB2_HEADER_LEN;
+    const resp = (h.flags & FLAG_RESPONSE) !== 0;
+    let o: OpenFile | undefined;
+    let from = 0;
+    let len = 0;
+    let at = 0;
+    let up = false;
+    if (h.command === CMD_WRITE && !resp && f.kept >= body + 32) {
+      // WRITE request (2.2.21): DataOffset(2) at +2, Length(4) at +4, Offset(8) at +8, FileId at +16
+      const fid = fileIdAt(b, body + 16, f.kept);
+      o = fid !== null ? this.files.get(fid) : undefined;
+      from = u16le(b, body + 2);
+      len = u32le(b, body + 4);
+      at = u64le(b, body + 8);
+      up = true;
+    } else if (h.command === CMD_READ && resp && h.status === 0 && f.kept >= body + 8) {
+      // READ response (2.2.20): DataOffset(1) at +2, DataLength(4) at +4; the offset is the request's
+      const p = this.pending.get(h.messageId);
+      o = p?.fileId != null ? this.files.get(p.fileId) : undefined;
+      from = b[body + 2]!;
+      len = u32le(b, body + 4);
+      at = p?.ioOffset ?? 0;
+    } else return;
+    if (!o || from < SMB2_HEADER_LEN || len === 0) return;
+    const to = Math.min(from + len, f.msgLen);
+    if (to <= from) return;
+    const keep = this.opts.keep ?? null;
+    f.xfer = up ? (o.up ??= new Transfer(keep)) : (o.down ??= new Transfer(keep));
+    f.dataFrom = from;
+    f.dataTo = to;
+    f.xferAt = at;
+    // data that already went by in earlier chunks of a short message is in the kept head
+    if (f.msgDone > from) {
+      const x = f.xfer;
+      if (x.packet === 0) {
+        x.packet = f.packet;
+        x.tsSec = f.tsSec;
+        x.tsNsec = f.tsNsec;
+      }
+      x.data(b, from, Math.min(to, f.msgDone), at);
+    }
+  }
+
+  /** The file's transfers as file events (each direction that moved bytes). */
+  private fileEvents(o: OpenFile): void {
+    const on = this.opts.onFile;
+    for (const [t, direction] of [
+      [o.up, 'upload'],
+      [o.down, 'download'],
+    ] as const) {
+      if (!on || t === null || t.size === 0) continue;
+      const r = t.finish();
+      on({
+        tree: o.tree,
+        name: o.name,
+        direction,
+        size: t.size,
+        declaredSize: direction === 'download' ? o.declared : null,
+        sha256: r.sha256,
+        complete: r.complete,
+        content: r.content,
+        clientDir: this.clientDir === 1 ? 1 : 0,
+        packet: t.packet,
+        tsSec: t.tsSec,
+        tsNsec: t.tsNsec,
+      });
+    }
+    o.up = null;
+    o.down = null;
   }
 
   /** One NBSS message (its first `end` bytes): a compound chain of SMB2 messages, or SMB1 (skipped). */
@@ -271,6 +422,8 @@ export class Smb2Session {
       name,
       fileId,
       fileOf,
+      ioOffset:
+        h.command === CMD_READ && end - off >= SMB2_HEADER_LEN + 16 ? u64le(b, off + SMB2_HEADER_LEN + 8) : 0,
       sessionId: h.sessionId,
       user: id?.user ?? null,
       domain: id?.domain ?? null,
@@ -362,8 +515,20 @@ export class Smb2Session {
         break;
       case CMD_CREATE: {
         const fid = ok ? createResponseFileId(b, off, end) : null;
-        if (fid !== null && this.files.size < MAX_FILES)
-          this.files.set(fid, { tree: e.tree, name: p?.name ?? null, read: 0, written: 0 });
+        if (fid !== null && this.files.size < MAX_FILES) {
+          // EndofFile of the CREATE response (MS-SMB2 2.2.14), body offset 48
+          const body = off + SMB2_HEADER_LEN;
+          const declared = end - body >= 56 ? u64le(b, body + 48) : null;
+          this.files.set(fid, {
+            tree: e.tree,
+            name: p?.name ?? null,
+            read: 0,
+            written: 0,
+            declared,
+            up: null,
+            down: null,
+          });
+        }
         if (fid !== null) {
           if (this.chained.size >= MAX_CHAINED) this.chained.clear();
           this.chained.set(h.messageId, fid);
@@ -388,7 +553,10 @@ export class Smb2Session {
           e.bytesRead = o.read;
           e.bytesWritten = o.written;
           e.fileName ??= o.name;
-          if (ok) this.files.delete(p!.fileId!);
+          if (ok) {
+            this.files.delete(p!.fileId!);
+            this.fileEvents(o);
+          }
         }
         break;
       }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { looksLikeSmb } from './index.js';
 import { createName, sessionSetupIdentity, treeConnectPath, utf16le } from './decode.js';
 import { Smb2Session, type Smb2Event } from './session.js';
+import { Transfer } from './transfer.js';
+import { createHash } from 'node:crypto';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+|#[^\n]*/g, ''), 'hex'));
 const u16 = (n: number) => Buffer.from([n & 0xff, (n >> 8) & 0xff]).toString('hex');
@@ -252,4 +254,23 @@ test('SMB2: 3000 mutated streams (random bytes flipped, random chunking) never t
   // most mutations leave most commands intact, so rows still come out; at most one per response (4) plus
   // one end-of-connection CLOSE per stream
   assert.ok(events > 3000 && events <= 5 * 3000, String(events));
+});
+
+test('SMB2 transfer: hashed while in file order, counted but not hashed after a seek, content capped', () => {
+  const data = new Uint8Array(1000).map((_, k) => k & 0xff);
+  const t = new Transfer({ bytes: 600, budget: { left: 10_000 } });
+  t.data(data, 0, 500, 0);
+  t.data(data, 500, 1000, 500);
+  const r = t.finish();
+  assert.equal(r.sha256, createHash('sha256').update(data).digest('hex'));
+  assert.equal(r.content!.length, 600, 'kept up to the cap');
+  const budget = { left: 100 };
+  const u = new Transfer({ bytes: 600, budget });
+  u.data(data, 0, 500, 0);
+  u.data(data, 0, 500, 0); // read again from offset 0: out of order
+  assert.equal(u.size, 1000);
+  const q = u.finish();
+  assert.equal(q.sha256, null);
+  assert.equal(q.complete, false);
+  assert.equal(budget.left, 100, 'the budget is given back');
 });

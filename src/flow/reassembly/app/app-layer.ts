@@ -241,7 +241,13 @@ export class AppLayer {
       st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
     else if (app === 'ftp-data') {
       /* set up by matchFtpData */
-    } else if (app === 'smb2') st.line = smb2Stream(st.flow.id, st.endpoints(), this.sinks);
+    } else if (app === 'smb2')
+      st.line = smb2Stream(
+        st.flow.id,
+        st.endpoints(),
+        this.sinks,
+        this.keepFileBytes > 0 ? { bytes: this.keepFileBytes, budget: this.keepBudget } : null,
+      );
     else if (app === 'sip') st.line = sipStream(st.flow.id, st.endpoints(), this.sinks);
     else
       st.line = lineProtocolFor(

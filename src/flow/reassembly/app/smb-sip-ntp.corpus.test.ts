@@ -6,11 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORPUS_DIR, FIXTURE_DIR } from '../../../../test/golden/paths.js';
 import { analyzeCapture } from '../../test-support/run-capture.js';
-import type { NtpRow, SipRow, SmbRow } from '../../../shared/app-rows.js';
+import type { FileRow, NtpRow, SipRow, SmbRow } from '../../../shared/app-rows.js';
 import { AppLayer } from './app-layer.js';
 
 function find(name: string): string | null {
@@ -37,14 +39,16 @@ interface Rows {
   smb: SmbRow[];
   sip: SipRow[];
   ntp: NtpRow[];
+  files: FileRow[];
 }
 
 async function rows(path: string): Promise<Rows> {
-  const r: Rows = { smb: [], sip: [], ntp: [] };
+  const r: Rows = { smb: [], sip: [], ntp: [], files: [] };
   const app = new AppLayer({
     smb: (x) => r.smb.push(x),
     sip: (x) => r.sip.push(x),
     ntp: (x) => r.ntp.push(x),
+    file: (x) => r.files.push(x),
   });
   await analyzeCapture(path, { onPacket: app.onPacket, onFlowEnd: app.onFlowEnd });
   return r;
@@ -130,6 +134,33 @@ cap('smb2-file-transfer.pcap', (r, path) => {
   ];
   assert.equal(pipe.bytes_read, Number(nbssLen) - 64 - 16);
   assert.equal(pipe.bytes_written, 116);
+  // files: tshark --export-objects smb writes one object per file; the PDF's bytes are what the WRITEs
+  // carried in order, so its SHA-256 is ours. (tshark's srvsvc object lays the READ data over the WRITE data
+  // at the same offsets; we report each direction on its own: 116 bytes up, 92 down.)
+  const out = mkdtempSync(join(tmpdir(), 'pcaplens-smb-objects-'));
+  try {
+    const x = spawnSync('tshark', ['-n', '-r', path, '-q', '--export-objects', `smb,${out}`], {
+      encoding: 'utf8',
+    });
+    assert.equal(x.status, 0, x.stderr);
+    const pdf = readdirSync(out).find((n) => n.endsWith('WP_SMBPlugin.pdf'))!;
+    const bytes = readFileSync(join(out, pdf));
+    const f = r.files.find((x) => x.name === 'WP_SMBPlugin.pdf')!;
+    assert.deepEqual(
+      [f.proto, f.direction, f.size, f.complete, f.sha256],
+      ['smb2', 'upload', bytes.length, true, createHash('sha256').update(bytes).digest('hex')],
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  assert.deepEqual(
+    r.files.map((x) => [x.name, x.direction, x.size]),
+    [
+      ['srvsvc', 'upload', 116],
+      ['srvsvc', 'download', 92],
+      ['WP_SMBPlugin.pdf', 'upload', 1508939],
+    ],
+  );
   // every row is between the client and the server on 445
   assert.ok(
     smb.every((x) => x.client_ip === '10.0.0.11' && x.server_ip === '10.0.0.12' && x.server_port === 445),

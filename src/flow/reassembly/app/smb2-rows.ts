@@ -1,29 +1,61 @@
-/** SMB2 connections as a stream parser of the app layer: each finished command becomes an smb row. */
+/**
+ * SMB2 connections as a stream parser of the app layer: each finished command becomes an smb row, and the
+ * data each open file moved (WRITE: upload, READ: download) a files row with its SHA-256.
+ */
 import { Smb2Session } from '../../../dissect/protocols/smb2/session.js';
+import type { KeepFileBytes } from '../../../dissect/protocols/smb2/transfer.js';
 import { rowBase, type Endpoints } from './base.js';
 import type { LineSession } from './line-protocols.js';
 import type { AppSinks } from './sinks.js';
 
 const SERVER_PORTS = [445, 139];
 
-export function smb2Stream(flowId: number, ep: Endpoints, sinks: AppSinks): LineSession {
+export function smb2Stream(
+  flowId: number,
+  ep: Endpoints,
+  sinks: AppSinks,
+  keep: KeepFileBytes | null = null,
+): LineSession {
   const hint = SERVER_PORTS.includes(ep.port[1]) ? 0 : SERVER_PORTS.includes(ep.port[0]) ? 1 : -1;
-  const s = new Smb2Session((e) => {
-    sinks.smb?.({
-      ...rowBase(flowId, ep, e.clientDir, e.packet, e.tsSec, e.tsNsec),
-      command: e.command,
-      message_id: e.messageId,
-      status: e.status,
-      tree: e.tree,
-      file_name: e.fileName,
-      dialect: e.dialect,
-      username: e.user,
-      domain: e.domain,
-      host: e.host,
-      bytes_read: e.bytesRead,
-      bytes_written: e.bytesWritten,
-    });
-  }, hint);
+  const s = new Smb2Session(
+    (e) => {
+      sinks.smb?.({
+        ...rowBase(flowId, ep, e.clientDir, e.packet, e.tsSec, e.tsNsec),
+        command: e.command,
+        message_id: e.messageId,
+        status: e.status,
+        tree: e.tree,
+        file_name: e.fileName,
+        dialect: e.dialect,
+        username: e.user,
+        domain: e.domain,
+        host: e.host,
+        bytes_read: e.bytesRead,
+        bytes_written: e.bytesWritten,
+      });
+    },
+    hint,
+    {
+      keep,
+      onFile: sinks.file
+        ? (f) =>
+            sinks.file!(
+              {
+                ...rowBase(flowId, ep, f.clientDir, f.packet, f.tsSec, f.tsNsec),
+                proto: 'smb2',
+                name: f.name,
+                content_type: null,
+                size: f.size,
+                declared_size: f.declaredSize,
+                sha256: f.sha256,
+                complete: f.complete,
+                direction: f.direction,
+              },
+              f.content,
+            )
+        : undefined,
+    },
+  );
   return {
     data: (dir, b, packet, sec, nsec) => s.data(dir, b, packet, sec, nsec),
     gap: (dir) => s.gap(dir),
