@@ -12,6 +12,8 @@
 // `pcaplens http`: every application parser, no host table) against
 // `tshark -q -n -z conv,tcp -z http,tree -z dns,tree` on the big capture (target: wall <= 0.25 x tshark's).
 // --skip-app leaves it out; --app-file FILE runs it on another capture (e.g. bench/data/half.pcap).
+// --flow-threads N: PCAPLENS_FLOW_THREADS for the flows runs (default: the CLI's, 2 threads on 2+ cores; 1 = the
+// single-thread path, for comparison).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -31,6 +33,7 @@ const { values: opt } = parseArgs({
     'app-file': { type: 'string' },
     'query-runs': { type: 'string', default: '20' },
     'import-file': { type: 'string' },
+    'flow-threads': { type: 'string' },
   },
 });
 const runs = Math.max(1, Number(opt.runs) || 1);
@@ -107,11 +110,11 @@ function measure(cmd, args, env = process.env) {
   });
 }
 
-async function best(label, cmd, args) {
+async function best(label, cmd, args, env = process.env) {
   let b = null;
   for (let i = 0; i < runs; i++) {
     const load = load1();
-    const r = await measure(cmd, args);
+    const r = await measure(cmd, args, env);
     r.load = load;
     console.error(
       `bench: ${label} run ${i + 1}: ${r.wallS.toFixed(1)} s wall, ${r.cpuS?.toFixed(1) ?? '?'} s CPU, ` +
@@ -125,6 +128,10 @@ async function best(label, cmd, args) {
 
 const node = process.execPath;
 const pcaplens = (file) => [node, [join(root, 'bin/pcaplens.js'), 'flows', '--format', 'json', file]];
+const flowEnv = opt['flow-threads']
+  ? { ...process.env, PCAPLENS_FLOW_THREADS: opt['flow-threads'] }
+  : process.env;
+const flowThreads = opt['flow-threads'] ?? 'default';
 const tshark = (file) => ['tshark', ['-q', '-n', '-z', 'conv,tcp', '-z', 'conv,udp', '-r', file]];
 
 ensureCapture(big, 1024);
@@ -140,9 +147,9 @@ let pBig = null;
 let pHalf = null;
 if (!opt['skip-flows']) {
   await warm(big);
-  pBig = await best('pcaplens big', ...pcaplens(big));
+  pBig = await best('pcaplens big', ...pcaplens(big), flowEnv);
   await warm(half);
-  pHalf = await best('pcaplens half', ...pcaplens(half));
+  pHalf = await best('pcaplens half', ...pcaplens(half), flowEnv);
 }
 let tBig = null;
 if (!opt['skip-tshark'] && (!opt['skip-flows'] || !opt['skip-import'])) {
@@ -161,6 +168,7 @@ const lines = [
 ];
 if (pBig && pHalf)
   lines.push(
+    `flow threads: ${flowThreads}`,
     `pcaplens flows --format json (big)   ${fmt(pBig)}   ${(mb(big) / pBig.wallS).toFixed(0)} MB/s`,
     `pcaplens flows --format json (half)  ${fmt(pHalf)}`,
   );

@@ -71,7 +71,7 @@ export interface AnalyzeOptions {
   /**
    * threads for a flows-only run (onFlow, no hosts, no app layer, no per-packet hooks) of one large plain
    * capture: split by conversation over worker threads (parallel/flow-split.ts), same rows and ids. Default:
-   * PCAPLENS_FLOW_THREADS, else 2 when the machine has 2 cores or more; 1 keeps the single-thread path.
+   * PCAPLENS_FLOW_THREADS (capped at the cores), else 1: the single-thread path (why: flow-split.ts).
    */
   flowThreads?: number;
   /**

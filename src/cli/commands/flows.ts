@@ -22,6 +22,8 @@ json and csv rows are written as conversations end (a closed TCP connection a mi
 any other conversation after ten idle minutes of capture time, or at the end of the input), so output starts
 early and finished conversations are not held in memory; sort by id for start order.
 The table view is sorted by id.
+PCAPLENS_FLOW_THREADS=N splits one large capture (64 MiB or more, not gzip) by conversation over N worker
+threads: the same rows and ids (json/csv rows may come in another order), more CPU time in total.
 
 Options:
 ${FORMAT_HELP}
