@@ -51,11 +51,11 @@ export const commandList = (): readonly LazyCommand[] => [
   lazy('packets', async () => (await import('./commands/packets.js')).packetsCommand),
   lazy('export', async () => (await import('./commands/export.js')).exportCommand),
   lazy('worker', async () => (await import('./commands/worker.js')).workerCommand),
+  lazy('user', async () => (await import('./commands/user.js')).userCommand),
+  lazy('token', async () => (await import('./commands/token.js')).tokenCommand),
 ];
 
 /** Every command, loaded (the main help, and callers that want the objects). */
-  lazy('user', async () => (await import('./commands/user.js')).userCommand),
-  lazy('token', async () => (await import('./commands/token.js')).tokenCommand),
 export async function commands(): Promise<readonly Command[]> {
   return Promise.all(commandList().map((c) => c.load()));
 }
