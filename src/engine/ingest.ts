@@ -20,6 +20,7 @@ import { PacketBatch } from '../store/packet-batch.js';
 import { PROTO_NAMES } from '../dissect/proto-ids.js';
 import { APP_TABLES, emptyAppRows, type AppRowSink, type AppRows } from './app-run.js';
 import { enrichRun } from './enrich-result.js';
+import { EnrichInputs } from './enrich-inputs.js';
 import { defaultEnrichment, type Enrichment } from './enrich-sources.js';
 import { toStoredAlert } from './stored-alert.js';
 
@@ -141,11 +142,11 @@ export async function ingestFiles(
     // application rows wait per table for the next chunk boundary, as packets and flows do
     let app: AppRows = emptyAppRows();
     let appRows = 0;
-    // enrichment reads every flow and application row once the reading is over (as the direct hosts run
-    // does): they are kept as well as written, so a capture's rows are held until its import ends
+    // enrichment and the alert analyses run once the reading is over (as the direct hosts run does), over
+    // what they read: the flows and the application rows' inputs (enrich-inputs.ts), kept while the rows
+    // themselves go to the store batch by batch
     const enrichment = opts.enrichment === false ? null : (opts.enrichment ?? defaultEnrichment());
-    const allFlows: FlowRow[] = [];
-    const allApp: AppRows = emptyAppRows();
+    const keep = enrichment ? new EnrichInputs() : null;
     const writePackets = async (b: PacketBatch): Promise<void> => {
       if (w.writePackets) await w.writePackets(b);
       else await w.write('packets', b.rows());
@@ -179,11 +180,11 @@ export async function ingestFiles(
     // frame numbers count over the whole capture (files merged in time order), as Wireshark numbers a merge
     const onFlow = (r: FlowRow) => {
       flows.push(r);
-      if (enrichment) allFlows.push(r);
+      keep?.flow(r);
     };
     const onRow: AppRowSink = (table, r) => {
       (app[table] as unknown[]).push(r);
-      if (enrichment) (allApp[table] as unknown[]).push(r);
+      keep?.row(table, r);
       appRows++;
     };
     const afterChunk = () =>
@@ -241,11 +242,8 @@ export async function ingestFiles(
     }
     await flush(true);
     let sources: EnrichmentSource[] | undefined;
-    if (enrichment) {
-      const enriched = await enrichRun(
-        { ...allApp, flows: allFlows, names: result.names, hosts: result.hosts },
-        enrichment,
-      );
+    if (enrichment && keep) {
+      const enriched = await enrichRun({ ...keep, names: result.names, hosts: result.hosts }, enrichment);
       await w.write('hosts', enriched.hosts);
       await w.write('alerts', enriched.alerts.map(toStoredAlert));
       sources = enriched.sources;
