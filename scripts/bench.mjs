@@ -6,7 +6,7 @@
 // Record the figures in bench/README.md by hand.
 // Import section: `pcaplens import big.pcap` into a fresh DuckDB data directory (wall, CPU, peak RSS against the
 // same tshark run), then the views' typical store queries on that capture, each 20 times (p50/p95).
-// Options: --skip-flows (only the import section), --skip-import, --threads N (import decoding threads,
+// Options: --skip-flows (only the import section), --skip-import, --threads N (import --threads N: decoding threads,
 // PCAPLENS_INGEST_THREADS; default: ingest's own default), --query-runs N (default 20).
 // App section: the full decode of every table (`pcaplens summary`: flows, hosts and all application tables;
 // `pcaplens http`: every application parser, no host table) against
@@ -282,7 +282,8 @@ async function importSection(tshark) {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const env = { ...process.env };
-  if (opt.threads) env.PCAPLENS_INGEST_THREADS = opt.threads;
+  // --threads N goes to the command (import --threads); without it the import's own default applies
+  const threadArgs = opt.threads ? ['--threads', opt.threads] : [];
   const threads = opt.threads ?? env.PCAPLENS_INGEST_THREADS ?? 'default';
   let dir = null;
   const fresh = () => {
@@ -296,7 +297,7 @@ async function importSection(tshark) {
   for (let i = 0; i < runs; i++) {
     fresh();
     const load = load1();
-    const one = await measure(node, [join(root, 'bin/pcaplens.js'), 'import', '--data', dir, file], env);
+    const one = await measure(node, [join(root, 'bin/pcaplens.js'), 'import', ...threadArgs, '--data', dir, file], env);
     one.load = load;
     console.error(
       `bench: ${label} run ${i + 1}: ${one.wallS.toFixed(1)} s wall, ${one.cpuS?.toFixed(1) ?? '?'} s CPU, ` +
