@@ -297,7 +297,11 @@ async function importSection(tshark) {
   for (let i = 0; i < runs; i++) {
     fresh();
     const load = load1();
-    const one = await measure(node, [join(root, 'bin/pcaplens.js'), 'import', ...threadArgs, '--data', dir, file], env);
+    const one = await measure(
+      node,
+      [join(root, 'bin/pcaplens.js'), 'import', ...threadArgs, '--data', dir, file],
+      env,
+    );
     one.load = load;
     console.error(
       `bench: ${label} run ${i + 1}: ${one.wallS.toFixed(1)} s wall, ${one.cpuS?.toFixed(1) ?? '?'} s CPU, ` +
