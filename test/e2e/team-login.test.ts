@@ -88,7 +88,13 @@ test('login page, upload with the CSRF token, and a capture another user cannot 
   assert.ok(session, 'the session cookie is HttpOnly');
   assert.equal(session.sameSite, 'Strict');
   // page script cannot read it
-  assert.equal(await page.evaluate((n) => document.cookie.includes(n), session.name), false);
+  assert.equal(
+    await page.evaluate(
+      (n) => (globalThis as unknown as { document: { cookie: string } }).document.cookie.includes(n),
+      session.name,
+    ),
+    false,
+  );
 
   const bob = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   const bobPage = await bob.newPage();
