@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,10 @@ import { FactsCache } from './aggregate/capture-facts.js';
 import type { ServerContext } from './context.js';
 import { toErrorReply } from './http-error.js';
 import { IngestQueue } from './jobs.js';
+import { Warmer } from './cache/warm.js';
+import { responseCacheOf } from './cache/answer.js';
+import { captureListOf, type CaptureListCache } from './cache/capture-list.js';
+import type { ResponseCache } from './cache/response-cache.js';
 import { captureRoutes } from './routes/captures.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { drillRoutes } from './routes/drill.js';
@@ -75,9 +80,19 @@ export interface AppOptions {
   authStore?: AuthStore;
   /** trust X-Forwarded-For/-Proto from a reverse proxy (client address for the login limit, HTTPS for cookies) */
   trustProxy?: boolean;
+  /**
+   * after an ingest, answer the workspace's first questions in the background (cache/warm.ts); default true
+   * in single-user mode (team mode: not yet, the questions would need a user)
+   */
+  warm?: boolean;
 }
 
 export const DEFAULT_MAX_UPLOAD = 4 * 1024 ** 3;
+
+const PRIVATE = 'private, no-cache';
+/** marks the warmer's own requests (not counted as users'); the value is a secret of this process */
+const WARM_HEADER = 'x-pcaplens-warm';
+const warmSecret = randomBytes(16).toString('hex');
 
 /** dist/ui next to the compiled server (dist/server) or the built UI from a source checkout (src/server). */
 export function defaultUiDir(): string | null {
@@ -91,6 +106,12 @@ export function defaultUiDir(): string | null {
 export interface App {
   app: FastifyInstance;
   queue: IngestQueue;
+  /** the response cache warmer, null when off */
+  warmer: Warmer | null;
+  /** the view/table answers kept (hit counters for tests and benchmarks) */
+  responses: ResponseCache;
+  /** the captures list kept between requests */
+  captureList: CaptureListCache;
 }
 
 export async function buildApp(opts: AppOptions): Promise<App> {
@@ -175,8 +196,30 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onSend', async (req, reply, payload) => {
     // a route may set a stricter header of its own (downloads: a sandboxing CSP)
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // the response cache's answers (cache/answer.ts sendAnswer: ETag + "private, no-cache") may be kept by the
+    // browser and revalidated; everything else under /api is never stored
+    if (
+      req.url.startsWith('/api/') &&
+      !(reply.hasHeader('etag') && reply.getHeader('cache-control') === PRIVATE)
+    )
+      reply.header('cache-control', 'no-store');
     return payload;
+  });
+  // users' view and table requests being answered now: the warmer waits for a quiet moment (long-lived event
+  // streams and uploads do not count)
+  let answering = 0;
+  const counted = new WeakSet<object>();
+  app.addHook('onRequest', async (req) => {
+    if (req.method !== 'GET' || !req.url.startsWith('/api/') || req.url.includes('/events')) return;
+    if (req.headers[WARM_HEADER] === warmSecret) return;
+    counted.add(req);
+    answering++;
+  });
+  app.addHook('onResponse', async (req) => {
+    if (counted.delete(req)) answering--;
+  });
+  app.addHook('onRequestAbort', async (req) => {
+    if (counted.delete(req)) answering--;
   });
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorReply(err);
@@ -229,8 +272,30 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   downloadRoutes(app, ctx);
   viewRoutes(app, ctx);
 
+  const warmer =
+    opts.warm === false || auth
+      ? null
+      : new Warmer({
+          busy: () => answering,
+          ask: async (id, question) => {
+            const r = await app.inject({
+              method: 'GET',
+              url: `/api/captures/${id}/${question}`,
+              headers: { host: '127.0.0.1', [WARM_HEADER]: warmSecret },
+            });
+            return r.statusCode;
+          },
+        });
+  if (warmer) {
+    queue.onJobEnd((e) => {
+      if (e.type === 'done') warmer.enqueue(e.capture.id);
+    });
+    ctx.facts.onForget((id) => warmer.cancel(id));
+  }
+
   app.addHook('onClose', async () => {
+    await warmer?.close();
     await queue.close();
   });
-  return { app, queue };
+  return { app, queue, warmer, responses: responseCacheOf(ctx), captureList: captureListOf(ctx) };
 }

@@ -54,8 +54,16 @@ export class IngestQueue {
   private nextId = 1;
   private idle: Promise<void> = Promise.resolve();
   private closed = false;
+  /** told of every job's end (done, failed, cancelled), before the job's own listeners */
+  private readonly endListeners = new Set<(e: JobEvent) => void>();
 
   constructor(private readonly runner: JobRunner) {}
+
+  /** Subscribes to the end of every job (the captures list cache, the warmer); returns the unsubscribe function. */
+  onJobEnd(fn: (e: JobEvent) => void): () => void {
+    this.endListeners.add(fn);
+    return () => this.endListeners.delete(fn);
+  }
 
   add(name: string, paths: string[], size: number, cleanup: (state: JobState) => Promise<void>): JobView {
     if (this.closed) throw new PcaplensError('E_USAGE', 'the server is shutting down');
@@ -156,9 +164,22 @@ export class IngestQueue {
       j.view.error = { code, message };
     }
     const view = { ...j.view };
-    if (state === 'done' && j.capture) this.emit(j, { type: 'done', job: view, capture: j.capture });
-    else if (state === 'failed') this.emit(j, { type: 'failed', job: view });
-    else if (state === 'cancelled') this.emit(j, { type: 'cancelled', job: view });
+    let event: JobEvent | null = null;
+    if (state === 'done' && j.capture) event = { type: 'done', job: view, capture: j.capture };
+    else if (state === 'failed') event = { type: 'failed', job: view };
+    else if (state === 'cancelled') event = { type: 'cancelled', job: view };
+    if (event) {
+      // first the server's own listeners (the captures list forgets itself), so a client told "done" over
+      // SSE and asking for the list at once sees the new capture
+      for (const fn of [...this.endListeners]) {
+        try {
+          fn(event);
+        } catch {
+          // a failing listener must not stop the queue
+        }
+      }
+      this.emit(j, event);
+    }
     j.listeners.clear();
   }
 

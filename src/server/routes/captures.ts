@@ -6,6 +6,7 @@ import { withStatus } from '../http-error.js';
 import { receiveUpload } from '../upload.js';
 import { captureIdOf } from '../scope.js';
 import { requestUser } from '../auth/context.js';
+import { captureListOf } from '../cache/capture-list.js';
 
 /** Upload, list, show, delete and cancel captures; ingest jobs are "j<n>" ids, stored captures are numbers. */
 const ID = { id: { type: 'string', pattern: '^(j?\\d{1,15})$', description: 'capture id, or job id j<n>' } };
@@ -46,6 +47,7 @@ const JOB_SCHEMA = {
 
 export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { doc, store, queue } = ctx;
+  const list = captureListOf(ctx);
 
   doc.add(
     app,
@@ -147,7 +149,9 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (req) => {
-      const captures = await store.listCaptures();
+      // kept between requests, forgotten when an ingest ends or a capture is deleted; the access filter below
+      // runs on every request
+      const captures = await list.list();
       const jobs = queue.list();
       const user = ctx.auth ? requestUser(req) : null;
       if (!ctx.auth || !user || user.role === 'admin') return { captures, jobs };
@@ -209,6 +213,7 @@ export function captureRoutes(app: FastifyInstance, ctx: ServerContext): void {
       if (!(await store.deleteCapture(captureIdOf(id))))
         throw new PcaplensError('E_NOT_FOUND', `no capture ${id}`);
       ctx.facts.forget(captureIdOf(id));
+      list.invalidate();
       // a SQL store forgets owner and shares with the capture; a side auth database (ClickHouse) is told here
       await ctx.auth?.store.forgetCapture(captureIdOf(id));
       return reply.code(204).send();
