@@ -206,19 +206,23 @@ export class BodyReader {
   private inExt = false;
   private lineLen = 0;
   private trailerLen = 0;
-  private readonly sink: ContentSink;
+  /** made on first use: a message without a body (every GET) needs no hash or head buffer */
+  private sinkMade: ContentSink | null = null;
   /** true when a chunked body was malformed or a gap hit it */
   broken = false;
 
   constructor(
     readonly framing: Framing,
     readonly declaredLen: number,
-    contentEncoding: string | null,
-    limits: BodyLimits = DEFAULT_BODY_LIMITS,
+    private readonly contentEncoding: string | null,
+    private readonly limits: BodyLimits = DEFAULT_BODY_LIMITS,
   ) {
     this.remaining = framing === 'length' ? declaredLen : 0;
-    this.sink = new ContentSink(contentEncoding, limits);
     if (framing === 'none') this.done = true;
+  }
+
+  private get sink(): ContentSink {
+    return (this.sinkMade ??= new ContentSink(this.contentEncoding, this.limits));
   }
 
   /** Consumes body bytes from buf[off, end); returns how many belong to this body. */
