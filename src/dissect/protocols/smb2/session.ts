@@ -5,8 +5,10 @@
  * one: their byte counts add up per open file and come out with the file's CLOSE (or at the end of the
  * connection for files never closed). SMB1 messages (the old NEGOTIATE a client may open with) are skipped.
  *
- * Memory: the first KEEP bytes of each message are held (names and security blobs sit there; WRITE data
- * after it is skipped, not copied); pending requests, trees, sessions and open files are capped.
+ * Memory: the first KEEP bytes of each message are held (names and security blobs sit there); of a READ
+ * response or WRITE request only the fixed head (its data streams past to the file's hash, not copied). The
+ * per-direction buffer grows to what a message needs and is let go after a large one, so an idle connection
+ * (a scanner's NEGOTIATE) holds a few hundred bytes. Pending requests, trees, sessions and files are capped.
  */
 import {
   CMD_CLOSE,
@@ -40,6 +42,9 @@ import { Transfer, type KeepFileBytes } from './transfer.js';
 
 /** Bytes of each message held for parsing. */
 const KEEP = 16384;
+/** First buffer size, and the largest one kept between messages. */
+const BUF_MIN = 512;
+const BUF_IDLE = 4096;
 /** NBSS length is at most 24 bits; larger is not SMB. */
 const MAX_MESSAGE = 0xffffff;
 /** Messages of one compound chain followed, at most. */
@@ -132,6 +137,8 @@ class Framer {
   msgLen = -1;
   msgDone = 0;
   kept = 0;
+  /** bytes of the current message to keep */
+  cap = 0;
   buf: Uint8Array | null = null;
   /** the stream lost its framing (gap, garbage): wait for a chunk starting with a message */
   lost = false;
@@ -154,6 +161,16 @@ export interface Smb2Options {
   onFile?: (f: Smb2FileEvent) => void;
   /** file extraction: bytes kept per file, from a shared budget */
   keep?: KeepFileBytes | null;
+}
+
+/** The framer's buffer with room for n bytes (at most the message's cap), its kept bytes carried over. */
+function grow(f: Framer, n: number): Uint8Array {
+  const old = f.buf;
+  if (old !== null && old.length >= n) return old;
+  const buf = new Uint8Array(Math.min(f.cap, Math.max(n, BUF_MIN, old ? old.length * 2 : 0)));
+  if (old !== null && f.kept > 0) buf.set(old.subarray(0, f.kept));
+  f.buf = buf;
+  return buf;
 }
 
 export class Smb2Session {
@@ -211,6 +228,7 @@ export class Smb2Session {
         f.msgLen = len;
         f.msgDone = 0;
         f.kept = type === 0x00 ? 0 : -1;
+        f.cap = Math.min(len, KEEP);
         f.classified = false;
         f.xfer = null;
         f.packet = packet;
@@ -218,10 +236,10 @@ export class Smb2Session {
         f.tsNsec = tsNsec;
       }
       const take = Math.min(n - i, f.msgLen - f.msgDone);
-      if (f.kept >= 0 && f.kept < KEEP) {
-        const k = Math.min(take, KEEP - f.kept);
-        f.buf ??= new Uint8Array(KEEP);
-        f.buf.set(b.subarray(i, i + k), f.kept);
+      if (f.kept >= 0 && f.kept < f.cap) {
+        const k = Math.min(take, f.cap - f.kept);
+        const buf = grow(f, f.kept + k);
+        buf.set(b.subarray(i, i + k), f.kept);
         f.kept += k;
       }
       if (!f.classified && f.kept >= 0 && (f.kept >= DATA_HEAD || f.msgDone + take === f.msgLen))
@@ -244,8 +262,14 @@ export class Smb2Session {
       if (f.msgDone === f.msgLen) {
         if (f.kept > 0 && f.buf) this.message(dir, f.buf, f.kept, f.packet, f.tsSec, f.tsNsec);
         f.msgLen = -1;
+        if (f.buf !== null && f.buf.length > BUF_IDLE) f.buf = null;
       }
     }
+  }
+
+  /** Bytes of message buffers held now (both directions). */
+  get held(): number {
+    return (this.fr[0].buf?.length ?? 0) + (this.fr[1].buf?.length ?? 0);
   }
 
   gap(dir: 0 | 1): void {
@@ -294,9 +318,13 @@ export class Smb2Session {
     f.classified = true;
     const b = f.buf;
     const h = this.h2;
-    if (!this.opts.onFile || b === null || !readHeader(b, 0, f.kept, h) || h.nextCommand !== 0) return;
+    if (b === null || !readHeader(b, 0, f.kept, h) || h.nextCommand !== 0) return;
     const body = SMB2_HEADER_LEN;
     const resp = (h.flags & FLAG_RESPONSE) !== 0;
+    // a lone READ or WRITE needs only its fixed head (the byte counts); the data is not copied
+    if (h.command === CMD_READ || h.command === CMD_WRITE)
+      f.cap = Math.min(f.cap, Math.max(f.kept, DATA_HEAD));
+    if (!this.opts.onFile) return;
     let o: OpenFile | undefined;
     let from = 0;
     let len = 0;

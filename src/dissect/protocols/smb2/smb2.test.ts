@@ -274,3 +274,17 @@ test('SMB2 transfer: hashed while in file order, counted but not hashed after a 
   assert.equal(q.complete, false);
   assert.equal(budget.left, 100, 'the budget is given back');
 });
+
+test('SMB2: buffers hold what a message needs: small for NEGOTIATE, a head for WRITE, let go after a large one', () => {
+  const s = new Smb2Session(() => {}, 0);
+  // a scanner's NEGOTIATE (header + 36-byte body + 2 dialects)
+  s.data(0, nbss(header(0, 0) + u16(36) + u16(2) + '00'.repeat(32) + '0202' + '1002'), 1, 0, 0);
+  assert.ok(s.held <= 512, `negotiate: ${s.held}`);
+  // a 64 KiB WRITE, its data included: only the head is copied
+  const w = writeReq(4, 65536);
+  s.data(0, nbss(w + '00'.repeat(65536 - (w.length / 2 - 112))), 2, 0, 0);
+  assert.ok(s.held <= 512, `write: ${s.held}`);
+  // a CREATE with a 5000-character name fills 10 KiB while it is parsed, then the buffer is let go
+  s.data(0, nbss(createReq(5, 'n'.repeat(5000))), 3, 0, 0);
+  assert.ok(s.held <= 4096, `after a large message: ${s.held}`);
+});
