@@ -1,10 +1,17 @@
 /**
  * Follow stream: the payload of one conversation, each direction in order, as the two sides sent it. The
- * bytes are not kept anywhere between requests: each call reads the capture files again, picks the flow's
- * packets out of the same pipeline the import ran (so flow ids agree with the stored flows), reassembles TCP
- * afresh and returns the chunks. The read stops as soon as the flow is over (its end, or, for a stored
- * capture, its last packet by the stored counts).
+ * bytes are not kept anywhere between requests: each call reads them again and reassembles TCP afresh.
+ *
+ * A stored capture is read by its packet index: the flow's frames (packets.flow_id, in frame order) are read
+ * by their file offsets and fed, alone, to the same flow pipeline the import ran, so the work is the
+ * conversation's size, not the capture's. The answer is checked against the stored counts (every frame
+ * found, read back with its stored lengths, accounted to one flow); when anything does not hold (gzip or
+ * multi-link files, a tunnelled flow, fragments whose first pieces belong to no flow) it falls back to the
+ * scan: the capture read from the start through the import's pipeline (so flow ids agree with the stored
+ * flows) until the flow is over (its end, or its last packet by the stored counts). Files given directly are
+ * always scanned.
  */
+import { open, type FileHandle } from 'node:fs/promises';
 import { PcaplensError } from '../shared/errors.js';
 import { compileFilter } from '../shared/filter/index.js';
 import { isoTime } from '../shared/time.js';
@@ -18,6 +25,13 @@ import {
 } from '../flow/reassembly/types.js';
 import { TcpReassembler } from '../flow/reassembly/tcp-reassembler.js';
 import type { FlowState } from '../flow/flow-state.js';
+import type { NetLayer } from '../dissect/dissector.js';
+import { Analysis } from '../flow/analysis.js';
+import { pcapMagic } from '../wire/pcap.js';
+import { PacketRecord } from '../wire/record.js';
+import type { FlowRow } from '../shared/rows.js';
+import type { CaptureRow, PacketIndexRow } from '../shared/store-rows.js';
+import type { Store } from '../store/store.js';
 import { analyzeFiles } from './analyze-files.js';
 import { isStoredSource, resolveCapture, type CaptureSource } from './capture-source.js';
 
@@ -135,17 +149,57 @@ class Collector implements StreamSink {
   }
 }
 
-/** Packets of the flow by the stored counts, or null for files given directly (then unknown). */
-async function storedPacketCount(source: CaptureSource, flowId: number): Promise<number | null> {
-  if (!isStoredSource(source)) return null;
-  const page = await source.store.page('flows', {
-    captureId: source.captureId,
+/** Feeds one flow's packets (as the flow pipeline hands them over) to TCP reassembly or the datagram list. */
+class StreamFeeder {
+  private readonly seg = new TcpSegmentIn();
+  private tcp: TcpReassembler | null = null;
+
+  constructor(readonly out: Collector) {}
+
+  /** `frame`: the packet's frame number over the whole capture */
+  packet(dir: Dir, rec: PacketRecord, l: NetLayer, frame: number): void {
+    const out = this.out;
+    out.packet = frame;
+    out.ts = isoTime(rec.tsSec, rec.tsNsec);
+    if (l.l4 === L4_TCP) {
+      this.tcp ??= new TcpReassembler(out, new ReassemblyBudget(256 << 20));
+      const seg = this.seg;
+      seg.dir = dir;
+      seg.seq = l.tcpSeq;
+      seg.ack = l.tcpAck;
+      seg.flags = l.tcpFlags;
+      seg.buf = l.pbuf;
+      seg.off = l.payloadOff;
+      seg.len = l.payloadLen;
+      seg.packet = frame;
+      seg.fileIndex = rec.fileIndex;
+      seg.frameOffset = rec.dataOffset;
+      seg.payloadOffset = -1;
+      seg.tsSec = rec.tsSec;
+      seg.tsNsec = rec.tsNsec;
+      this.tcp.segment(seg);
+    } else if (l.l4 === L4_UDP || l.payloadLen > 0) {
+      out.datagram(dir, l.pbuf.subarray(l.payloadOff, l.payloadOff + l.payloadLen));
+    }
+  }
+
+  /** The flow is over: what reassembly still holds is delivered. */
+  close(): void {
+    this.tcp?.close();
+    this.tcp = null;
+  }
+}
+
+/** The stored flow row, or E_NOT_FOUND. */
+async function storedFlow(store: Store, captureId: number, flowId: number): Promise<FlowRow> {
+  const page = await store.page('flows', {
+    captureId,
     filter: compileFilter(`flow.id == ${flowId}`, 'flows'),
     limit: 1,
   });
   const f = page.rows[0];
-  if (!f) throw new PcaplensError('E_NOT_FOUND', `capture ${source.captureId} has no flow ${flowId}`);
-  return f.packets_fwd + f.packets_rev;
+  if (!f) throw new PcaplensError('E_NOT_FOUND', `capture ${captureId} has no flow ${flowId}`);
+  return f;
 }
 
 /**
@@ -160,15 +214,215 @@ export async function followStream(
 ): Promise<StreamChunk[]> {
   if (!Number.isSafeInteger(flowId) || flowId < 1)
     throw new PcaplensError('E_USAGE', `flow id must be a positive whole number, not ${flowId}`);
+  if (isStoredSource(source)) {
+    const flow = await storedFlow(source.store, source.captureId, flowId);
+    const byIndex = await followByIndex(source, flow, opts);
+    if (byIndex) return byIndex;
+    return followByScan(source, flowId, flow.packets_fwd + flow.packets_rev, opts);
+  }
+  return followByScan(source, flowId, null, opts);
+}
+
+function collectorFor(opts: FollowStreamOptions): Collector {
   const direction = opts.direction ?? 'both';
-  const expected = await storedPacketCount(source, flowId);
-  const { paths } = await resolveCapture(source);
-  const out = new Collector(
+  return new Collector(
     (d) => direction === 'both' || DIR_NAME[d] === direction,
     Math.max(0, opts.maxBytes ?? DEFAULT_MAX_BYTES),
   );
-  const seg = new TcpSegmentIn();
-  let tcp: TcpReassembler | null = null;
+}
+
+/** Index rows asked for at once (keyset pages by frame number). */
+const INDEX_PAGE = 4096;
+/** Frames of one file closer than this are read with one positioned read. */
+const READ_JOIN_GAP = 64 << 10;
+/** A joined read spans this much at most. */
+const READ_SPAN_MAX = 4 << 20;
+/** Classic pcap record header: ts_sec, ts_frac, incl_len, orig_len. */
+const PCAP_RECORD_HEADER = 16;
+
+/** How a kept file's frames are read at their offsets; null when they cannot be (then the scan reads it). */
+interface IndexedFile {
+  fh: FileHandle;
+  linkType: number;
+  /** classic pcap: the record header before each frame is read too (time, lengths checked) */
+  pcap: { le: boolean; nano: boolean } | null;
+}
+
+async function openIndexed(path: string, capture: CaptureRow): Promise<IndexedFile | null> {
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(24);
+    const { bytesRead } = await fh.read(head, 0, 24, 0);
+    const magic = bytesRead >= 24 ? pcapMagic(head, 0) : null;
+    if (magic) {
+      const v = new DataView(head.buffer);
+      const linkType = v.getUint32(20, magic.littleEndian) & 0xffff;
+      return { fh, linkType, pcap: { le: magic.littleEndian, nano: magic.nanosecond } };
+    }
+    // pcapng with one link type (else the interface of each block decides)
+    if (head[0] === 0x0a && head[1] === 0x0d && head[2] === 0x0d && head[3] === 0x0a) {
+      if (capture.link_types.length === 1) return { fh, linkType: capture.link_types[0]!, pcap: null };
+    }
+  } catch {
+    // unreadable here: the scan says why
+  }
+  await fh.close();
+  return null;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
+
+/** The index's ISO time back to (seconds, nanoseconds); null when it is not the form isoTime writes. */
+function parseIso(ts: string): [number, number] | null {
+  const m = ISO.exec(ts);
+  if (!m) return null;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  if (!Number.isFinite(ms)) return null;
+  const nsec = m[7] ? Number(m[7].padEnd(9, '0')) : 0;
+  return [ms / 1000, nsec];
+}
+
+/**
+ * Follow stream by the packet index (see the top of this file); null when the answer cannot be trusted to
+ * equal the scan's, for the caller to scan instead.
+ */
+async function followByIndex(
+  source: { store: Store; dataDir: string; captureId: number },
+  flow: FlowRow,
+  opts: FollowStreamOptions,
+): Promise<StreamChunk[] | null> {
+  const expected = flow.packets_fwd + flow.packets_rev;
+  // a tunnelled conversation shares its frames with the outer one: which layer is it? The scan knows.
+  if (expected === 0 || (flow.tunnel_depth ?? 0) !== 0) return null;
+  const { paths, capture } = await resolveCapture(source);
+  if (!capture) return null;
+  const files = new Map<number, IndexedFile | null>();
+  const out = collectorFor(opts);
+  const feeder = new StreamFeeder(out);
+  let target = 0;
+  let seen = 0;
+  let frame = 0;
+  const analysis = new Analysis({
+    hosts: false,
+    onFlow: () => {},
+    onPacket: (_pkt, f, dir, rec, l) => {
+      if (f === null) return;
+      // the first layer of the flow's first frame is the outermost: the stored flow (tunnel depth 0)
+      if (target === 0) target = f.id;
+      // another conversation in the flow's frames: an inner (tunnelled) layer; anything else shows as a
+      // count that differs from the stored one
+      if (f.id !== target) return;
+      seen++;
+      if (l === null) return;
+      feeder.packet(dir, rec, l, frame);
+    },
+  });
+  const rec = new PacketRecord();
+  const filter = compileFilter(`flow.id == ${flow.id}`, 'packets');
+  try {
+    let after = 0;
+    let rows = 0;
+    for (;;) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+      const page = await source.store.page('packets', {
+        captureId: capture.id,
+        filter: after
+          ? compileFilter(`flow.id == ${flow.id} and frame.number > ${after}`, 'packets')
+          : filter,
+        sort: [{ column: 'n', desc: false }],
+        limit: INDEX_PAGE,
+      });
+      const list = page.rows as PacketIndexRow[];
+      if (list.length === 0) break;
+      rows += list.length;
+      if (rows > expected) return null;
+      for (let i = 0; i < list.length;) {
+        // frames of one file close together: one read
+        const first = list[i]!;
+        let f = files.get(first.file_index);
+        if (f === undefined) {
+          const path = paths[first.file_index];
+          f = path ? await openIndexed(path, capture) : null;
+          files.set(first.file_index, f);
+        }
+        if (f === null) return null;
+        const pre = f.pcap ? PCAP_RECORD_HEADER : 0;
+        const start = first.file_offset - pre;
+        let j = i + 1;
+        let end = first.file_offset + first.caplen;
+        while (j < list.length) {
+          const r = list[j]!;
+          if (r.file_index !== first.file_index || r.file_offset - pre < end) break;
+          if (r.file_offset - pre - end > READ_JOIN_GAP || r.file_offset + r.caplen - start > READ_SPAN_MAX)
+            break;
+          end = r.file_offset + r.caplen;
+          j++;
+        }
+        if (start < 0 || end - start > READ_SPAN_MAX + (1 << 20)) return null;
+        const buf = new Uint8Array(end - start);
+        const got = await f.fh.read(buf, 0, buf.length, start);
+        if (got.bytesRead !== buf.length) return null;
+        const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        for (let k = i; k < j; k++) {
+          const r = list[k]!;
+          const off = r.file_offset - start;
+          if (f.pcap) {
+            const h = off - PCAP_RECORD_HEADER;
+            const le = f.pcap.le;
+            const incl = view.getUint32(h + 8, le);
+            const orig = view.getUint32(h + 12, le);
+            // the index must describe this very record
+            if (incl !== r.caplen || orig !== r.len) return null;
+            rec.tsSec = view.getUint32(h, le);
+            const frac = view.getUint32(h + 4, le);
+            rec.tsNsec = f.pcap.nano ? frac : frac * 1000;
+            if (rec.tsNsec >= 1e9) return null;
+          } else {
+            const t = parseIso(r.ts);
+            if (!t) return null;
+            [rec.tsSec, rec.tsNsec] = t;
+          }
+          if (isoTime(rec.tsSec, rec.tsNsec) !== r.ts) return null;
+          rec.fileIndex = r.file_index;
+          rec.n = 0;
+          rec.fileOffset = r.file_offset - pre;
+          rec.dataOffset = r.file_offset;
+          rec.hasTs = true;
+          rec.caplen = r.caplen;
+          rec.len = r.len;
+          rec.linkType = f.linkType;
+          rec.interfaceId = 0;
+          rec.buf = buf;
+          rec.off = off;
+          rec.comment = null;
+          frame = r.n;
+          analysis.addPacket(rec);
+        }
+        i = j;
+        // past maxBytes nothing more is kept: the rest need not be read
+        if (out.truncated) break;
+      }
+      after = list[list.length - 1]!.n;
+      if (out.truncated || list.length < INDEX_PAGE) break;
+    }
+    if (!out.truncated && (rows !== expected || seen !== expected)) return null;
+  } finally {
+    for (const f of files.values()) await f?.fh.close().catch(() => undefined);
+  }
+  feeder.close();
+  return out.finish();
+}
+
+/** Follow stream by reading the capture from its start (files given directly, or when the index cannot). */
+async function followByScan(
+  source: CaptureSource,
+  flowId: number,
+  expected: number | null,
+  opts: FollowStreamOptions,
+): Promise<StreamChunk[]> {
+  const { paths } = await resolveCapture(source);
+  const out = collectorFor(opts);
+  const feeder = new StreamFeeder(out);
   let seen = 0;
   let frames = 0;
   let found = false;
@@ -177,8 +431,7 @@ export async function followStream(
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const finishFlow = (flow: FlowState | null) => {
     if (flow !== null && flow.id !== flowId) return;
-    tcp?.close();
-    tcp = null;
+    feeder.close();
     if (!stop.signal.aborted) stop.abort(DONE);
   };
   try {
@@ -198,27 +451,7 @@ export async function followStream(
         found = true;
         seen++;
         if (l === null) return;
-        out.packet = frames + 1;
-        out.ts = isoTime(rec.tsSec, rec.tsNsec);
-        if (l.l4 === L4_TCP) {
-          tcp ??= new TcpReassembler(out, new ReassemblyBudget(256 << 20));
-          seg.dir = dir;
-          seg.seq = l.tcpSeq;
-          seg.ack = l.tcpAck;
-          seg.flags = l.tcpFlags;
-          seg.buf = l.pbuf;
-          seg.off = l.payloadOff;
-          seg.len = l.payloadLen;
-          seg.packet = frames + 1;
-          seg.fileIndex = rec.fileIndex;
-          seg.frameOffset = rec.dataOffset;
-          seg.payloadOffset = -1;
-          seg.tsSec = rec.tsSec;
-          seg.tsNsec = rec.tsNsec;
-          tcp.segment(seg);
-        } else if (l.l4 === L4_UDP || l.payloadLen > 0) {
-          out.datagram(dir, l.pbuf.subarray(l.payloadOff, l.payloadOff + l.payloadLen));
-        }
+        feeder.packet(dir, rec, l, frames + 1);
       },
     });
   } catch (e) {
@@ -228,6 +461,24 @@ export async function followStream(
   }
   if (!found && expected === null)
     throw new PcaplensError('E_NOT_FOUND', `the capture has no flow ${flowId}`);
-  (tcp as TcpReassembler | null)?.close();
+  feeder.close();
   return out.finish();
+}
+
+/** For tests: the scan, whatever the source (the answer the index path must equal). */
+export function followStreamByScan(
+  source: CaptureSource,
+  flowId: number,
+  opts: FollowStreamOptions = {},
+): Promise<StreamChunk[]> {
+  return followByScan(source, flowId, null, opts);
+}
+
+/** For tests: the index path alone (null when it would fall back to the scan). */
+export async function followStreamByIndex(
+  source: { store: Store; dataDir: string; captureId: number },
+  flowId: number,
+  opts: FollowStreamOptions = {},
+): Promise<StreamChunk[] | null> {
+  return followByIndex(source, await storedFlow(source.store, source.captureId, flowId), opts);
 }
