@@ -25,7 +25,12 @@ interface Pending {
 }
 
 export class DnsFlow {
-  private readonly pending = new Map<number, Pending>();
+  /** queries waiting for their response, by transaction id (made on demand and let go when empty: most flows are one query and its answer, then idle) */
+  private pendingMap: Map<number, Pending> | null = null;
+
+  private get pending(): Map<number, Pending> {
+    return (this.pendingMap ??= new Map<number, Pending>());
+  }
 
   constructor(
     private readonly flowId: number,
@@ -61,9 +66,11 @@ export class DnsFlow {
       this.pending.set(m.id, { row: this.row(m, dir, packet, sec, nsec), sec, nsec });
       return true;
     }
-    const p = this.pending.get(m.id);
+    const p = this.pendingMap?.get(m.id);
     if (p) {
       this.pending.delete(m.id);
+      // answered: a flow that lives on (idle timeout) keeps no empty map
+      if (this.pending.size === 0) this.pendingMap = null;
       fillResponse(p.row, m);
       p.row.rtt = Math.max(0, sec - p.sec + (nsec - p.nsec) / 1e9);
       this.emit(p.row);
@@ -77,8 +84,9 @@ export class DnsFlow {
 
   /** The flow ended: queries without a response are emitted as they are. */
   close(): void {
-    for (const p of this.pending.values()) this.emit(p.row);
-    this.pending.clear();
+    if (this.pendingMap === null) return;
+    for (const p of this.pendingMap.values()) this.emit(p.row);
+    this.pendingMap.clear();
   }
 
   private row(m: DnsMessageReader, clientDir: number, packet: number, sec: number, nsec: number): DnsRow {
