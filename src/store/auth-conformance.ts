@@ -2,20 +2,34 @@
  * Team mode's part of the store conformance suite (conformance.ts calls it inside each store's describe):
  * users, tokens, sessions, capture ownership and sharing, on a migrated store.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authStoreOf } from './auth-store.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAuthFor, type OpenedAuth } from './auth-open.js';
+import type { AuthStore } from './auth-store.js';
 import type { Store } from './store.js';
 
+/** The SQL stores are tested on their own tables; ClickHouse on the side DuckDB file a deployment uses. */
 export function authConformance(getStore: () => Store): void {
-  const auth = () => {
-    const a = authStoreOf(getStore());
-    assert.ok(a, 'the store implements AuthStore');
-    return a;
+  let opened: OpenedAuth | null = null;
+  let dir = '';
+  const auth = async (): Promise<AuthStore> => {
+    if (!opened) {
+      dir = await mkdtemp(join(tmpdir(), 'pcaplens-auth-conf-'));
+      opened = await openAuthFor(getStore(), dir);
+    }
+    assert.ok(opened, 'the store keeps users (its own tables or the side file)');
+    return opened.auth;
   };
+  after(async () => {
+    await opened?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
   test('auth: users are created once per name, found, listed and removed with their tokens and sessions', async () => {
-    const a = auth();
+    const a = await auth();
     const ann = await a.createUser({ name: 'ann', role: 'admin', password_hash: 'scrypt$x' });
     const bob = await a.createUser({ name: 'bob', role: 'analyst', password_hash: 'scrypt$y' });
     assert.ok(bob.id > ann.id);
@@ -56,7 +70,7 @@ export function authConformance(getStore: () => Store): void {
   });
 
   test('auth: tokens are found by digest only and revoked by id', async () => {
-    const a = auth();
+    const a = await auth();
     const u = await a.createUser({ name: 'tok', role: 'analyst', password_hash: 'h' });
     const t = await a.createToken({ user_id: u.id, name: 'one', token_sha256: 'ef'.repeat(32) });
     assert.equal(await a.tokenBySha256('EF'.repeat(32)), null);
@@ -68,7 +82,7 @@ export function authConformance(getStore: () => Store): void {
   });
 
   test('auth: sessions expire and are deleted', async () => {
-    const a = auth();
+    const a = await auth();
     const u = await a.createUser({ name: 'ses', role: 'analyst', password_hash: 'h' });
     await a.createSession({
       id_sha256: '01'.repeat(32),
@@ -99,7 +113,7 @@ export function authConformance(getStore: () => Store): void {
   });
 
   test('auth: a capture has one owner, shares and a public flag, all gone when it is deleted', async () => {
-    const a = auth();
+    const a = await auth();
     const store = getStore();
     const o = await a.createUser({ name: 'owner', role: 'analyst', password_hash: 'h' });
     const p = await a.createUser({ name: 'peer', role: 'analyst', password_hash: 'h' });
@@ -134,6 +148,8 @@ export function authConformance(getStore: () => Store): void {
 
     await a.shareCapture(cap.id, q.id);
     assert.equal(await store.deleteCapture(cap.id), true);
+    // the server's delete route tells a side auth file; a SQL store forgets with the capture itself
+    if (opened?.where === 'side') await a.forgetCapture(cap.id);
     assert.deepEqual(await a.captureAccess(cap.id), { owner_id: null, public: false, shared_with: [] });
   });
 }
