@@ -98,7 +98,8 @@ const warmSecret = randomBytes(16).toString('hex');
 export function defaultUiDir(): string | null {
   for (const rel of ['../ui/', '../../dist/ui/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(join(dir, 'index.html'))) return dir;
+    // a built UI has assets/; src/ui (beside src/server when run from source) holds only the sources
+    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
   }
   return null;
 }
