@@ -14,7 +14,7 @@ import { QueryCache } from '../store/query-cache.js';
 import { ApiDoc } from './api-doc.js';
 import { authStoreOf, type AuthStore } from '../store/auth-store.js';
 import type { AuthContext } from './auth/context.js';
-import { registerAuth, type AuthOptions } from './auth/plugin.js';
+import { registerAnonymousMe, registerAuth, type AuthOptions } from './auth/plugin.js';
 import { FactsCache } from './aggregate/capture-facts.js';
 import type { ServerContext } from './context.js';
 import { toErrorReply } from './http-error.js';
@@ -194,6 +194,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }
   });
   if (auth) registerAuth(app, ctx.doc, auth, opts.auth ?? {});
+  else registerAnonymousMe(app, ctx.doc);
   app.addHook('onSend', async (req, reply, payload) => {
     // a route may set a stricter header of its own (downloads: a sandboxing CSP)
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);

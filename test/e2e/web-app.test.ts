@@ -97,9 +97,8 @@ before(async () => {
     if (m.type() === 'error' && !/status of 40[04]/.test(m.text())) pageErrors.push(m.text());
   });
   page.on('response', (r) => {
-    // a 400 is what the filter bar's validation answers for a bad filter: the test asks for one on purpose;
-    // /api/auth/me answers 404 when team mode is off (the page asks it who is logged in)
-    const expected = r.status() === 400 || (r.status() === 404 && r.url().endsWith('/api/auth/me'));
+    // a 400 is what the filter bar's validation answers for a bad filter: the test asks for one on purpose
+    const expected = r.status() === 400;
     if (r.status() >= 400 && !expected) pageErrors.push(`HTTP ${r.status()} ${r.url()}`);
   });
   // the page must never reach past our server (no CDN, no fonts)

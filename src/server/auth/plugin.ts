@@ -331,3 +331,29 @@ export function registerAuth(app: FastifyInstance, doc: ApiDoc, a: AuthContext, 
     },
   );
 }
+
+/**
+ * Single-user mode answers "who am I" with nobody, so the page can ask without a failed request: team mode
+ * answers with the user (registerAuth), and the UI tells the two apart by `auth`.
+ */
+export function registerAnonymousMe(app: FastifyInstance, doc: ApiDoc): void {
+  doc.add(
+    app,
+    {
+      method: 'GET',
+      url: '/api/auth/me',
+      tag: 'auth',
+      summary: 'Without --auth: no user (single-user mode); with --auth: the logged-in user',
+      responses: {
+        '200': [
+          'nobody: the server runs without logins',
+          {
+            type: 'object',
+            properties: { user: { type: 'null' }, via: { type: 'null' }, csrf_token: { type: 'null' } },
+          },
+        ],
+      },
+    },
+    async () => ({ user: null, via: null, csrf_token: null }),
+  );
+}
