@@ -10,6 +10,9 @@ export const TABLE_VIEWS = [
   'files',
   'alerts',
   'ssh',
+  'smb',
+  'sip',
+  'ntp',
   'packets',
 ] as const;
 export const TABLE_LABELS: Record<string, string> = {
@@ -23,5 +26,8 @@ export const TABLE_LABELS: Record<string, string> = {
   files: 'Files',
   alerts: 'Alerts',
   ssh: 'SSH',
+  smb: 'SMB',
+  sip: 'SIP',
+  ntp: 'NTP',
   packets: 'Packets',
 };

@@ -41,7 +41,7 @@ export function renderTimeline(svgEl: SVGSVGElement, h: Histogram, o: TimelineOp
     new Date(Math.min(first, rows[0]?.t ?? first)),
     new Date(Math.max(last, (rows.at(-1)?.t ?? last) + step)),
   ];
-  const x = d3.scaleTime().domain(domain).range([0, w]);
+  const x = d3.scaleUtc().domain(domain).range([0, w]);
   const series = d3.stack<Record<string, number>>().keys(groups)(rows);
   const max = d3.max(series, (s) => d3.max(s, (d) => d[1])) ?? 1;
   const y = d3
@@ -66,7 +66,12 @@ export function renderTimeline(svgEl: SVGSVGElement, h: Histogram, o: TimelineOp
     .attr('height', (d) => Math.max(0, y(d[0]) - y(d[1])));
   g.append('g')
     .attr('transform', `translate(0,${hgt})`)
-    .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 110))));
+    .call(
+      d3
+        .axisBottom(x)
+        .ticks(Math.max(2, Math.floor(w / 110)))
+        .tickFormat((d) => utcTick(d as Date)),
+    );
   const fmt = o.metric === 'bytes' ? d3.format('.2~s') : d3.format('~s');
   g.append('g').call(
     d3
@@ -98,4 +103,21 @@ export function renderTimeline(svgEl: SVGSVGElement, h: Histogram, o: TimelineOp
     const bg = g.append('g').attr('class', 'brush').call(brush);
     if (o.range) bg.call(brush.move, [Math.max(0, x(o.range[0])), Math.min(w, x(o.range[1]))]);
   }
+}
+
+const utcMs = d3.utcFormat('.%L');
+const utcSec = d3.utcFormat(':%S');
+const utcHm = d3.utcFormat('%H:%M');
+const utcDay = d3.utcFormat('%b %d');
+const utcMonth = d3.utcFormat('%b');
+const utcYear = d3.utcFormat('%Y');
+
+/** Time ticks in UTC on a 24-hour clock, as every table shows times (d3's default is local, 12-hour). */
+function utcTick(d: Date): string {
+  if (d3.utcSecond(d) < d) return utcMs(d);
+  if (d3.utcMinute(d) < d) return utcSec(d);
+  if (d3.utcDay(d) < d) return utcHm(d);
+  if (d3.utcMonth(d) < d) return utcDay(d);
+  if (d3.utcYear(d) < d) return utcMonth(d);
+  return utcYear(d);
 }
