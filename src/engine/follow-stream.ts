@@ -11,6 +11,7 @@
  * flows) until the flow is over (its end, or its last packet by the stored counts). Files given directly are
  * always scanned.
  */
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PcaplensError } from '../shared/errors.js';
 import { compileFilter } from '../shared/filter/index.js';
@@ -31,6 +32,7 @@ import { pcapMagic } from '../wire/pcap.js';
 import { PacketRecord } from '../wire/record.js';
 import type { FlowRow } from '../shared/rows.js';
 import type { CaptureRow, PacketIndexRow } from '../shared/store-rows.js';
+import type { ColumnPages } from '../store/query-cache.js';
 import type { Store } from '../store/store.js';
 import { analyzeFiles } from './analyze-files.js';
 import { isStoredSource, resolveCapture, type CaptureSource } from './capture-source.js';
@@ -231,10 +233,11 @@ function collectorFor(opts: FollowStreamOptions): Collector {
   );
 }
 
+const INDEX_COLUMNS = ['n', 'ts', 'file_index', 'file_offset', 'caplen', 'len'] as const;
 /** Index rows asked for at once (keyset pages by frame number). */
-const INDEX_PAGE = 4096;
+const INDEX_PAGE = 16384;
 /** Frames of one file closer than this are read with one positioned read. */
-const READ_JOIN_GAP = 64 << 10;
+const READ_JOIN_GAP = 8 << 10;
 /** A joined read spans this much at most. */
 const READ_SPAN_MAX = 4 << 20;
 /** Classic pcap record header: ts_sec, ts_frac, incl_len, orig_len. */
@@ -268,6 +271,15 @@ async function openIndexed(path: string, capture: CaptureRow): Promise<IndexedFi
   }
   await fh.close();
   return null;
+}
+
+/** Frames of one file read together, and their index rows list[from, to). */
+interface Span {
+  file: IndexedFile;
+  from: number;
+  to: number;
+  start: number;
+  end: number;
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/;
@@ -318,34 +330,82 @@ async function followByIndex(
     },
   });
   const rec = new PacketRecord();
+  let scratch = new Uint8Array(64 << 10);
+  /** Feeds a span's frames to the flow pipeline; false when the bytes are not what the index says. */
+  const feedSpan = (sp: Span, buf: Uint8Array, list: PacketIndexRow[]): boolean => {
+    const f = sp.file;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let k = sp.from; k < sp.to; k++) {
+      const r = list[k]!;
+      const off = r.file_offset - sp.start;
+      if (f.pcap) {
+        const h = off - PCAP_RECORD_HEADER;
+        const le = f.pcap.le;
+        // the index must describe this very record
+        if (view.getUint32(h + 8, le) !== r.caplen || view.getUint32(h + 12, le) !== r.len) return false;
+        rec.tsSec = view.getUint32(h, le);
+        const frac = view.getUint32(h + 4, le);
+        rec.tsNsec = f.pcap.nano ? frac : frac * 1000;
+        if (rec.tsNsec >= 1e9) return false;
+      } else {
+        const t = parseIso(r.ts);
+        if (!t) return false;
+        [rec.tsSec, rec.tsNsec] = t;
+      }
+      // (a narrow page of pcap frames carries no ts: the record header's lengths were checked instead)
+      if (r.ts !== undefined && isoTime(rec.tsSec, rec.tsNsec) !== r.ts) return false;
+      rec.fileIndex = r.file_index;
+      rec.n = 0;
+      rec.fileOffset = f.pcap ? r.file_offset - PCAP_RECORD_HEADER : r.file_offset;
+      rec.dataOffset = r.file_offset;
+      rec.hasTs = true;
+      rec.caplen = r.caplen;
+      rec.len = r.len;
+      rec.linkType = f.linkType;
+      rec.interfaceId = 0;
+      rec.buf = buf;
+      rec.off = off;
+      rec.comment = null;
+      frame = r.n;
+      analysis.addPacket(rec);
+      if (out.truncated) return true;
+    }
+    return true;
+  };
   const filter = compileFilter(`flow.id == ${flow.id}`, 'packets');
+  const narrow = (source.store as Partial<ColumnPages>).pageColumns;
+  for (let i = 0; i < paths.length; i++) files.set(i, await openIndexed(paths[i]!, capture));
+  // classic pcap gives each frame's time in its record header (the index's text is not needed)
+  const allPcap = [...files.values()].every((f) => f?.pcap);
+  const columns = allPcap ? INDEX_COLUMNS.filter((c) => c !== 'ts') : INDEX_COLUMNS;
   try {
     let after = 0;
     let rows = 0;
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
-      const page = await source.store.page('packets', {
+      const q = {
         captureId: capture.id,
         filter: after
           ? compileFilter(`flow.id == ${flow.id} and frame.number > ${after}`, 'packets')
           : filter,
         sort: [{ column: 'n', desc: false }],
         limit: INDEX_PAGE,
-      });
-      const list = page.rows as PacketIndexRow[];
+      };
+      // the SQL stores read only the columns used, and no total
+      const list = (
+        narrow
+          ? await narrow.call(source.store, 'packets', q, columns)
+          : (await source.store.page('packets', q)).rows
+      ) as PacketIndexRow[];
       if (list.length === 0) break;
       rows += list.length;
       if (rows > expected) return null;
+      // frames of one file close together: one read; reads of a page run a few at a time, fed in order
+      const spans: Span[] = [];
       for (let i = 0; i < list.length;) {
-        // frames of one file close together: one read
         const first = list[i]!;
-        let f = files.get(first.file_index);
-        if (f === undefined) {
-          const path = paths[first.file_index];
-          f = path ? await openIndexed(path, capture) : null;
-          files.set(first.file_index, f);
-        }
-        if (f === null) return null;
+        const f = files.get(first.file_index);
+        if (!f) return null;
         const pre = f.pcap ? PCAP_RECORD_HEADER : 0;
         const start = first.file_offset - pre;
         let j = i + 1;
@@ -359,49 +419,21 @@ async function followByIndex(
           j++;
         }
         if (start < 0 || end - start > READ_SPAN_MAX + (1 << 20)) return null;
-        const buf = new Uint8Array(end - start);
-        const got = await f.fh.read(buf, 0, buf.length, start);
-        if (got.bytesRead !== buf.length) return null;
-        const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-        for (let k = i; k < j; k++) {
-          const r = list[k]!;
-          const off = r.file_offset - start;
-          if (f.pcap) {
-            const h = off - PCAP_RECORD_HEADER;
-            const le = f.pcap.le;
-            const incl = view.getUint32(h + 8, le);
-            const orig = view.getUint32(h + 12, le);
-            // the index must describe this very record
-            if (incl !== r.caplen || orig !== r.len) return null;
-            rec.tsSec = view.getUint32(h, le);
-            const frac = view.getUint32(h + 4, le);
-            rec.tsNsec = f.pcap.nano ? frac : frac * 1000;
-            if (rec.tsNsec >= 1e9) return null;
-          } else {
-            const t = parseIso(r.ts);
-            if (!t) return null;
-            [rec.tsSec, rec.tsNsec] = t;
-          }
-          if (isoTime(rec.tsSec, rec.tsNsec) !== r.ts) return null;
-          rec.fileIndex = r.file_index;
-          rec.n = 0;
-          rec.fileOffset = r.file_offset - pre;
-          rec.dataOffset = r.file_offset;
-          rec.hasTs = true;
-          rec.caplen = r.caplen;
-          rec.len = r.len;
-          rec.linkType = f.linkType;
-          rec.interfaceId = 0;
-          rec.buf = buf;
-          rec.off = off;
-          rec.comment = null;
-          frame = r.n;
-          analysis.addPacket(rec);
-        }
+        spans.push({ file: f, from: i, to: j, start, end });
         i = j;
+      }
+      // positioned reads into one reused buffer, synchronously: a page is a few thousand small reads from
+      // the page cache, whose cost through the thread pool (a request, a promise, a buffer each) was several
+      // times the read; the event loop is given back between pages
+      for (const sp of spans) {
+        const len = sp.end - sp.start;
+        if (scratch.length < len) scratch = new Uint8Array(Math.max(len, scratch.length * 2));
+        if (readSync(sp.file.fh.fd, scratch, 0, len, sp.start) !== len) return null;
+        if (!feedSpan(sp, scratch, list)) return null;
         // past maxBytes nothing more is kept: the rest need not be read
         if (out.truncated) break;
       }
+      await new Promise<void>((r) => setImmediate(r));
       after = list[list.length - 1]!.n;
       if (out.truncated || list.length < INDEX_PAGE) break;
     }
