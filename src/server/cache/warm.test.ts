@@ -209,3 +209,24 @@ test('the warmer asks one question at a time, waits while users are answered, an
   assert.equal(most, 1);
   assert.equal(w.captures, 1);
 });
+
+test('follow stream answers are remembered per flow, direction and limit; an unknown flow stays 404', async () => {
+  const id = await upload(warm, await readFile(join(FIXTURES, 'tcp-retransmissions-http.pcap')));
+  const url = `/api/captures/${id}/flows/1/stream`;
+  const first = await warm.app.inject({ method: 'GET', url });
+  assert.equal(first.statusCode, 200, first.body);
+  const hits = warm.responses.hits;
+  const again = await warm.app.inject({ method: 'GET', url: `${url}?direction=both&max_bytes=${1 << 20}` });
+  assert.equal(warm.responses.hits, hits + 1, 'the defaults spelled out are the same question');
+  assert.equal(again.body, first.body);
+  assert.equal(again.headers['cache-control'], 'private, no-cache');
+  const cold1 = await cold.app.inject({ method: 'GET', url });
+  assert.deepEqual(first.json(), cold1.json());
+  const rev = await warm.app.inject({ method: 'GET', url: `${url}?direction=rev` });
+  assert.equal(warm.responses.hits, hits + 1, 'another direction is another question');
+  assert.ok(rev.json().chunks.every((c: { direction: string }) => c.direction === 'rev'));
+  for (let i = 0; i < 2; i++) {
+    const none = await warm.app.inject({ method: 'GET', url: `/api/captures/${id}/flows/99999/stream` });
+    assert.equal(none.statusCode, 404);
+  }
+});

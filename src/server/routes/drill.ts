@@ -4,6 +4,7 @@ import { followStream } from '../../engine/follow-stream.js';
 import { packetDetail } from '../../engine/packet-detail.js';
 import type { ServerContext } from '../context.js';
 import { captureOf } from '../scope.js';
+import { cachedAnswer } from '../cache/answer.js';
 
 /**
  * Drill-down to the bytes: one frame decoded as a layer tree with its hex, and the payload of one
@@ -134,35 +135,36 @@ export function drillRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (req, reply) => {
       const p = req.params as { id: string; flowId: string };
       const q = req.query as { direction?: 'both' | 'fwd' | 'rev'; max_bytes?: number };
-      const capture = await captureOf(store, p.id);
       const flowId = Number(p.flowId);
-      const ac = abortOnHangUp(reply.raw);
-      const chunks = await followStream(source(capture.id), flowId, {
-        direction: q.direction ?? 'both',
-        maxBytes: q.max_bytes ?? 1 << 20,
-        signal: ac.signal,
-      });
-      let total = 0;
-      const out = chunks.map((c) => {
-        total += c.bytes.length;
-        const o: Record<string, unknown> = {
-          direction: c.direction,
-          packet: c.packet,
-          ts: c.ts,
-          gap: c.gap,
-          length: c.bytes.length,
-          data: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength).toString('base64'),
+      // a stored capture never changes: one answer per flow, direction and limit, shared by concurrent
+      // askers (so one leaving does not stop it) and revalidated by its ETag
+      return cachedAnswer(ctx, `stream:${flowId}`, req, reply, async (capture) => {
+        const chunks = await followStream(source(capture.id), flowId, {
+          direction: q.direction ?? 'both',
+          maxBytes: q.max_bytes ?? 1 << 20,
+        });
+        let total = 0;
+        const out = chunks.map((c) => {
+          total += c.bytes.length;
+          const o: Record<string, unknown> = {
+            direction: c.direction,
+            packet: c.packet,
+            ts: c.ts,
+            gap: c.gap,
+            length: c.bytes.length,
+            data: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength).toString('base64'),
+          };
+          if (c.truncated) o.truncated = true;
+          return o;
+        });
+        return {
+          flow_id: flowId,
+          direction: q.direction ?? 'both',
+          bytes: total,
+          truncated: chunks.some((c) => c.truncated === true),
+          chunks: out,
         };
-        if (c.truncated) o.truncated = true;
-        return o;
       });
-      return {
-        flow_id: flowId,
-        direction: q.direction ?? 'both',
-        bytes: total,
-        truncated: chunks.some((c) => c.truncated === true),
-        chunks: out,
-      };
     },
   );
 }
