@@ -27,9 +27,10 @@ const CORPUS = join(ROOT, '../shared/corpus');
 test('kill -9 during an ingest: earlier captures intact, the half one gone, the retry stored', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'pcaplens-crash-'));
   const data = join(dir, 'data');
-  // 40 copies of a 1,477-packet capture (23 MB): a few seconds of ingest, past the first 20,000-row batch
+  // 120 copies of a 1,477-packet capture (69 MB): a few seconds of ingest, well past the first 20,000-row
+  // batch (40 copies were read so fast that the first progress past 30,000 frames was sometimes the last)
   const bigPath = join(dir, 'big.pcap');
-  const big = repeatCapture(join(CORPUS, 'pcapxray-sample-mixed.pcap'), bigPath, 40);
+  const big = repeatCapture(join(CORPUS, 'pcapxray-sample-mixed.pcap'), bigPath, 120);
   let server = await startServer(data);
   try {
     const jobs = await uploadJobs(server.base, [
