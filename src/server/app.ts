@@ -193,7 +193,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       throw new PcaplensError('E_USAGE', 'cross-origin request refused');
     }
   });
-  if (auth) registerAuth(app, ctx.doc, auth, opts.auth ?? {});
+  if (auth)
+    registerAuth(app, ctx.doc, auth, {
+      ...opts.auth,
+      internal: (req) => req.headers[WARM_HEADER] === warmSecret,
+    });
   else registerAnonymousMe(app, ctx.doc);
   app.addHook('onSend', async (req, reply, payload) => {
     // a route may set a stricter header of its own (downloads: a sandboxing CSP)
@@ -275,7 +279,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   viewRoutes(app, ctx);
 
   const warmer =
-    opts.warm === false || auth
+    opts.warm === false
       ? null
       : new Warmer({
           busy: () => answering,

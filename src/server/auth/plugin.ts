@@ -32,6 +32,12 @@ export interface AuthOptions {
   /** session lifetime; default 7 days */
   sessionTtlMs?: number;
   limiter?: LoginLimiter;
+  /**
+   * The server's own GET requests (the cache warmer's app.inject, marked with a secret of the process): they
+   * read for nobody in particular and fill the response cache; a user's request for the answer still passes
+   * every check above before it is served from that cache.
+   */
+  internal?: (req: FastifyRequest) => boolean;
 }
 
 export const DEFAULT_SESSION_TTL_MS = 7 * 24 * 3600_000;
@@ -89,6 +95,7 @@ export function registerAuth(app: FastifyInstance, doc: ApiDoc, a: AuthContext, 
     if (!path.startsWith('/api/') && path !== '/api') return; // the UI shell
     const route = req.routeOptions.url ?? '';
     if (PUBLIC.has(`${req.method} ${route}`)) return;
+    if (SAFE_METHODS.has(req.method) && opts.internal?.(req)) return;
     const u = await authenticate(a.store, req);
     if (!u) throw unauthorized();
     if (u.via === 'session' && !SAFE_METHODS.has(req.method)) {

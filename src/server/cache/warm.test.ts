@@ -144,7 +144,6 @@ test('team mode: the kept list is filtered per user on every request', async () 
     auth: { secureCookies: 'auto' },
   });
   try {
-    assert.equal(team.warmer, null);
     const auth = authStoreOf(tstore)!;
     await addUser(auth, 'ann', 'analyst', 'ann-correct-horse');
     await addUser(auth, 'bob', 'analyst', 'bob-battery-staple');
@@ -172,6 +171,36 @@ test('team mode: the kept list is filtered per user on every request', async () 
     assert.deepEqual(await listAs(ann), [id]);
     assert.deepEqual(await listAs(bob), [], "bob does not see ann's capture");
     assert.deepEqual(await listAs(ann), [id]);
+    // the warmer's own requests pass team mode; users still need their login and access for the answers
+    assert.ok(team.warmer);
+    await team.warmer.idle();
+    assert.equal(team.warmer.failed, 0);
+    assert.equal(team.warmer.asked, WARM_QUESTIONS.length);
+    const hits = team.responses.hits;
+    const asAnn = await team.app.inject({
+      method: 'GET',
+      url: `/api/captures/${id}/${WARM_QUESTIONS[0]}`,
+      headers: { cookie: ann.cookie },
+    });
+    assert.equal(asAnn.statusCode, 200, asAnn.body);
+    assert.equal(team.responses.hits, hits + 1, 'answered from the warmed cache');
+    const asBob = await team.app.inject({
+      method: 'GET',
+      url: `/api/captures/${id}/${WARM_QUESTIONS[0]}`,
+      headers: { cookie: bob.cookie },
+    });
+    assert.equal(asBob.statusCode, 404, 'the cache does not skip the access check');
+    const anonymous = await team.app.inject({
+      method: 'GET',
+      url: `/api/captures/${id}/${WARM_QUESTIONS[0]}`,
+    });
+    assert.equal(anonymous.statusCode, 401);
+    const forged = await team.app.inject({
+      method: 'GET',
+      url: `/api/captures/${id}/${WARM_QUESTIONS[0]}`,
+      headers: { 'x-pcaplens-warm': 'guess' },
+    });
+    assert.equal(forged.statusCode, 401, 'a guessed warm header is just an anonymous request');
   } finally {
     await team.app.close();
     await tstore.close();
