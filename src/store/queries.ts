@@ -58,7 +58,7 @@ function where(d: StoreDialect, p: Params, table: TableName, q: Scope, alias = '
   if (span && q.from !== undefined)
     parts.push(`${a}${span[1]} >= ${p.add(d.bigint(timeNs(q.from, 'from')))}`);
   if (span && q.to !== undefined) parts.push(`${a}${span[0]} <= ${p.add(d.bigint(timeNs(q.to, 'to')))}`);
-  if (q.filter) parts.push(filterToSql(q.filter, d, p.list, alias || undefined));
+  if (q.filter) parts.push(filterToSql(q.filter, d, p.list, alias || undefined, q.captureId));
   return parts.join(' AND ');
 }
 
@@ -169,7 +169,7 @@ export function histogramSql(d: StoreDialect, q: HistogramQuery): Sql {
   const parts = [`p.capture_id = ${p.add(q.captureId)}`];
   if (q.from !== undefined) parts.push(`p.ts >= CAST(${p.add(d.bigint(timeNs(q.from, 'from')))} AS BIGINT)`);
   if (q.to !== undefined) parts.push(`p.ts <= CAST(${p.add(d.bigint(timeNs(q.to, 'to')))} AS BIGINT)`);
-  if (q.filter) parts.push(filterToSql(q.filter, d, p.list, 'f'));
+  if (q.filter) parts.push(filterToSql(q.filter, d, p.list, 'f', q.captureId));
   const group = q.groupBy === 'proto' ? 'f.proto' : q.groupBy === 'app' ? 'f.app' : 'NULL';
   const join = needFlow ? ' LEFT JOIN flows f ON f.capture_id = p.capture_id AND f.id = p.flow_id' : '';
   // the cast matters: DuckDB divides by an untyped parameter some 40x slower than by a BIGINT

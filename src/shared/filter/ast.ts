@@ -3,6 +3,7 @@
  * tree with the literals as written; `validate` turns it into a `CheckedFilter` whose values are already
  * converted to the field's type, which is what the SQL compiler and the in-memory predicate consume.
  */
+import type { TableName } from './tables.js';
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'matches';
 
@@ -55,7 +56,21 @@ export type CheckedNode =
   /** any of `cols` compares true (ip.addr, tcp.port...); `guard` must also hold (tcp.port needs proto tcp) */
   | { kind: 'compare'; cols: ColumnRef[]; op: CompareOp; value: Value; guard?: CheckedNode }
   /** column equals one of the given strings (bare protocol names) */
-  | { kind: 'in'; col: ColumnRef; values: string[] };
+  | { kind: 'in'; col: ColumnRef; values: string[] }
+  /**
+   * a test on the rows of another table that has a flow_id column (dns, http, tls...): true for the rows
+   * whose flow has such a row. `outer` is the flow id of the filtered row (flows.id or flow_id); on hosts
+   * (`endpoints`) `outer` is the address and the test holds when it is an end of such a flow. Runs only
+   * in SQL (a semi-join scoped to the same capture); `field` is the id as written, for messages.
+   */
+  | {
+      kind: 'related';
+      table: TableName;
+      field: string;
+      outer: ColumnRef;
+      endpoints?: boolean;
+      expr: CheckedNode;
+    };
 
 export interface CheckedFilter {
   /** the store table the filter was checked against */

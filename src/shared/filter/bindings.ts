@@ -133,6 +133,7 @@ export function tableBindings(table: TableName): Map<string, Binding> {
   alias('flow.start', ['first_ts'], 'time of the first packet');
   alias('flow.end', ['last_ts'], 'time of the last packet');
   if (hostTable) alias('host.name', ['name_list'], 'any name of the host');
+  if (table === 'tls') alias('tls.sni', ['server_name'], 'SNI server name (tls.server_name)');
   cache.set(table, m);
   return m;
 }
@@ -140,4 +141,30 @@ export function tableBindings(table: TableName): Map<string, Binding> {
 /** The fields a table can be filtered on, as catalog entries (merge with the protocol catalog for validation). */
 export function tableFields(table: TableName): FieldDef[] {
   return [...tableBindings(table)].map(([id, b]) => ({ id, type: b.type, doc: b.doc }));
+}
+
+/**
+ * Application tables whose rows belong to a flow (a `flow_id` column): a filter on another table can test
+ * their fields as "has such a row in the same flow" (validate.ts, `related`). Alerts are left out: most of
+ * their rows name their flows in `flow_ids`, not `flow_id`.
+ */
+export const FLOW_ROW_TABLES = [
+  'dns',
+  'http',
+  'tls',
+  'dhcp',
+  'credentials',
+  'files',
+  'ssh',
+  'smb',
+  'sip',
+  'ntp',
+] as const satisfies readonly TableName[];
+
+/** The flow-row table whose own field `field` is (`dns.query_name` -> dns), or null. */
+export function flowRowTableOf(field: string): (typeof FLOW_ROW_TABLES)[number] | null {
+  for (const t of FLOW_ROW_TABLES) {
+    if (field.startsWith(`${PREFIX[t]}.`) && tableBindings(t).has(field)) return t;
+  }
+  return null;
 }

@@ -1,3 +1,4 @@
+import { PcaplensError } from '../errors.js';
 import type { CheckedFilter, CheckedNode, ColumnRef, CompareOp, Value } from './ast.js';
 import { normalizeMac } from './ip-key.js';
 import { isoToNs } from './time-bound.js';
@@ -124,6 +125,14 @@ function build(n: CheckedNode): RowPredicate {
         return (row: Record<string, unknown>) => t(get(row));
       });
       return tests.length === 1 ? tests[0]! : (row) => tests.some((t) => t(row));
+    }
+    case 'related': {
+      // rows of another table: only a store has them (the SQL form is a semi-join)
+      const rows = n.table.length <= 4 ? n.table.toUpperCase() : n.table;
+      throw new PcaplensError(
+        'E_FILTER',
+        `field ${n.field} filters sessions by their ${rows} rows: import the capture and use @id`,
+      );
     }
   }
 }

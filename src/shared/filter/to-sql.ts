@@ -1,3 +1,4 @@
+import { PcaplensError } from '../errors.js';
 import type { CheckedFilter, CheckedNode, ColumnRef, Value } from './ast.js';
 
 /**
@@ -28,6 +29,11 @@ export interface SqlDialect {
    * `0 AND NULL` = NULL, so its tests are wrapped in ifNull(..., 0))
    */
   twoValued?(test: string): string;
+  /**
+   * membership in a subquery's rows (default `IN`; ClickHouse's tables are Distributed, so `GLOBAL IN`:
+   * the subquery runs once on the node that was asked and its set is sent to the shards)
+   */
+  inSubquery?: string;
 }
 
 export const DUCKDB_DIALECT: SqlDialect = {
@@ -66,6 +72,7 @@ export const CLICKHOUSE_DIALECT: SqlDialect = {
   bool: (b) => (b ? '1' : '0'),
   arrayPresent: (col) => `(${col}__n = 1)`,
   twoValued: (test) => `ifNull(${test}, 0)`,
+  inSubquery: 'GLOBAL IN',
 };
 
 const SQL_OP: Record<string, string> = { '==': '=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
@@ -76,7 +83,35 @@ class SqlBuilder {
     private readonly d: SqlDialect,
     private readonly params: unknown[],
     private readonly alias: string,
+    /** the capture the filtered rows belong to: a `related` test reads the other table's rows of it */
+    private readonly captureId: unknown,
+    private readonly depth = 0,
   ) {}
+
+  /** `SELECT flow_id FROM <table> WHERE capture_id = $c AND <test>`: the flows with a matching row */
+  private flowIdsOf(n: Extract<CheckedNode, { kind: 'related' }>): string {
+    if (this.captureId === undefined) {
+      throw new PcaplensError(
+        'E_FILTER',
+        `field ${n.field} filters by the ${n.table} rows of the same capture, which this query does not name`,
+      );
+    }
+    const a = `r${this.depth}__`;
+    const capture = this.p(this.captureId);
+    const inner = new SqlBuilder(this.d, this.params, `${a}.`, this.captureId, this.depth + 1).node(n.expr);
+    return `SELECT ${a}.flow_id FROM ${n.table} ${a} WHERE ${a}.capture_id = ${capture} AND ${a}.flow_id IS NOT NULL AND ${inner}`;
+  }
+
+  private related(n: Extract<CheckedNode, { kind: 'related' }>): string {
+    const inOp = this.d.inSubquery ?? 'IN';
+    const o = this.col(n.outer);
+    if (!n.endpoints) return `(${o} IS NOT NULL AND ${this.tv(`${o} ${inOp} (${this.flowIdsOf(n)})`)})`;
+    // hosts: the address is an end of a flow that has a matching row
+    const e = `e${this.depth}__`;
+    const end = (side: string) =>
+      `${o} ${inOp} (SELECT ${e}.${side} FROM flows ${e} WHERE ${e}.capture_id = ${this.p(this.captureId)} AND ${e}.id ${inOp} (${this.flowIdsOf(n)}))`;
+    return `(${o} IS NOT NULL AND ${this.tv(`(${end('src_ip')} OR ${end('dst_ip')})`)})`;
+  }
 
   private p(v: unknown): string {
     // stores keep U+FFFD for U+0000 (PostgreSQL text cannot hold it); literals follow so they still match
@@ -163,6 +198,8 @@ class SqlBuilder {
         });
         return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
       }
+      case 'related':
+        return this.related(n);
     }
   }
 }
@@ -170,13 +207,17 @@ class SqlBuilder {
 /**
  * SQL for a checked filter. Parameters are appended to `params` and numbered after what it already holds,
  * so the caller can bind its own values first. `alias` prefixes columns (`f` gives `f.src_ip_key`).
+ * `captureId` is the capture of the filtered rows: a test on another table's rows (dns.query_name on
+ * flows) becomes a semi-join on that table's rows of the same capture, bound as a parameter too; without
+ * it such a filter is an E_FILTER error.
  */
 export function filterToSql(
   f: CheckedFilter,
   dialect: SqlDialect,
   params: unknown[],
   alias?: string,
+  captureId?: unknown,
 ): string {
   if (alias !== undefined && !/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`bad SQL alias ${alias}`);
-  return new SqlBuilder(dialect, params, alias ? `${alias}.` : '').node(f.root);
+  return new SqlBuilder(dialect, params, alias ? `${alias}.` : '', captureId).node(f.root);
 }

@@ -1,6 +1,6 @@
 import type { FieldDef } from '../fields.js';
-import type { CheckedFilter, CheckedNode, CompareOp, FilterNode, Literal, Value } from './ast.js';
-import { TRANSPORTS, tableBindings, type Binding } from './bindings.js';
+import type { CheckedFilter, CheckedNode, ColumnRef, CompareOp, FilterNode, Literal, Value } from './ast.js';
+import { TRANSPORTS, flowRowTableOf, tableBindings, type Binding } from './bindings.js';
 import { FilterError, nearestNames } from './filter-error.js';
 import { ipKeyRange, normalizeMac } from './ip-key.js';
 import { parseFilter } from './parser.js';
@@ -99,6 +99,8 @@ class Checker {
   constructor(
     private readonly table: TableName,
     catalog: FieldDef[],
+    /** fields of the flow-row tables (dns.query_name on flows) become semi-joins */
+    private readonly related = false,
   ) {
     this.bindings = tableBindings(table);
     this.known = new Set([...catalog.map((f) => f.id), ...this.bindings.keys()]);
@@ -127,6 +129,33 @@ class Checker {
     if (!b.proto) return node;
     const proto = this.bindings.get('transport')!.cols[0]!;
     return { kind: 'and', left: { kind: 'in', col: proto, values: [b.proto] }, right: node };
+  }
+
+  /**
+   * A field of another table's rows that belong to flows (dns.query_name on flows): true for the rows whose
+   * flow has a matching row there (on hosts: the ends of such flows). `!=` negates the whole test, as for a
+   * multi-column field: `dns.query_name != x` holds for the flows with no DNS row naming x.
+   */
+  private relatedLeaf(n: Extract<FilterNode, { kind: 'exists' | 'compare' }>): CheckedNode | null {
+    if (!this.related) return null;
+    const other = flowRowTableOf(n.field);
+    if (!other || other === this.table) return null;
+    let outer: ColumnRef;
+    const flowId = this.bindings.get('flow.id');
+    if (flowId) outer = flowId.cols[0]!;
+    else if (this.table === 'hosts') outer = { column: 'ip', kind: 'text', get: (r) => r.ip };
+    else return null;
+    const neg = n.kind === 'compare' && n.op === '!=';
+    const expr = new Checker(other, []).check(neg ? { ...n, op: '==' } : n);
+    const node: CheckedNode = {
+      kind: 'related',
+      table: other,
+      field: n.field,
+      outer,
+      ...(this.table === 'hosts' ? { endpoints: true } : {}),
+      expr,
+    };
+    return neg ? { kind: 'not', expr: node } : node;
   }
 
   /** A bare name that is not a column: a protocol test. */
@@ -177,9 +206,13 @@ class Checker {
           return this.guard(b, any);
         }
         if (this.protocols.has(n.field.toLowerCase())) return this.presence(n.field, n.pos);
-        return this.binding(n.field, n.pos) as never;
+        return this.relatedLeaf(n) ?? (this.binding(n.field, n.pos) as never);
       }
       case 'compare': {
+        if (!this.bindings.has(n.field)) {
+          const rel = this.relatedLeaf(n);
+          if (rel) return rel;
+        }
         const b = this.binding(n.field, n.fieldPos);
         const op = n.op === '!=' ? '==' : n.op;
         const value = convert(n.field, b, op, n.value);
@@ -190,17 +223,29 @@ class Checker {
   }
 }
 
+export interface CheckOptions {
+  /**
+   * accept fields of the flow-row tables (bindings.ts FLOW_ROW_TABLES) on a table they do not belong to,
+   * as semi-joins that only SQL runs (default false: such a field is unknown to the table)
+   */
+  related?: boolean;
+}
+
 /** Checks a parsed filter against a table and the field catalog; throws FilterError (E_FILTER). */
 export function checkFilter(
   node: FilterNode,
   table: TableName,
   catalog: FieldDef[],
   source = '',
+  opts: CheckOptions = {},
 ): CheckedFilter {
-  return { table, root: new Checker(table, catalog).check(node), source };
+  return { table, root: new Checker(table, catalog, opts.related === true).check(node), source };
 }
 
-/** parse + check in one step: what the CLI and the HTTP API call with the user's text. */
+/**
+ * parse + check in one step: what the CLI and the HTTP API call with the user's text. Fields of the
+ * flow-row tables are accepted on the other tables (dns.query_name on flows: the flows with such a row).
+ */
 export function compileFilter(source: string, table: TableName, catalog: FieldDef[] = []): CheckedFilter {
-  return checkFilter(parseFilter(source), table, catalog, source);
+  return checkFilter(parseFilter(source), table, catalog, source, { related: true });
 }

@@ -60,7 +60,7 @@ export function whereSql(table: TableName, q: Scope): string {
   if (span && q.to !== undefined) parts.push(`${span[0]} <= ${int64(timeNs(q.to, 'to'))}`);
   if (q.filter) {
     const params: unknown[] = [];
-    parts.push(bindParams(filterToSql(q.filter, D, params), params));
+    parts.push(bindParams(filterToSql(q.filter, D, params, undefined, q.captureId), params));
   }
   return parts.join(' AND ');
 }
@@ -141,7 +141,7 @@ export function histogramSql(q: HistogramQuery, flowsLocal: string, db: string):
     join = ` ANY LEFT JOIN (SELECT id AS flow_id, ${flowCols.join(', ')} FROM ${db}.${flowsLocal} WHERE capture_id = ${chLiteral(q.captureId)}) USING flow_id`;
     if (q.filter) {
       const params: unknown[] = [];
-      parts.push(bindParams(filterToSql(q.filter, D, params), params));
+      parts.push(bindParams(filterToSql(q.filter, D, params, undefined, q.captureId), params));
     }
   }
   const group =
