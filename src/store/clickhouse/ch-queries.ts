@@ -135,9 +135,8 @@ export function histogramSql(q: HistogramQuery, flowsLocal: string, db: string):
   let join = '';
   if (q.filter !== undefined || q.groupBy !== undefined) {
     // a packet's flow lives on the packet's shard: the join reads the shard's own flows (no GLOBAL)
-    const flowCols = TABLES.flows.columns
-      .flatMap((c) => chColumns(c).map(([n]) => n))
-      .filter((c) => c !== 'id');
+    // the flow's own id stays under its name too: flow.id and application-field filters test it
+    const flowCols = TABLES.flows.columns.flatMap((c) => chColumns(c).map(([n]) => n));
     join = ` ANY LEFT JOIN (SELECT id AS flow_id, ${flowCols.join(', ')} FROM ${db}.${flowsLocal} WHERE capture_id = ${chLiteral(q.captureId)}) USING flow_id`;
     if (q.filter) {
       const params: unknown[] = [];
