@@ -53,6 +53,7 @@ export const commandList = (): readonly LazyCommand[] => [
   lazy('worker', async () => (await import('./commands/worker.js')).workerCommand),
   lazy('user', async () => (await import('./commands/user.js')).userCommand),
   lazy('token', async () => (await import('./commands/token.js')).tokenCommand),
+  lazy('share', async () => (await import('./commands/share.js')).shareCommand),
 ];
 
 /** Every command, loaded (the main help, and callers that want the objects). */

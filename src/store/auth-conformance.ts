@@ -112,6 +112,33 @@ export function authConformance(getStore: () => Store): void {
     assert.equal(await a.session('02'.repeat(32), 6000), null);
   });
 
+  test("auth: a session is extended in place; a user's sessions end together", async () => {
+    const a = await auth();
+    const u = await a.createUser({ name: 'slide', role: 'analyst', password_hash: 'h' });
+    const v = await a.createUser({ name: 'slide2', role: 'analyst', password_hash: 'h' });
+    for (const [i, uid] of [
+      ['11', u.id],
+      ['12', u.id],
+      ['13', v.id],
+    ] as const)
+      await a.createSession({
+        id_sha256: i.repeat(32),
+        user_id: uid,
+        csrf: 'c',
+        created_at: 1000,
+        expires_at: 5000,
+      });
+    assert.equal(await a.extendSession('11'.repeat(32), 8000), true);
+    assert.equal(await a.session('11'.repeat(32), 6000).then((s) => s?.expires_at), 8000);
+    assert.equal((await a.session('11'.repeat(32), 6000))?.created_at, 1000, 'login time stays');
+    assert.equal(await a.session('12'.repeat(32), 6000), null, 'the other one was not extended');
+    assert.equal(await a.extendSession('14'.repeat(32), 8000), false);
+    assert.equal(await a.deleteUserSessions(u.id), 2);
+    assert.equal(await a.session('11'.repeat(32), 2000), null);
+    assert.equal((await a.session('13'.repeat(32), 2000))?.user_id, v.id, "another user's session stays");
+    assert.equal(await a.deleteUserSessions(u.id), 0);
+  });
+
   test('auth: a capture has one owner, shares and a public flag, all gone when it is deleted', async () => {
     const a = await auth();
     const store = getStore();

@@ -30,7 +30,9 @@ export interface SessionRow {
   user_id: number;
   /** the CSRF token bound to this session */
   csrf: string;
+  /** login time: the absolute cap counts from here */
   created_at: number;
+  /** end of the idle window; moved forward while the session is used (never past the absolute cap) */
   expires_at: number;
 }
 
@@ -61,6 +63,10 @@ export interface AuthStore {
   /** The session, or null when there is none or it has expired (now: epoch ms). */
   session(idSha256: string, now: number): Promise<SessionRow | null>;
   deleteSession(idSha256: string): Promise<void>;
+  /** Moves a session's expiry (sliding expiry); false when the session is gone. */
+  extendSession(idSha256: string, expiresAt: number): Promise<boolean>;
+  /** Ends every session of a user (password change); returns how many. Their API tokens stay. */
+  deleteUserSessions(userId: number): Promise<number>;
   /** Drops expired sessions; returns how many. */
   deleteExpiredSessions(now: number): Promise<number>;
 

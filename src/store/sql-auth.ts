@@ -146,6 +146,23 @@ export class SqlAuthStore implements AuthStore {
     await this.db.write((all) => all('DELETE FROM sessions WHERE id_sha256 = $1', [idSha256]));
   }
 
+  async extendSession(idSha256: string, expiresAt: number): Promise<boolean> {
+    return this.db.write(async (all) => {
+      const found = await all('SELECT id_sha256 FROM sessions WHERE id_sha256 = $1', [idSha256]);
+      if (!found.length) return false;
+      await all('UPDATE sessions SET expires_at = $1 WHERE id_sha256 = $2', [expiresAt, idSha256]);
+      return true;
+    });
+  }
+
+  async deleteUserSessions(userId: number): Promise<number> {
+    return this.db.write(async (all) => {
+      const [c] = await all('SELECT count(*) AS n FROM sessions WHERE user_id = $1', [userId]);
+      await all('DELETE FROM sessions WHERE user_id = $1', [userId]);
+      return num(c?.n ?? 0);
+    });
+  }
+
   async deleteExpiredSessions(now: number): Promise<number> {
     return this.db.write(async (all) => {
       const [c] = await all('SELECT count(*) AS n FROM sessions WHERE expires_at <= $1', [now]);

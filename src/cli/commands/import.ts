@@ -7,9 +7,12 @@ import { writeOut, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress-bar.js';
 import { warningLine } from '../run-analysis.js';
 import { STORE_HELP, STORE_OPTIONS, parseCommand, withStore } from '../store-args.js';
+import type { Store } from '../../store/store.js';
 import type { Command } from './command.js';
 import { Enrichment } from '../../engine/enrich-sources.js';
 import { ENRICH_HELP, ENRICH_OPTIONS, enrichOptionsFrom } from '../enrich-args.js';
+import { openAuthFor, type OpenedAuth } from '../../store/auth-open.js';
+import { userNamed } from '../../server/auth/accounts.js';
 
 const MAX_WARNINGS = 20;
 
@@ -34,6 +37,10 @@ Options:
       --threads N    decoding threads (1..16): N > 1 decodes on N worker threads, each accounting its share
                      of the conversations, with the same stored rows (default 1, or PCAPLENS_INGEST_THREADS;
                      see bench/README.md for when 2 pays off)
+      --owner NAME   team mode (serve --auth): the capture belongs to this user (who must exist), as if
+                     they had uploaded it; without it only admins see a CLI import. A capture already
+                     stored with another owner is shared with NAME instead
+      --public       team mode: every user may read the capture
   -f, --format FMT   id (default: one id per line) or json (the capture rows, with "existing": true for
                      captures that were already stored)
 ${STORE_HELP}
@@ -61,6 +68,8 @@ Example:
       queue: { type: 'string' },
       jobs: { type: 'string' },
       'queue-name': { type: 'string' },
+      owner: { type: 'string' },
+      public: { type: 'boolean' },
       ...ENRICH_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     });
@@ -87,6 +96,36 @@ Example:
     const groups = v.each ? positionals.map((p) => [p]) : [positionals];
     const rows: IngestResult[] = [];
     await withStore(v, async (store, dataDir) => {
+      // team mode: the owner must exist before anything is read (store/auth-open.ts: ClickHouse's side file)
+      let team: OpenedAuth | null = null;
+      if (v.owner !== undefined || v.public) {
+        team = await openAuthFor(store, dataDir);
+        if (!team)
+          throw new PcaplensError(
+            'E_USAGE',
+            `import: the ${store.kind} store keeps no users (--owner, --public)`,
+          );
+      }
+      try {
+        const ownerId = v.owner === undefined ? null : (await userNamed(team!.auth, v.owner)).id;
+        await importGroups(store, dataDir, async (row) => {
+          if (!team) return;
+          if (ownerId !== null) {
+            const owner = await team.auth.claimCapture(row.id, ownerId);
+            if (owner !== ownerId) {
+              await team.auth.shareCapture(row.id, ownerId);
+              io.stderr.write(
+                `pcaplens: capture ${row.id} already has an owner; shared with ${terminalSafe(v.owner!)}\n`,
+              );
+            }
+          }
+          if (v.public) await team.auth.setCapturePublic(row.id, true);
+        });
+      } finally {
+        await team?.close();
+      }
+    });
+    async function importGroups(store: Store, dataDir: string, claim: (row: IngestResult) => Promise<void>) {
       for (const files of groups) {
         const bar = new ProgressBar(io.stderr);
         let row: IngestResult;
@@ -113,6 +152,7 @@ Example:
         } finally {
           bar.clear();
         }
+        await claim(row);
         rows.push(row);
         const what = terminalSafe(files.join(' '));
         if (row.existing) {
@@ -126,7 +166,7 @@ Example:
         }
         if (format === 'id') await writeOut(io.stdout, `${row.id}\n`);
       }
-    });
+    }
     if (format === 'json') await writeOut(io.stdout, jsonObject(rows));
     return 0;
   },

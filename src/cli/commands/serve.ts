@@ -9,6 +9,7 @@ import { PcaplensError } from '../../shared/errors.js';
 import type { CliIo } from '../io.js';
 import { Enrichment } from '../../engine/enrich-sources.js';
 import { ENRICH_HELP, ENRICH_OPTIONS, enrichOptionsFrom } from '../enrich-args.js';
+import { DEFAULT_SESSION_POLICY, parseDuration } from '../../server/auth/sessions.js';
 import type { Command } from './command.js';
 
 export const help = `Usage: pcaplens serve [--port 5000] [--host 127.0.0.1] [--data DIR] [--store SPEC]
@@ -35,6 +36,10 @@ Options:
       --trust-proxy     behind a reverse proxy: take the client address and https from X-Forwarded-*
       --insecure-cookie with --auth on a non-loopback address over plain HTTP: send the session cookie
                         without Secure (anyone on the network path can then steal sessions)
+      --session-ttl DURATION  with --auth: a session unused this long ends (default 7d); every use extends
+                        it (written at most once an hour). DURATION: a number and s, m, h, d or w (12h, 7d)
+      --session-max DURATION  with --auth: a session ends this long after login however much it is used
+                        (default 30d; at least --session-ttl); then the user logs in again
   -h, --help            this help
 
 Enrichment of the hosts and alerts of every ingested capture:
@@ -73,6 +78,8 @@ function parse(argv: string[]) {
         'queue-name': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'insecure-cookie': { type: 'boolean' },
+        'session-ttl': { type: 'string' },
+        'session-max': { type: 'string' },
         ...ENRICH_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
@@ -108,6 +115,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     throw new PcaplensError('E_USAGE', 'serve: --queue needs --store clickhouse://...');
   if (v.jobs !== undefined && !(v.queue && /^\d{1,3}$/.test(v.jobs) && Number(v.jobs) >= 1))
     throw new PcaplensError('E_USAGE', 'serve: --jobs takes 1..256 and goes with --queue');
+  const sessionTtlMs = v['session-ttl'] ? parseDuration(v['session-ttl'], 'serve: --session-ttl') : undefined;
+  const sessionMaxMs = v['session-max'] ? parseDuration(v['session-max'], 'serve: --session-max') : undefined;
+  if ((sessionTtlMs !== undefined || sessionMaxMs !== undefined) && !v.auth)
+    throw new PcaplensError('E_USAGE', 'serve: --session-ttl and --session-max go with --auth');
+  if ((sessionTtlMs ?? DEFAULT_SESSION_POLICY.idleMs) > (sessionMaxMs ?? DEFAULT_SESSION_POLICY.maxMs))
+    throw new PcaplensError('E_USAGE', 'serve: --session-ttl is longer than --session-max (default 30d)');
   const store = await openStore(v.store, dataDir);
   let closed = false;
   const loopback = LOOPBACK.has(host);
@@ -148,7 +161,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     // on a non-loopback address any Host may be legitimate (names of this machine)
     allowedHosts: LOOPBACK.has(host) ? (v['allow-host'] ?? []) : null,
     version: version(),
-    auth: auth ? { secureCookies } : null,
+    auth: auth ? { secureCookies, sessionTtlMs, sessionMaxMs } : null,
     authStore: auth?.auth,
     trustProxy: v['trust-proxy'] ?? false,
   });

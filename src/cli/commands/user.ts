@@ -1,8 +1,8 @@
 import { PcaplensError } from '../../shared/errors.js';
 import type { AuthStore } from '../../store/auth-store.js';
 import { openAuthFor } from '../../store/auth-open.js';
-import { addUser, checkPassword, removeUser, userNamed } from '../../server/auth/accounts.js';
-import { hashPassword } from '../../server/auth/password.js';
+import type { Store } from '../../store/store.js';
+import { addUser, changePassword, checkPassword, removeUser } from '../../server/auth/accounts.js';
 import { writeOut, type CliIo } from '../io.js';
 import { STORE_HELP, STORE_OPTIONS, parseCommand, withStore, type StoreValues } from '../store-args.js';
 import type { Command } from './command.js';
@@ -11,7 +11,10 @@ import type { Command } from './command.js';
 type InputIo = CliIo & { stdin?: NodeJS.ReadableStream & { isTTY?: boolean } };
 
 /** Runs fn with the team-mode user store of the command line's --store/--data (see store/auth-open.ts). */
-export async function withAuth<T>(v: StoreValues, fn: (auth: AuthStore) => Promise<T>): Promise<T> {
+export async function withAuth<T>(
+  v: StoreValues,
+  fn: (auth: AuthStore, store: Store) => Promise<T>,
+): Promise<T> {
   return withStore(v, async (store, dataDir) => {
     const opened = await openAuthFor(store, dataDir);
     if (!opened)
@@ -20,7 +23,7 @@ export async function withAuth<T>(v: StoreValues, fn: (auth: AuthStore) => Promi
         `the ${store.kind} store keeps no users: team mode needs DuckDB, PostgreSQL or ClickHouse`,
       );
     try {
-      return await fn(opened.auth);
+      return await fn(opened.auth, store);
     } finally {
       await opened.close();
     }
@@ -67,7 +70,8 @@ const help = `Usage: pcaplens user add NAME [--admin] [--password-stdin]
 Users of team mode (pcaplens serve --auth). Roles: admin (sees and manages every capture) and analyst (sees
 the captures they uploaded, those shared with them and public ones). The password is read from stdin (typed
 without echo on a terminal, or the first line of a pipe), never from the command line; at least 10
-characters, kept as an scrypt hash. Removing a user revokes their tokens and sessions; the last admin
+characters, kept as an scrypt hash. Changing a password logs the user out of every session (their API
+tokens stay: pcaplens token rm). Removing a user revokes their tokens and sessions; the last admin
 cannot be removed.
 
 Options:
@@ -117,7 +121,8 @@ export const userCommand: Command = {
         const n = needName();
         const pw = checkPassword(await readSecret(io as InputIo, `new password for ${n}: `));
         await withAuth(v, async (a) => {
-          await a.setPasswordHash((await userNamed(a, n)).id, await hashPassword(pw));
+          const ended = await changePassword(a, n, pw);
+          io.stderr.write(`pcaplens: password of ${n} changed; ${ended} session(s) logged out\n`);
         });
         return 0;
       }

@@ -35,6 +35,18 @@ export async function userNamed(a: AuthStore, name: string): Promise<UserRow> {
   return u;
 }
 
+/**
+ * Sets a user's password and ends all their sessions: whoever logged in with the old password (perhaps the
+ * reason for the change) is logged out everywhere. API tokens stay; revoke them with `token rm`.
+ * Returns the number of sessions ended.
+ */
+export async function changePassword(a: AuthStore, name: string, password: string): Promise<number> {
+  checkPassword(password);
+  const u = await userNamed(a, name);
+  await a.setPasswordHash(u.id, await hashPassword(password));
+  return a.deleteUserSessions(u.id);
+}
+
 /** Removes a user; the last admin stays (someone must be able to manage the server). */
 export async function removeUser(a: AuthStore, name: string): Promise<void> {
   const u = await userNamed(a, name);

@@ -16,6 +16,7 @@ import {
 } from './context.js';
 import { dummyHash, randomSecret, safeEqual, sha256Hex, verifyPassword } from './password.js';
 import { LoginLimiter } from './rate-limit.js';
+import { DEFAULT_SESSION_POLICY, firstExpiry, pastCap, slideTo, type SessionPolicy } from './sessions.js';
 
 /**
  * Team mode (`serve --auth`): every /api route except login and health needs a session cookie or an API
@@ -29,8 +30,12 @@ import { LoginLimiter } from './rate-limit.js';
 export interface AuthOptions {
   /** Secure cookies: true, false, or 'auto' (when the request came over HTTPS, as trustProxy sees it) */
   secureCookies?: boolean | 'auto';
-  /** session lifetime; default 7 days */
+  /** idle window of a session, extended while it is used (default 7 days; see sessions.ts) */
   sessionTtlMs?: number;
+  /** absolute cap of a session from login (default 30 days) */
+  sessionMaxMs?: number;
+  /** the clock (epoch ms); tests inject one */
+  now?: () => number;
   limiter?: LoginLimiter;
   /**
    * The server's own GET requests (the cache warmer's app.inject, marked with a secret of the process): they
@@ -40,7 +45,8 @@ export interface AuthOptions {
   internal?: (req: FastifyRequest) => boolean;
 }
 
-export const DEFAULT_SESSION_TTL_MS = 7 * 24 * 3600_000;
+export const DEFAULT_SESSION_TTL_MS = DEFAULT_SESSION_POLICY.idleMs;
+export const DEFAULT_SESSION_MAX_MS = DEFAULT_SESSION_POLICY.maxMs;
 
 const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/health']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -52,7 +58,12 @@ function userView(u: { id: number; name: string; role: string }) {
   return { id: u.id, name: u.name, role: u.role };
 }
 
-async function authenticate(store: AuthStore, req: FastifyRequest): Promise<AuthUser | null> {
+async function authenticate(
+  store: AuthStore,
+  req: FastifyRequest,
+  policy: SessionPolicy,
+  now: number,
+): Promise<AuthUser | null> {
   const h = req.headers.authorization;
   if (h !== undefined) {
     const m = /^Bearer\s+(\S{1,200})$/i.exec(h);
@@ -66,8 +77,14 @@ async function authenticate(store: AuthStore, req: FastifyRequest): Promise<Auth
   const sid = cookieValue(req.headers.cookie, SESSION_COOKIE);
   if (!sid || sid.length > 200) return null;
   const digest = sha256Hex(sid);
-  const s = await store.session(digest, Date.now());
+  const s = await store.session(digest, now);
   if (!s) return null;
+  if (pastCap(s, now, policy)) {
+    await store.deleteSession(digest);
+    return null;
+  }
+  const next = slideTo(s, now, policy);
+  if (next !== null) await store.extendSession(digest, next);
   const u = await store.userById(s.user_id);
   if (!u) return null;
   return { id: u.id, name: u.name, role: u.role, via: 'session', csrf: s.csrf, sessionSha256: digest };
@@ -87,7 +104,11 @@ function isSecure(req: FastifyRequest, opt: AuthOptions['secureCookies']): boole
 
 export function registerAuth(app: FastifyInstance, doc: ApiDoc, a: AuthContext, opts: AuthOptions): void {
   doc.auth = true;
-  const ttl = opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+  const policy: SessionPolicy = {
+    idleMs: opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
+    maxMs: opts.sessionMaxMs ?? DEFAULT_SESSION_MAX_MS,
+  };
+  const clock = opts.now ?? Date.now;
   const limiter = opts.limiter ?? new LoginLimiter();
 
   app.addHook('onRequest', async (req) => {
@@ -96,7 +117,7 @@ export function registerAuth(app: FastifyInstance, doc: ApiDoc, a: AuthContext, 
     const route = req.routeOptions.url ?? '';
     if (PUBLIC.has(`${req.method} ${route}`)) return;
     if (SAFE_METHODS.has(req.method) && opts.internal?.(req)) return;
-    const u = await authenticate(a.store, req);
+    const u = await authenticate(a.store, req, policy, clock());
     if (!u) throw unauthorized();
     if (u.via === 'session' && !SAFE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
@@ -119,7 +140,7 @@ export function registerAuth(app: FastifyInstance, doc: ApiDoc, a: AuthContext, 
     }
   });
 
-  const sweep = () => void a.store.deleteExpiredSessions(Date.now()).catch(() => {});
+  const sweep = () => void a.store.deleteExpiredSessions(clock()).catch(() => {});
   sweep();
   const timer = setInterval(sweep, 3600_000);
   timer.unref();
@@ -182,15 +203,16 @@ export function registerAuth(app: FastifyInstance, doc: ApiDoc, a: AuthContext, 
       limiter.succeeded(req.ip, name);
       const sid = randomSecret();
       const csrf = randomSecret();
-      const now = Date.now();
+      const now = clock();
       await a.store.createSession({
         id_sha256: sha256Hex(sid),
         user_id: u.id,
         csrf,
         created_at: now,
-        expires_at: now + ttl,
+        expires_at: firstExpiry(now, policy),
       });
-      reply.header('set-cookie', sessionCookie(sid, ttl / 1000, isSecure(req, opts.secureCookies)));
+      // the browser keeps the cookie up to the absolute cap; the server ends it earlier when it lies idle
+      reply.header('set-cookie', sessionCookie(sid, policy.maxMs / 1000, isSecure(req, opts.secureCookies)));
       return { user: userView(u), csrf_token: csrf };
     },
   );
