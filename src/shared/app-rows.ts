@@ -10,7 +10,7 @@ export interface AppRowBase {
   flow_id: number;
   /** time of the first packet of the transaction (the request, or the response when no request was seen) */
   ts: string;
-  /** 1-based frame number (within its file) of that first packet */
+  /** 1-based frame number of that first packet over the whole capture (several files: in their time-ordered merge, as the packet index numbers it) */
   packet: number;
   /** the endpoint that initiated the transaction (DNS querier, HTTP client, TLS client, ...) */
   client_ip: string;

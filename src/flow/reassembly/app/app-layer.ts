@@ -18,6 +18,7 @@ import {
   TcpSegmentIn,
   type Dir,
   type ReassemblyLimits,
+  type ReassemblyProblem,
   type StreamRef,
   type StreamSink,
 } from '../types.js';
@@ -134,11 +135,25 @@ export class AppLayer {
   /** extraction: bytes kept per file, and what is left of the budget for all transfers in flight */
   private readonly keepFileBytes: number;
   private readonly keepBudget: { left: number } | undefined;
+  /**
+   * The frame number of the record being accounted, over the whole run: the engine sets it before each
+   * record when several files are merged (their records' `n` count within their own file), so rows name the
+   * frame as the packet index numbers it. 0: the record's own `n` (one file).
+   */
+  frame = 0;
+  /** the record's own number, for the reassembly problems (a Problem's packet counts within its file) */
+  private filePacket = 0;
+  private readonly onProblem: ((p: ReassemblyProblem) => void) | null;
 
   constructor(
     readonly sinks: AppSinks,
     opts: AppLayerOptions = {},
   ) {
+    // a reassembly problem is found while the current segment is handled: it names that frame in its file
+    this.onProblem = sinks.problem
+      ? (p) =>
+          sinks.problem?.(this.frame > 0 && p.packet === this.frame ? { ...p, packet: this.filePacket } : p)
+      : null;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.budget = new ReassemblyBudget(opts.maxHeldBytes ?? 64 << 20);
     this.keepFileBytes = Math.max(0, opts.keepFileBytes ?? 0);
@@ -176,6 +191,7 @@ export class AppLayer {
       (flow.ext ??= {}).app = st;
     }
     if (st.off) return;
+    this.filePacket = rec.n;
     if (l.l4 === L4_UDP) this.udpPacket(st, flow, dir, rec, l);
     else this.tcpPacket(st, flow, dir, rec, l);
   };
@@ -205,7 +221,7 @@ export class AppLayer {
         return;
       }
     }
-    st.tcp ??= new TcpReassembler(st, this.budget, this.limits, this.sinks.problem ?? null);
+    st.tcp ??= new TcpReassembler(st, this.budget, this.limits, this.onProblem);
     const s = this.seg;
     s.dir = dir;
     s.seq = l.tcpSeq;
@@ -214,7 +230,7 @@ export class AppLayer {
     s.buf = l.pbuf;
     s.off = l.payloadOff;
     s.len = st.kind === null ? 0 : l.payloadLen;
-    s.packet = rec.n;
+    s.packet = this.frame > 0 ? this.frame : rec.n;
     s.fileIndex = rec.fileIndex;
     s.frameOffset = rec.dataOffset;
     // payload inside the frame, unless it came out of IP reassembly (then it cannot be re-read in one piece)
@@ -345,12 +361,12 @@ export class AppLayer {
     this.stats.udpMessages++;
     if (DNS_APPS.has(app)) {
       st.dns ??= new DnsFlow(flow.id, st.endpoints(), app, 'udp', (r) => this.dnsRow(r));
-      st.dns.message(dir, b, off, end, rec.n, rec.tsSec, rec.tsNsec);
+      st.dns.message(dir, b, off, end, this.frame > 0 ? this.frame : rec.n, rec.tsSec, rec.tsNsec);
       return;
     }
     if (app === 'quic') {
       st.quic ??= new QuicSession();
-      st.quic.datagram(dir, b, off, end, rec.n, rec.tsSec, rec.tsNsec);
+      st.quic.datagram(dir, b, off, end, this.frame > 0 ? this.frame : rec.n, rec.tsSec, rec.tsNsec);
       if (st.quic.info.clientHello) {
         this.emitQuic(st);
         st.off = true;
@@ -362,7 +378,7 @@ export class AppLayer {
       st.off = true;
       return;
     }
-    st.udp.datagram(dir, b, off, end, rec.n, rec.tsSec, rec.tsNsec);
+    st.udp.datagram(dir, b, off, end, this.frame > 0 ? this.frame : rec.n, rec.tsSec, rec.tsNsec);
   }
 
   private dnsRow(r: Parameters<NonNullable<AppSinks['dns']>>[0]): void {
