@@ -4,6 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { ingestFiles } from '../../engine/ingest.js';
+import { buildApp } from '../../server/app.js';
 import { verifyPassword, sha256Hex } from '../../server/auth/password.js';
 import { authStoreOf } from '../../store/auth-store.js';
 import { openStore } from '../../store/open.js';
@@ -85,6 +88,85 @@ test('user add reads the password from stdin, stores an scrypt hash; token creat
     } finally {
       await store.close();
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('user passwd: the old password stops working, the new one works, and the user is logged out everywhere', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pcaplens-passwd-'));
+  const d = ['--data', dir];
+  const withApp = async <T>(fn: (app: FastifyInstance) => Promise<T>): Promise<T> => {
+    const store = await openStore(undefined, dir);
+    const { app } = await buildApp({ store, dataDir: dir, ingest: ingestFiles, uiDir: null, auth: {} });
+    try {
+      return await fn(app);
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  };
+  const login = async (app: FastifyInstance, name: string, password: string) => {
+    const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password } });
+    return r.statusCode === 200 ? String(r.headers['set-cookie']).split(';')[0]! : r.statusCode;
+  };
+  const me = async (app: FastifyInstance, cookie: string) =>
+    (await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode;
+  try {
+    assert.equal((await run(['user', 'add', 'bob', ...d], 'bob-old-password\n')).code, 0);
+    assert.equal((await run(['user', 'add', 'cy', ...d], 'cy-own-password\n')).code, 0);
+    const [bob1, bob2, cy] = await withApp(async (app) => [
+      await login(app, 'bob', 'bob-old-password'),
+      await login(app, 'bob', 'bob-old-password'),
+      await login(app, 'cy', 'cy-own-password'),
+    ]);
+    assert.equal(typeof bob1, 'string');
+
+    const short = await run(['user', 'passwd', 'bob', ...d], 'short\n');
+    assert.equal(short.code, 2);
+    assert.equal((await run(['user', 'passwd', 'nobody', ...d], 'long-enough-pw\n')).code, 1);
+    await withApp(async (app) =>
+      assert.equal(await me(app, bob1 as string), 200, 'a refused change changes nothing'),
+    );
+
+    const ch = await run(['user', 'passwd', 'bob', '--password-stdin', ...d], 'bob-new-password\n');
+    assert.equal(ch.code, 0, ch.err);
+    assert.match(ch.err, /password of bob changed; 2 session\(s\) logged out/);
+
+    await withApp(async (app) => {
+      assert.equal(await me(app, bob1 as string), 401);
+      assert.equal(await me(app, bob2 as string), 401);
+      assert.equal(await me(app, cy as string), 200, "another user's session stays");
+      assert.equal(await login(app, 'bob', 'bob-old-password'), 401);
+      const fresh = await login(app, 'bob', 'bob-new-password');
+      assert.equal(typeof fresh, 'string');
+      assert.equal(await me(app, fresh as string), 200);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve --session-ttl/--session-max: checked before anything starts', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pcaplens-serve-ttl-'));
+  try {
+    const d = ['--data', join(dir, 'never-created')];
+    for (const [argv, msg] of [
+      [['--auth', '--session-ttl', '7x'], /bad duration "7x"/],
+      [['--auth', '--session-ttl', '40d'], /longer than --session-max/],
+      [['--auth', '--session-ttl', '2d', '--session-max', '1d'], /longer than --session-max/],
+      [['--session-ttl', '12h'], /go with --auth/],
+    ] as const) {
+      const r = await run(['serve', ...argv, ...d]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, msg);
+    }
+    const help = await run(['serve', '--help']);
+    assert.match(
+      help.out,
+      /--session-ttl DURATION[\s\S]*default 7d[\s\S]*--session-max DURATION[\s\S]*default 30d/,
+    );
+    assert.match((await run(['import', '--help'])).out, /--owner NAME[\s\S]*--public/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
