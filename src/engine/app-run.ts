@@ -21,6 +21,7 @@ import type { AnalysisOptions } from '../flow/analysis.js';
 import { AppLayer } from '../flow/reassembly/app/app-layer.js';
 import type { AppSinks } from '../flow/reassembly/app/sinks.js';
 import { registerSha256Backend, type IncrementalSha256 } from '../shared/sha256.js';
+import { FLOW_ROW_TABLES } from '../shared/filter/bindings.js';
 
 /** Node's native SHA-256 for file bodies (the pure one runs ~150 MB/s, a tenth of the app layer's CPU). */
 class NodeSha256 implements IncrementalSha256 {
@@ -36,18 +37,7 @@ class NodeSha256 implements IncrementalSha256 {
 registerSha256Backend(() => new NodeSha256());
 
 /** The application tables, named as the store's tables. */
-export const APP_TABLES = [
-  'dns',
-  'http',
-  'tls',
-  'dhcp',
-  'credentials',
-  'files',
-  'ssh',
-  'smb',
-  'sip',
-  'ntp',
-] as const;
+export const APP_TABLES = FLOW_ROW_TABLES;
 export type AppTable = (typeof APP_TABLES)[number];
 
 export interface AppRowTypes {

@@ -22,6 +22,7 @@ import type { PacketIndexInput } from '../shared/store-rows.js';
 import type { FlowRow } from '../shared/rows.js';
 import { PcaplensError } from '../shared/errors.js';
 import { TABLES, type TableName } from '../shared/filter/tables.js';
+import { FLOW_ROW_TABLES } from '../shared/filter/bindings.js';
 
 /** the flow row's own columns (derived ones are computed from these by the predicate) */
 const FLOW_COLUMNS = TABLES.flows.columns.filter((c) => !c.derive).map((c) => c.name as keyof FlowRow);
@@ -38,17 +39,7 @@ export interface FrameFilter {
 }
 
 /** Tables whose rows a session test reads, in the order a field is looked up. */
-export const SESSION_TABLES = [
-  'dns',
-  'http',
-  'tls',
-  'dhcp',
-  'credentials',
-  'files',
-  'alerts',
-  'ssh',
-  'hosts',
-] as const satisfies readonly TableName[];
+export const SESSION_TABLES = [...FLOW_ROW_TABLES, 'alerts', 'hosts'] as const satisfies readonly TableName[];
 export type SessionTable = (typeof SESSION_TABLES)[number];
 
 /** A test of the expression that selects whole conversations through the rows of another table. */

@@ -41,6 +41,7 @@ import type {
   Talker,
   TopTalkersQuery,
 } from './store.js';
+import { FLOW_ROW_TABLES } from '../shared/filter/bindings.js';
 
 /**
  * What the SQL adapters share: migrations, the import transaction, row encoding and the typed queries.
@@ -100,19 +101,7 @@ const FILE_COLUMNS: ColumnDef[] = [
 const SUMMARY_COLUMN: ColumnDef = { name: 'summary', type: 'json', doc: '' };
 const CAPTURE_SELECT = `SELECT ${CAPTURE_COLUMNS.map((c) => c.name).join(', ')} FROM captures`;
 
-const ARTIFACT = new Set<TableName>([
-  'dns',
-  'http',
-  'tls',
-  'dhcp',
-  'credentials',
-  'files',
-  'alerts',
-  'ssh',
-  'smb',
-  'sip',
-  'ntp',
-]);
+const ARTIFACT = new Set<TableName>([...FLOW_ROW_TABLES, 'alerts']);
 const ALL_TABLES: TableName[] = Object.keys(TABLES) as TableName[];
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
