@@ -28,7 +28,11 @@ const FLOW_FIELDS: FieldDef[] = [
   { id: 'tunnel_depth', type: 'int', doc: '0 outermost; tunnelled conversations count up' },
   { id: 'frame.len', type: 'int', doc: 'frame length on the wire' },
   { id: 'frame.time', type: 'time', doc: 'frame timestamp (UTC)' },
-  { id: 'frame.number', type: 'int', doc: 'frame number (1-based; counted over all files of a capture, in merged time order)' },
+  {
+    id: 'frame.number',
+    type: 'int',
+    doc: 'frame number (1-based; counted over all files of a capture, in merged time order)',
+  },
 ];
 
 let cached: FieldDef[] | null = null;
