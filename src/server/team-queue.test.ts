@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { run as serve } from '../cli/commands/serve.js';
 import { MemoryStream } from '../cli/io.js';
+import { main } from '../cli/main.js';
 import { ingestFiles } from '../engine/ingest.js';
 import { redisConnection, runWorker, type RunningWorker } from '../engine/distributed/queue.js';
 import { openAuthFor, sideAuthDir } from '../store/auth-open.js';
@@ -203,5 +204,32 @@ describe('serve --auth --queue on a ClickHouse cluster with two workers', { skip
     } finally {
       await after.close();
     }
+
+    // the CLI on the same deployment: import for bob, then rm forgets the owner in DATA/team/ as well
+    const cli = async (args: string[]) => {
+      const out = new MemoryStream();
+      const err = new MemoryStream();
+      const code = await main(args, { stdout: out, stderr: err });
+      assert.equal(code, 0, err.text);
+      return out.text.trim();
+    };
+    const id = Number(
+      await cli(['import', '--store', cluster.url, '--data', dir, '--owner', 'bob', FIXTURE]),
+    );
+    // one DuckDB instance per file at a time: the test's handle is closed while the CLI works on it
+    const owner = async () => {
+      const team = (await openAuthFor(ch, dir))!;
+      try {
+        const bobId = (await team.auth.userByName('bob'))!.id;
+        return { bobId, access: await team.auth.captureAccess(id) };
+      } finally {
+        await team.close();
+      }
+    };
+    const before = await owner();
+    assert.equal(before.access.owner_id, before.bobId);
+    assert.equal(await cli(['rm', '--store', cluster.url, '--data', dir, String(id)]), String(id));
+    assert.equal(await ch.getCapture(id), null);
+    assert.deepEqual((await owner()).access, { owner_id: null, public: false, shared_with: [] });
   });
 });

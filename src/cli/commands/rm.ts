@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PcaplensError } from '../../shared/errors.js';
+import { openAuthFor, sideAuthDir } from '../../store/auth-open.js';
 import { capturePath } from '../../store/capture-files.js';
 import type { Store } from '../../store/store.js';
 import { writeOut, type CliIo } from '../io.js';
@@ -37,6 +39,7 @@ ${STORE_HELP}
     if (positionals.length === 0) throw new PcaplensError('E_USAGE', 'rm: no capture id given');
     const ids = positionals.map((a) => captureId(a, 'rm'));
     const missing: number[] = [];
+    const deleted: number[] = [];
     await withStore(v, async (store, dataDir) => {
       const candidates = new Set<string>();
       for (const id of ids) {
@@ -47,7 +50,17 @@ ${STORE_HELP}
         }
         for (const d of await digestsOf(store, id, row.sha256)) candidates.add(d);
         await store.deleteCapture(id);
+        deleted.push(id);
         await writeOut(io.stdout, `${id}\n`);
+      }
+      // a SQL store forgets owner and shares with the capture; a ClickHouse deployment's team file is told
+      if (deleted.length && store.kind === 'clickhouse' && existsSync(sideAuthDir(dataDir))) {
+        const team = await openAuthFor(store, dataDir);
+        try {
+          for (const id of deleted) await team?.auth.forgetCapture(id);
+        } finally {
+          await team?.close();
+        }
       }
       if (candidates.size === 0) return;
       const used = new Set<string>();
