@@ -15,6 +15,105 @@ import type {
 } from '../enrich/name-inputs.js';
 import type { AppRowTypes, AppTable } from './app-run.js';
 
+/** The columns of each application row that enrichment and the alert analyses read. */
+const KEPT = {
+  dns: ['flow_id', 'ts', 'client_ip', 'server_ip', 'proto', 'query_name', 'query_type', 'rcode', 'answers'],
+  http: [
+    'flow_id',
+    'ts',
+    'client_ip',
+    'server_ip',
+    'server_port',
+    'method',
+    'host',
+    'uri',
+    'user_agent',
+    'status',
+    'request_content_type',
+    'response_content_type',
+    'auth_user',
+  ],
+  tls: [
+    'flow_id',
+    'ts',
+    'client_ip',
+    'server_ip',
+    'server_port',
+    'client_version',
+    'version',
+    'server_name',
+    'cert_subject',
+    'cert_issuer',
+    'cert_san',
+  ],
+  dhcp: [
+    'flow_id',
+    'ts',
+    'client_ip',
+    'server_ip',
+    'msg_type',
+    'client_mac',
+    'requested_ip',
+    'assigned_ip',
+    'host_name',
+    'vendor_class',
+    'param_request_list',
+    'server_id',
+  ],
+  credentials: [
+    'flow_id',
+    'ts',
+    'client_ip',
+    'server_ip',
+    'server_port',
+    'proto',
+    'method',
+    'username',
+    'password',
+  ],
+  files: [
+    'flow_id',
+    'ts',
+    'client_ip',
+    'server_ip',
+    'proto',
+    'name',
+    'content_type',
+    'size',
+    'sha256',
+    'direction',
+    'magic',
+  ],
+} satisfies {
+  dns: (keyof DnsInput)[];
+  http: (keyof HttpInput)[];
+  tls: (keyof TlsInput)[];
+  dhcp: (keyof DhcpInput)[];
+  credentials: (keyof CredentialInput)[];
+  files: (keyof FileInput)[];
+};
+
+/** Every column of the input shapes is kept: a shape with a column missing from its list does not compile. */
+type Unlisted<I, L extends readonly PropertyKey[]> = Exclude<keyof I, L[number]>;
+const _complete: Record<
+  | Unlisted<DnsInput, typeof KEPT.dns>
+  | Unlisted<HttpInput, typeof KEPT.http>
+  | Unlisted<TlsInput, typeof KEPT.tls>
+  | Unlisted<DhcpInput, typeof KEPT.dhcp>
+  | Unlisted<CredentialInput, typeof KEPT.credentials>
+  | Unlisted<FileInput, typeof KEPT.files>,
+  never
+> = {};
+void _complete;
+
+/** The named columns of a row (an absent optional column stays absent). */
+function pick<T>(row: object, keys: readonly string[]): T {
+  const r = row as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (r[k] !== undefined) out[k] = r[k];
+  return out as T;
+}
+
 export class EnrichInputs {
   readonly flows: FlowRow[] = [];
   readonly dns: DnsInput[] = [];
@@ -29,112 +128,9 @@ export class EnrichInputs {
   }
 
   row<T extends AppTable>(table: T, row: AppRowTypes[T]): void {
-    switch (table) {
-      case 'dns': {
-        const r = row as AppRowTypes['dns'];
-        this.dns.push({
-          flow_id: r.flow_id,
-          ts: r.ts,
-          client_ip: r.client_ip,
-          server_ip: r.server_ip,
-          proto: r.proto,
-          query_name: r.query_name,
-          query_type: r.query_type,
-          rcode: r.rcode,
-          answers: r.answers,
-        });
-        break;
-      }
-      case 'http': {
-        const r = row as AppRowTypes['http'];
-        this.http.push({
-          flow_id: r.flow_id,
-          ts: r.ts,
-          client_ip: r.client_ip,
-          server_ip: r.server_ip,
-          server_port: r.server_port,
-          method: r.method,
-          host: r.host,
-          uri: r.uri,
-          user_agent: r.user_agent,
-          status: r.status,
-          request_content_type: r.request_content_type,
-          response_content_type: r.response_content_type,
-          auth_user: r.auth_user,
-        });
-        break;
-      }
-      case 'tls': {
-        const r = row as AppRowTypes['tls'];
-        this.tls.push({
-          flow_id: r.flow_id,
-          ts: r.ts,
-          client_ip: r.client_ip,
-          server_ip: r.server_ip,
-          server_port: r.server_port,
-          client_version: r.client_version,
-          version: r.version,
-          server_name: r.server_name,
-          cert_subject: r.cert_subject,
-          cert_issuer: r.cert_issuer,
-          cert_san: r.cert_san,
-        });
-        break;
-      }
-      case 'dhcp': {
-        const r = row as AppRowTypes['dhcp'];
-        this.dhcp.push({
-          flow_id: r.flow_id,
-          ts: r.ts,
-          client_ip: r.client_ip,
-          server_ip: r.server_ip,
-          msg_type: r.msg_type,
-          client_mac: r.client_mac,
-          requested_ip: r.requested_ip,
-          assigned_ip: r.assigned_ip,
-          host_name: r.host_name,
-          vendor_class: r.vendor_class,
-          param_request_list: r.param_request_list,
-          server_id: r.server_id,
-        });
-        break;
-      }
-      case 'credentials': {
-        const r = row as AppRowTypes['credentials'];
-        this.credentials.push({
-          flow_id: r.flow_id,
-          ts: r.ts,
-          client_ip: r.client_ip,
-          server_ip: r.server_ip,
-          server_port: r.server_port,
-          proto: r.proto,
-          method: r.method,
-          username: r.username,
-          password: r.password,
-        });
-        break;
-      }
-      case 'files': {
-        const r = row as AppRowTypes['files'];
-        const f: FileInput = {
-          flow_id: r.flow_id,
-          ts: r.ts,
-          client_ip: r.client_ip,
-          server_ip: r.server_ip,
-          proto: r.proto,
-          name: r.name,
-          content_type: r.content_type,
-          size: r.size,
-          sha256: r.sha256,
-          direction: r.direction,
-        };
-        if (r.magic !== undefined) f.magic = r.magic;
-        this.files.push(f);
-        break;
-      }
-      default:
-        // ssh (and any later table): read by neither enrichment nor the analyses
-        break;
-    }
+    // ssh (and any later table) is read by neither enrichment nor the analyses
+    if (!(table in KEPT)) return;
+    const t = table as keyof typeof KEPT;
+    (this[t] as object[]).push(pick(row, KEPT[t]));
   }
 }
