@@ -4,7 +4,7 @@
  * RFC822.TEXT and BINARY[] go to the MIME/IMF extractor like POP3 RETR; other literals (header fields,
  * parts) are skipped by count so their lines are never read as responses.
  */
-import { b64Text, plainCredentials } from '../smtp/session.js';
+import { SaslExchange } from '../smtp/sasl.js';
 import type { Emit } from '../ftp/text-events.js';
 import { LineSplitter } from '../ftp/lines.js';
 import { MessageText } from '../imf/message-text.js';
@@ -42,8 +42,7 @@ export function imapArgs(s: string, max = 8): string[] {
 }
 
 export class ImapSession {
-  private auth: '' | 'plain' | 'login-user' | 'login-pass' = '';
-  private user: string | null = null;
+  private readonly sasl: SaslExchange;
   private startTlsTag: string | null = null;
 
   /** server side, read as bytes: the current line, and the literal being read */
@@ -58,7 +57,9 @@ export class ImapSession {
     private readonly emit: Emit,
     /** file extraction: message and attachment bytes kept, at most keep.bytes each */
     private readonly keep: KeepBytes | null = null,
-  ) {}
+  ) {
+    this.sasl = new SaslExchange(emit, 'authenticate');
+  }
 
   /**
    * Server bytes as they come: lines go to server(); a line ending in a literal marker makes the next n bytes
@@ -137,34 +138,7 @@ export class ImapSession {
   }
 
   client(line: string): void {
-    if (this.auth === 'plain') {
-      this.auth = '';
-      const c = plainCredentials(line);
-      this.emit({
-        type: 'credential',
-        method: 'authenticate plain',
-        username: c?.user ?? null,
-        password: c?.password ?? null,
-        detail: null,
-      });
-      return;
-    }
-    if (this.auth === 'login-user') {
-      this.user = b64Text(line);
-      this.auth = 'login-pass';
-      return;
-    }
-    if (this.auth === 'login-pass') {
-      this.auth = '';
-      this.emit({
-        type: 'credential',
-        method: 'authenticate login',
-        username: this.user,
-        password: b64Text(line),
-        detail: null,
-      });
-      return;
-    }
+    if (this.sasl.continue(line)) return;
     const [tag, cmd = '', ...rest] = imapArgs(line, 6);
     const verb = cmd.toUpperCase();
     if (verb === 'LOGIN') {
@@ -177,18 +151,8 @@ export class ImapSession {
       });
     } else if (verb === 'AUTHENTICATE') {
       const mech = (rest[0] ?? '').toUpperCase();
-      if (mech === 'PLAIN') {
-        if (rest[1]) {
-          const c = plainCredentials(rest[1]);
-          this.emit({
-            type: 'credential',
-            method: 'authenticate plain',
-            username: c?.user ?? null,
-            password: c?.password ?? null,
-            detail: null,
-          });
-        } else this.auth = 'plain';
-      } else if (mech === 'LOGIN') this.auth = 'login-user';
+      if (mech === 'PLAIN') this.sasl.plain(rest[1]);
+      else if (mech === 'LOGIN') this.sasl.login();
     } else if (verb === 'STARTTLS') this.startTlsTag = tag ?? null;
   }
 
@@ -196,7 +160,7 @@ export class ImapSession {
     // a line that does not end in another literal ends the FETCH response it continued
     if (!ANY_LITERAL.test(line)) this.inFetch = false;
     if (this.startTlsTag && line.startsWith(`${this.startTlsTag} OK`)) this.emit({ type: 'starttls' });
-    if (/^\S+ (NO|BAD)/.test(line)) this.auth = '';
+    if (/^\S+ (NO|BAD)/.test(line)) this.sasl.cancel();
   }
 }
 

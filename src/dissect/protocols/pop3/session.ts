@@ -3,7 +3,7 @@
  * their MIME attachments). Responses come in command order, so the client's commands are queued to know
  * which response is multi-line and which one carries a message.
  */
-import { b64Text, plainCredentials } from '../smtp/session.js';
+import { SaslExchange } from '../smtp/sasl.js';
 import type { Emit } from '../ftp/text-events.js';
 import { MessageText } from '../imf/message-text.js';
 import type { KeepBytes } from '../imf/mime-parts.js';
@@ -15,7 +15,7 @@ const MULTI = new Set(['RETR', 'TOP', 'CAPA', 'LIST', 'UIDL']);
 
 export class Pop3Session {
   private user: string | null = null;
-  private auth: '' | 'plain' | 'login-user' | 'login-pass' = '';
+  private readonly sasl: SaslExchange;
   private stls = false;
   private readonly pending: string[] = [];
   /** inside a multi-line response: 'skip' for listings, a message for RETR */
@@ -25,35 +25,15 @@ export class Pop3Session {
     private readonly emit: Emit,
     /** file extraction: message and attachment bytes kept, at most keep.bytes each */
     private readonly keep: KeepBytes | null = null,
-  ) {}
+  ) {
+    this.sasl = new SaslExchange(emit, 'auth');
+  }
 
   client(line: string): void {
-    if (this.auth === 'plain') {
-      this.auth = '';
-      const c = plainCredentials(line);
-      this.emit({
-        type: 'credential',
-        method: 'auth plain',
-        username: c?.user ?? null,
-        password: c?.password ?? null,
-        detail: null,
-      });
-      return;
-    }
-    if (this.auth === 'login-user') {
-      this.user = b64Text(line);
-      this.auth = 'login-pass';
-      return;
-    }
-    if (this.auth === 'login-pass') {
-      this.auth = '';
-      this.emit({
-        type: 'credential',
-        method: 'auth login',
-        username: this.user,
-        password: b64Text(line),
-        detail: null,
-      });
+    const step = this.sasl.continue(line);
+    if (step) {
+      // a LOGIN user name stands for USER's as well
+      if (step === 'user') this.user = this.sasl.user;
       return;
     }
     const m = /^(\S+)\s*(.*)$/.exec(line);
@@ -86,18 +66,8 @@ export class Pop3Session {
       });
     } else if (verb === 'AUTH') {
       const [mech = '', initial] = arg.split(/\s+/);
-      if (mech.toUpperCase() === 'PLAIN') {
-        if (initial) {
-          const c = plainCredentials(initial);
-          this.emit({
-            type: 'credential',
-            method: 'auth plain',
-            username: c?.user ?? null,
-            password: c?.password ?? null,
-            detail: null,
-          });
-        } else this.auth = 'plain';
-      } else if (mech.toUpperCase() === 'LOGIN') this.auth = 'login-user';
+      if (mech.toUpperCase() === 'PLAIN') this.sasl.plain(initial);
+      else if (mech.toUpperCase() === 'LOGIN') this.sasl.login();
     } else if (verb === 'STLS') this.stls = true;
   }
 
@@ -111,7 +81,7 @@ export class Pop3Session {
       else if (cmd === 'RETR') this.multi = new MessageText(this.emit, this.keep);
       else if (cmd) this.multi = 'skip';
     } else if (line.startsWith('-ERR')) {
-      this.auth = '';
+      this.sasl.cancel();
       this.stls = false;
     }
   }

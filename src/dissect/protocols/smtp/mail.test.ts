@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TextEvent } from '../ftp/text-events.js';
-import { SmtpSession, plainCredentials } from './session.js';
+import { SmtpSession } from './session.js';
+import { plainCredentials } from './sasl.js';
 import { Pop3Session } from '../pop3/session.js';
 import { ImapSession, imapArgs } from '../imap/session.js';
 import { FtpSession } from '../ftp/session.js';
