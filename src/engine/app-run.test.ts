@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FIXTURE_DIR } from '../../test/golden/paths.js';
 import type { FileRow } from '../shared/app-rows.js';
 import { analyzeFiles } from './analyze-files.js';
-import { APP_TABLES, AppRun, type AppTable } from './app-run.js';
+import { APP_TABLES, AppRun, emptyAppRows, type AppTable } from './app-run.js';
 
 const fx = (n: string) => join(FIXTURE_DIR, n);
 
@@ -16,18 +16,7 @@ test('analyzeFiles returns the application rows; onRow streams them instead; app
   assert.equal(all.http.length, 4);
   assert.ok(all.http.every((r) => r.method === 'POST' && r.uri === '/exhmedmx' && r.status === 200));
   assert.equal(all.files.length, 4);
-  const streamed: Record<AppTable, unknown[]> = {
-    dns: [],
-    http: [],
-    tls: [],
-    dhcp: [],
-    credentials: [],
-    files: [],
-    ssh: [],
-    smb: [],
-    sip: [],
-    ntp: [],
-  };
+  const streamed: Record<AppTable, unknown[]> = emptyAppRows();
   const viaRow = await analyzeFiles([cap], { onRow: (t, r) => streamed[t].push(r) });
   for (const t of APP_TABLES) {
     assert.deepEqual(viaRow[t], [], `${t} not collected when streamed`);

@@ -77,18 +77,7 @@ function magicHex(b: Uint8Array): string {
 }
 
 export function emptyAppRows(): AppRows {
-  return {
-    dns: [],
-    http: [],
-    tls: [],
-    dhcp: [],
-    credentials: [],
-    files: [],
-    ssh: [],
-    smb: [],
-    sip: [],
-    ntp: [],
-  };
+  return Object.fromEntries(APP_TABLES.map((t) => [t, []])) as unknown as AppRows;
 }
 
 export class AppRun {

@@ -6,32 +6,9 @@ import { MemorySource } from '../../src/wire/test-support/memory-source.js';
 import { Analysis, type AnalysisOptions, type AnalysisResult } from '../../src/flow/analysis.js';
 import { AppLayer, type AppLayerOptions } from '../../src/flow/reassembly/app/app-layer.js';
 import type { ReassemblyProblem } from '../../src/flow/reassembly/types.js';
-import type {
-  CredentialRow,
-  DhcpRow,
-  DnsRow,
-  FileRow,
-  HttpRow,
-  NtpRow,
-  SipRow,
-  SmbRow,
-  SshRow,
-  TlsRow,
-} from '../../src/shared/app-rows.js';
+import { emptyAppRows, type AppRows as AppTableRows } from '../../src/engine/app-run.js';
 
-export interface AppRows {
-  dns: DnsRow[];
-  http: HttpRow[];
-  tls: TlsRow[];
-  dhcp: DhcpRow[];
-  credentials: CredentialRow[];
-  files: FileRow[];
-  ssh: SshRow[];
-  smb: SmbRow[];
-  sip: SipRow[];
-  ntp: NtpRow[];
-  problems: ReassemblyProblem[];
-}
+export type AppRows = AppTableRows & { problems: ReassemblyProblem[] };
 
 export async function analyzeBytes(
   bytes: Uint8Array,
@@ -39,19 +16,7 @@ export async function analyzeBytes(
   appOpts: AppLayerOptions = {},
   name = 'hostile.pcap',
 ): Promise<{ result: AnalysisResult; rows: AppRows; app: AppLayer; analysis: Analysis }> {
-  const rows: AppRows = {
-    dns: [],
-    http: [],
-    tls: [],
-    dhcp: [],
-    credentials: [],
-    files: [],
-    ssh: [],
-    smb: [],
-    sip: [],
-    ntp: [],
-    problems: [],
-  };
+  const rows: AppRows = { ...emptyAppRows(), problems: [] };
   const app = new AppLayer(
     {
       dns: (r) => rows.dns.push(r),
