@@ -3,7 +3,7 @@ import { createToken, userNamed } from '../../server/auth/accounts.js';
 import { writeOut, type CliIo } from '../io.js';
 import { STORE_HELP, STORE_OPTIONS, parseCommand } from '../store-args.js';
 import type { Command } from './command.js';
-import { withAuth } from './user.js';
+import { withAuth, writeListing } from './user.js';
 
 const help = `Usage: pcaplens token create NAME --user USER
        pcaplens token list [--user USER] [--format json]
@@ -66,11 +66,7 @@ export const tokenCommand: Command = {
             user: users.get(t.user_id) ?? null,
             created_at: new Date(t.created_at).toISOString(),
           }));
-          if (v.format === 'json') await writeOut(io.stdout, JSON.stringify(rows) + '\n');
-          else if (v.format === undefined || v.format === 'table')
-            for (const r of rows)
-              await writeOut(io.stdout, `${r.id}\t${r.name}\t${r.user}\t${r.created_at}\n`);
-          else throw new PcaplensError('E_USAGE', 'token list: --format json or table');
+          await writeListing(io, v.format, rows, 'token list');
         });
         return 0;
       }

@@ -10,6 +10,19 @@ import type { Command } from './command.js';
 /** Readable the password comes from: io.stdin when a test gives one, else the process's stdin. */
 type InputIo = CliIo & { stdin?: NodeJS.ReadableStream & { isTTY?: boolean } };
 
+/** A team-mode listing (users, tokens): JSON, or one tab-separated line per row in its key order. */
+export async function writeListing(
+  io: CliIo,
+  format: string | undefined,
+  rows: Record<string, unknown>[],
+  verb: string,
+): Promise<void> {
+  if (format === 'json') await writeOut(io.stdout, JSON.stringify(rows) + '\n');
+  else if (format === undefined || format === 'table')
+    for (const r of rows) await writeOut(io.stdout, Object.values(r).map(String).join('\t') + '\n');
+  else throw new PcaplensError('E_USAGE', `${verb}: --format json or table`);
+}
+
 /** Runs fn with the team-mode user store of the command line's --store/--data (see store/auth-open.ts). */
 export async function withAuth<T>(
   v: StoreValues,
@@ -135,11 +148,7 @@ export const userCommand: Command = {
             role: u.role,
             created_at: new Date(u.created_at).toISOString(),
           }));
-          if (v.format === 'json') await writeOut(io.stdout, JSON.stringify(rows) + '\n');
-          else if (v.format === undefined || v.format === 'table')
-            for (const r of rows)
-              await writeOut(io.stdout, `${r.id}\t${r.name}\t${r.role}\t${r.created_at}\n`);
-          else throw new PcaplensError('E_USAGE', 'user list: --format json or table');
+          await writeListing(io, v.format, rows, 'user list');
         });
         return 0;
       }
