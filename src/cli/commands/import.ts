@@ -1,5 +1,6 @@
 import { ingestFiles, type IngestResult } from '../../engine/ingest.js';
 import { queueProgress, importViaQueue } from '../../engine/distributed/queue.js';
+import { queueSettings } from '../queue-args.js';
 import { PcaplensError } from '../../shared/errors.js';
 import { jsonObject } from '../format/json.js';
 import { terminalSafe } from '../format/terminal-safe.js';
@@ -83,10 +84,7 @@ Example:
     const format = v.format ?? 'id';
     if (format !== 'id' && format !== 'json')
       throw new PcaplensError('E_USAGE', `import: --format must be id or json, not '${format}'`);
-    if (v.queue && !/^clickhouse:\/\//i.test(v.store ?? ''))
-      throw new PcaplensError('E_USAGE', 'import: --queue needs --store clickhouse://...');
-    if (v.jobs !== undefined && !(v.queue && /^\d{1,3}$/.test(v.jobs) && Number(v.jobs) >= 1))
-      throw new PcaplensError('E_USAGE', 'import: --jobs takes 1..256 and goes with --queue');
+    const queued = queueSettings(v, 'import');
     if (v.threads !== undefined && !(/^\d{1,2}$/.test(v.threads) && +v.threads >= 1 && +v.threads <= 16))
       throw new PcaplensError('E_USAGE', `import: --threads takes 1..16, not '${v.threads}'`);
     if (v.threads !== undefined && v.queue)
@@ -130,14 +128,11 @@ Example:
         const bar = new ProgressBar(io.stderr);
         let row: IngestResult;
         try {
-          row = v.queue
+          row = queued
             ? await importViaQueue(files, {
-                queue: v.queue,
-                store: v.store ?? '',
+                ...queued,
                 name: v.name,
                 force: v.force === true,
-                jobs: v.jobs === undefined ? undefined : Number(v.jobs),
-                queueName: v['queue-name'],
                 signal: io.signal,
                 onProgress: queueProgress((p) => bar.update(p)),
               })

@@ -4,6 +4,7 @@ import { buildApp, DEFAULT_MAX_UPLOAD } from '../../server/app.js';
 import { ingestFiles } from '../../engine/ingest.js';
 import { openAuthFor } from '../../store/auth-open.js';
 import { importViaQueue, queueProgress } from '../../engine/distributed/queue.js';
+import { queueSettings } from '../queue-args.js';
 import { openStore } from '../../store/open.js';
 import { PcaplensError } from '../../shared/errors.js';
 import type { CliIo } from '../io.js';
@@ -111,10 +112,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const maxUploadBytes = v['max-upload'] ? parseSize(v['max-upload']) : DEFAULT_MAX_UPLOAD;
   // the user's data files are read now: a wrong path fails before the server starts
   const enrichment = new Enrichment(enrichOptionsFrom(v));
-  if (v.queue && !/^clickhouse:\/\//i.test(v.store ?? ''))
-    throw new PcaplensError('E_USAGE', 'serve: --queue needs --store clickhouse://...');
-  if (v.jobs !== undefined && !(v.queue && /^\d{1,3}$/.test(v.jobs) && Number(v.jobs) >= 1))
-    throw new PcaplensError('E_USAGE', 'serve: --jobs takes 1..256 and goes with --queue');
+  const queued = queueSettings(v, 'serve');
   const sessionTtlMs = v['session-ttl'] ? parseDuration(v['session-ttl'], 'serve: --session-ttl') : undefined;
   const sessionMaxMs = v['session-max'] ? parseDuration(v['session-max'], 'serve: --session-max') : undefined;
   if ((sessionTtlMs !== undefined || sessionMaxMs !== undefined) && !v.auth)
@@ -140,19 +138,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       `serve: --auth needs a store that keeps users (DuckDB, PostgreSQL, or ClickHouse with DATA/team/); the ${store.kind} store does not`,
     );
   }
-  const queue = v.queue;
-  const storeSpec = v.store ?? '';
   const { app } = await buildApp({
     store,
     dataDir,
-    ingest: queue
+    ingest: queued
       ? (_st, _dir, paths, o) =>
           importViaQueue(paths, {
-            queue,
-            store: storeSpec,
+            ...queued,
             name: o.name,
-            jobs: v.jobs === undefined ? undefined : Number(v.jobs),
-            queueName: v['queue-name'],
             signal: o.signal,
             onProgress: o.onProgress ? queueProgress(o.onProgress) : undefined,
           })
