@@ -217,14 +217,10 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
 
   const rec = new PacketRecord();
   let packets = 0;
-  // merged files: a record's `n` counts within its own file; the application rows name frames by their
-  // number over the whole run, as the packet index and Wireshark number a merge (one file: `n` is that number)
-  const layer = app !== null && opened.length > 1 ? app.layer : null;
   for (;;) {
     const s = reader.read(rec);
     if (s === READ_RECORD) {
       rec.fileIndex = indexOf[rec.fileIndex] ?? rec.fileIndex;
-      if (layer !== null) layer.frame = packets + 1;
       stats.add(rec);
       analysis.addPacket(rec);
       opts.onRecord?.(rec);

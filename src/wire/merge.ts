@@ -16,6 +16,9 @@ export class MergedReader implements CaptureReader {
   private readonly ended: boolean[];
   private readonly hungry: boolean[];
 
+  /** records handed out so far: the next one's frame number over the merge */
+  private count = 0;
+
   constructor(readonly readers: readonly CaptureReader[]) {
     this.format = readers.some((r) => r.format === 'pcapng') ? 'pcapng' : 'pcap';
     this.heads = readers.map(() => new PacketRecord());
@@ -74,6 +77,7 @@ export class MergedReader implements CaptureReader {
     if (best < 0) return READ_END;
     rec.copyFrom(this.heads[best]!);
     rec.fileIndex = best;
+    rec.frame = ++this.count;
     this.has[best] = false;
     return READ_RECORD;
   }

@@ -122,6 +122,7 @@ export class PcapReader extends ReaderBase implements CaptureReader {
     const n = ++this.count;
     const at = cb.base + p;
     rec.n = n;
+    rec.frame = n;
     rec.fileOffset = at;
     rec.dataOffset = at + PCAP_RECORD_HEADER_LEN;
     const nsec = v.getUint32(p + 4, le) * this.nsMul;

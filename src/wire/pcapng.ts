@@ -234,6 +234,7 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
     this.lastSec = ts.sec;
     this.lastNsec = ts.nsec;
     rec.n = ++this.count;
+    rec.frame = rec.n;
     rec.fileOffset = at;
     rec.dataOffset = at + dataAt;
     rec.tsSec = ts.sec;
@@ -276,6 +277,7 @@ export class PcapngReader extends ReaderBase implements CaptureReader {
     let caplen = Math.min(len, blen - 16);
     if (snaplen > 0 && snaplen < caplen) caplen = snaplen;
     rec.n = ++this.count;
+    rec.frame = rec.n;
     rec.fileOffset = at;
     rec.dataOffset = at + 12;
     rec.tsSec = this.lastSec;

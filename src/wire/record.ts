@@ -9,6 +9,8 @@ export class PacketRecord {
   fileIndex = 0;
   /** 1-based frame number within its file, as Wireshark numbers frames */
   n = 0;
+  /** 1-based frame number over the whole read: n for one file, the position in the merge of several */
+  frame = 0;
   /** byte offset of the record/block header in the (decompressed) capture stream */
   fileOffset = 0;
   /** byte offset of the first packet byte in the (decompressed) capture stream */
@@ -34,6 +36,7 @@ export class PacketRecord {
   copyFrom(o: PacketRecord): void {
     this.fileIndex = o.fileIndex;
     this.n = o.n;
+    this.frame = o.frame;
     this.fileOffset = o.fileOffset;
     this.dataOffset = o.dataOffset;
     this.tsSec = o.tsSec;

@@ -135,14 +135,10 @@ export class AppLayer {
   /** extraction: bytes kept per file, and what is left of the budget for all transfers in flight */
   private readonly keepFileBytes: number;
   private readonly keepBudget: { left: number } | undefined;
-  /**
-   * The frame number of the record being accounted, over the whole run: the engine sets it before each
-   * record when several files are merged (their records' `n` count within their own file), so rows name the
-   * frame as the packet index numbers it. 0: the record's own `n` (one file).
-   */
-  frame = 0;
   /** the record's own number, for the reassembly problems (a Problem's packet counts within its file) */
   private filePacket = 0;
+  /** the record's number over the whole run (rec.frame): what the rows name */
+  private frame = 0;
   private readonly onProblem: ((p: ReassemblyProblem) => void) | null;
 
   constructor(
@@ -152,7 +148,9 @@ export class AppLayer {
     // a reassembly problem is found while the current segment is handled: it names that frame in its file
     this.onProblem = sinks.problem
       ? (p) =>
-          sinks.problem?.(this.frame > 0 && p.packet === this.frame ? { ...p, packet: this.filePacket } : p)
+          sinks.problem?.(
+            this.frame !== this.filePacket && p.packet === this.frame ? { ...p, packet: this.filePacket } : p,
+          )
       : null;
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.budget = new ReassemblyBudget(opts.maxHeldBytes ?? 64 << 20);
@@ -192,6 +190,7 @@ export class AppLayer {
     }
     if (st.off) return;
     this.filePacket = rec.n;
+    this.frame = rec.frame;
     if (l.l4 === L4_UDP) this.udpPacket(st, flow, dir, rec, l);
     else this.tcpPacket(st, flow, dir, rec, l);
   };
@@ -230,7 +229,7 @@ export class AppLayer {
     s.buf = l.pbuf;
     s.off = l.payloadOff;
     s.len = st.kind === null ? 0 : l.payloadLen;
-    s.packet = this.frame > 0 ? this.frame : rec.n;
+    s.packet = rec.frame;
     s.fileIndex = rec.fileIndex;
     s.frameOffset = rec.dataOffset;
     // payload inside the frame, unless it came out of IP reassembly (then it cannot be re-read in one piece)
@@ -361,12 +360,12 @@ export class AppLayer {
     this.stats.udpMessages++;
     if (DNS_APPS.has(app)) {
       st.dns ??= new DnsFlow(flow.id, st.endpoints(), app, 'udp', (r) => this.dnsRow(r));
-      st.dns.message(dir, b, off, end, this.frame > 0 ? this.frame : rec.n, rec.tsSec, rec.tsNsec);
+      st.dns.message(dir, b, off, end, rec.frame, rec.tsSec, rec.tsNsec);
       return;
     }
     if (app === 'quic') {
       st.quic ??= new QuicSession();
-      st.quic.datagram(dir, b, off, end, this.frame > 0 ? this.frame : rec.n, rec.tsSec, rec.tsNsec);
+      st.quic.datagram(dir, b, off, end, rec.frame, rec.tsSec, rec.tsNsec);
       if (st.quic.info.clientHello) {
         this.emitQuic(st);
         st.off = true;
@@ -378,7 +377,7 @@ export class AppLayer {
       st.off = true;
       return;
     }
-    st.udp.datagram(dir, b, off, end, this.frame > 0 ? this.frame : rec.n, rec.tsSec, rec.tsNsec);
+    st.udp.datagram(dir, b, off, end, rec.frame, rec.tsSec, rec.tsNsec);
   }
 
   private dnsRow(r: Parameters<NonNullable<AppSinks['dns']>>[0]): void {
