@@ -6,8 +6,9 @@
  * rules (json-row.ts), written from the second key on, with the keys read by for-in instead of a key array.
  */
 import type { FlowRow } from '../../shared/rows.js';
+import { ByteSink } from './byte-sink.js';
 import { jsonText } from './json.js';
-import { jsonValue } from './json-row.js';
+import { jsonValue, keyPrefix } from './json-row.js';
 
 let keys: string[] = [];
 let prefixes: string[] = [];
@@ -18,6 +19,7 @@ function learn(row: Record<string, unknown>): void {
 }
 
 export function flowJsonTail(row: FlowRow): string {
+  if (writeFlowJson(scratch, row, true)) return scratch.take();
   const r = row as unknown as Record<string, unknown>;
   for (let attempt = 0; attempt < 2; attempt++) {
     let out = '';
@@ -37,6 +39,144 @@ export function flowJsonTail(row: FlowRow): string {
     learn(r);
   }
   return fallback(row);
+}
+
+/**
+ * The keys of a flow row in the order flow/flow-row.ts builds them (the CSV column order too). Rows with exactly
+ * these own keys are written by named property reads (one V8 shape, no keyed look-ups); any other row goes
+ * through the general writers, so the output never depends on this list being current, only the speed.
+ */
+export const FLOW_KEYS = [
+  'id',
+  'proto',
+  'ip_version',
+  'ip_proto',
+  'src_ip',
+  'src_port',
+  'dst_ip',
+  'dst_port',
+  'src_mac',
+  'dst_mac',
+  'vlan',
+  'packets_fwd',
+  'bytes_fwd',
+  'packets_rev',
+  'bytes_rev',
+  'first_ts',
+  'last_ts',
+  'duration',
+  'app',
+  'app_source',
+  'tcp_flags',
+  'tcp_state',
+  'community_id',
+  'tunnel_depth',
+] as const satisfies readonly (keyof FlowRow)[];
+
+const P = FLOW_KEYS.map((k, i) => keyPrefix(k, i === 0).bytes);
+const scratch = new ByteSink(4096);
+
+/** Whether the row's enumerable keys are FLOW_KEYS, in that order. */
+export function hasFlowKeys(row: object): boolean {
+  let i = 0;
+  for (const k in row) {
+    if (k !== FLOW_KEYS[i]) return false;
+    i++;
+  }
+  return i === FLOW_KEYS.length;
+}
+
+function put(sink: ByteSink, prefix: Uint8Array, v: unknown): boolean {
+  if (v === undefined) return false;
+  sink.bytes(prefix, false);
+  sink.jsonValue(v);
+  return true;
+}
+
+/**
+ * A flow row's JSON text (the same bytes as JsonRowWriter's text / jsonText of the row, as UTF-8) written into
+ * the sink, or with `tail` only what follows `{"id":N` (as flowJsonTail). Answers false, writing nothing, for a
+ * row without exactly the flow keys or with an undefined member: the caller then uses the general writer.
+ */
+export function writeFlowJson(sink: ByteSink, r: FlowRow, tail: boolean): boolean {
+  if (!hasFlowKeys(r)) return false;
+  const start = sink.pos;
+  if (
+    (tail || put(sink, P[0]!, r.id)) &&
+    put(sink, P[1]!, r.proto) &&
+    put(sink, P[2]!, r.ip_version) &&
+    put(sink, P[3]!, r.ip_proto) &&
+    put(sink, P[4]!, r.src_ip) &&
+    put(sink, P[5]!, r.src_port) &&
+    put(sink, P[6]!, r.dst_ip) &&
+    put(sink, P[7]!, r.dst_port) &&
+    put(sink, P[8]!, r.src_mac) &&
+    put(sink, P[9]!, r.dst_mac) &&
+    put(sink, P[10]!, r.vlan) &&
+    put(sink, P[11]!, r.packets_fwd) &&
+    put(sink, P[12]!, r.bytes_fwd) &&
+    put(sink, P[13]!, r.packets_rev) &&
+    put(sink, P[14]!, r.bytes_rev) &&
+    put(sink, P[15]!, r.first_ts) &&
+    put(sink, P[16]!, r.last_ts) &&
+    put(sink, P[17]!, r.duration) &&
+    put(sink, P[18]!, r.app) &&
+    put(sink, P[19]!, r.app_source) &&
+    put(sink, P[20]!, r.tcp_flags) &&
+    put(sink, P[21]!, r.tcp_state) &&
+    put(sink, P[22]!, r.community_id) &&
+    put(sink, P[23]!, r.tunnel_depth) &&
+    (!tail || r.id !== undefined)
+  ) {
+    sink.ascii('}');
+    return true;
+  }
+  sink.pos = start;
+  return false;
+}
+
+/**
+ * Byte-level flowJsonTail: appends the row's tail (the text after `{"id":N`, see the module comment) to the sink
+ * as UTF-8, for a worker that batches tails into one buffer instead of one string each.
+ */
+export function writeFlowJsonTail(sink: ByteSink, row: FlowRow): void {
+  if (!writeFlowJson(sink, row, true)) sink.utf8(flowJsonTail(row));
+}
+
+const COMMA = Buffer.from(',');
+
+function cell(sink: ByteSink, v: unknown): void {
+  sink.bytes(COMMA, false);
+  sink.csvValue(v);
+}
+
+/** A flow row as one CSV line in FLOW_KEYS column order: the same bytes as csvLine of those values, as UTF-8. */
+export function writeFlowCsv(sink: ByteSink, r: FlowRow): void {
+  sink.csvValue(r.id);
+  cell(sink, r.proto);
+  cell(sink, r.ip_version);
+  cell(sink, r.ip_proto);
+  cell(sink, r.src_ip);
+  cell(sink, r.src_port);
+  cell(sink, r.dst_ip);
+  cell(sink, r.dst_port);
+  cell(sink, r.src_mac);
+  cell(sink, r.dst_mac);
+  cell(sink, r.vlan);
+  cell(sink, r.packets_fwd);
+  cell(sink, r.bytes_fwd);
+  cell(sink, r.packets_rev);
+  cell(sink, r.bytes_rev);
+  cell(sink, r.first_ts);
+  cell(sink, r.last_ts);
+  cell(sink, r.duration);
+  cell(sink, r.app);
+  cell(sink, r.app_source);
+  cell(sink, r.tcp_flags);
+  cell(sink, r.tcp_state);
+  cell(sink, r.community_id);
+  cell(sink, r.tunnel_depth);
+  sink.ascii('\r\n');
 }
 
 /** Rows with undefined members or another first key: the general writer, id cut off. */

@@ -4,6 +4,7 @@
  * quoted directly, and everything else (other strings, arrays, objects) goes through jsonText. The output
  * parses to the same value as jsonText's.
  */
+import type { ByteSink } from './byte-sink.js';
 import { jsonText } from './json.js';
 
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -24,9 +25,21 @@ export function jsonValue(v: unknown): string {
   }
 }
 
+/** A key prefix (`{"key":` or `,"key":`) as UTF-8 bytes. */
+export interface KeyPrefix {
+  bytes: Uint8Array;
+  wide: boolean;
+}
+
+export function keyPrefix(key: string, first: boolean): KeyPrefix {
+  const bytes = Buffer.from((first ? '{' : ',') + jsonText(key) + ':', 'utf8');
+  return { bytes, wide: bytes.some((b) => b >= 0x80) };
+}
+
 export class JsonRowWriter {
   private keys: string[] = [];
   private prefixes: string[] = [];
+  private prefixBytes: KeyPrefix[] = [];
 
   private sameKeys(keys: string[]): boolean {
     if (keys.length !== this.keys.length) return false;
@@ -41,6 +54,7 @@ export class JsonRowWriter {
     if (!this.sameKeys(keys)) {
       this.keys = keys;
       this.prefixes = keys.map((k, i) => (i === 0 ? '{' : ',') + jsonText(k) + ':');
+      this.prefixBytes = keys.map((k, i) => keyPrefix(k, i === 0));
     }
     let out = '';
     for (let i = 0; i < keys.length; i++) {
@@ -50,5 +64,32 @@ export class JsonRowWriter {
       out += this.prefixes[i]! + jsonValue(v);
     }
     return out + '}';
+  }
+
+  /** The same row text as text(row), written into the sink as UTF-8. */
+  write(sink: ByteSink, row: Record<string, unknown>): void {
+    const keys = Object.keys(row);
+    if (keys.length === 0) {
+      sink.ascii('{}');
+      return;
+    }
+    if (!this.sameKeys(keys)) {
+      this.keys = keys;
+      this.prefixes = keys.map((k, i) => (i === 0 ? '{' : ',') + jsonText(k) + ':');
+      this.prefixBytes = keys.map((k, i) => keyPrefix(k, i === 0));
+    }
+    const start = sink.pos;
+    for (let i = 0; i < keys.length; i++) {
+      const v = row[keys[i]!];
+      if (v === undefined) {
+        sink.pos = start;
+        sink.utf8(jsonText(row));
+        return;
+      }
+      const k = this.prefixBytes[i]!;
+      sink.bytes(k.bytes, k.wide);
+      sink.jsonValue(v);
+    }
+    sink.ascii('}');
   }
 }

@@ -1,18 +1,28 @@
 /**
  * Writes rows as they arrive (JSON array or CSV), for tables too large to hold: `flows` hands every finished
- * flow here while the capture is still being read. Output is batched into large writes.
+ * flow here while the capture is still being read. Rows are written into one reused byte buffer (byte-sink.ts;
+ * flow rows by flow-json.ts's named-field writers) that goes out in large writes.
  */
 import { columnsFor } from '../columns.js';
-import { csvLine } from './csv.js';
+import type { FlowRow } from '../../shared/rows.js';
+import { ByteSink } from './byte-sink.js';
+import { FLOW_KEYS, writeFlowCsv, writeFlowJson } from './flow-json.js';
 import { JsonRowWriter } from './json-row.js';
 import { writeOut, type OutStream } from '../io.js';
 
 const FLUSH_AT = 1 << 16;
 
+const ROW_START = Buffer.from('[\n');
+const ROW_NEXT = Buffer.from(',\n');
+const ID_START = Buffer.from('[\n{"id":');
+const ID_NEXT = Buffer.from(',\n{"id":');
+
 export class RowStream {
-  private buf = '';
+  private readonly sink = new ByteSink(FLUSH_AT * 2);
   private rows = 0;
   private columns: string[] | null = null;
+  /** the CSV columns are FLOW_KEYS: lines are written by writeFlowCsv */
+  private flowCsv = false;
   private readonly json = new JsonRowWriter();
 
   constructor(
@@ -22,33 +32,59 @@ export class RowStream {
   ) {}
 
   add(row: object): void {
-    const r = row as Record<string, unknown>;
+    const sink = this.sink;
     if (this.format === 'json') {
-      this.buf += (this.rows === 0 ? '[\n' : ',\n') + this.json.text(r);
+      sink.bytes(this.rows === 0 ? ROW_START : ROW_NEXT, false);
+      if (!writeFlowJson(sink, row as FlowRow, false)) this.json.write(sink, row as Record<string, unknown>);
     } else {
+      const r = row as Record<string, unknown>;
       if (this.columns === null) {
-        this.columns = columnsFor(this.fixedColumns, r);
-        this.buf += csvLine(this.columns);
+        const columns = columnsFor(this.fixedColumns, r);
+        this.columns = columns;
+        this.flowCsv = columns.length === FLOW_KEYS.length && columns.every((c, i) => c === FLOW_KEYS[i]);
+        this.csvLine(columns);
       }
-      this.buf += csvLine(this.columns.map((c) => r[c]));
+      if (this.flowCsv) writeFlowCsv(sink, row as FlowRow);
+      else this.csvLine(this.columns.map((c) => r[c]));
     }
     this.rows++;
     // a synchronous caller cannot wait for 'drain'; process.stdout on files and pipes writes synchronously on
     // Linux, and end() waits for the rest
-    if (this.buf.length >= FLUSH_AT) {
-      this.out.write(this.buf);
-      this.buf = '';
-    }
+    if (sink.pos >= FLUSH_AT) this.out.write(sink.take());
   }
 
   /** A JSON row given as `{"id":` + id + tail (format json only; see flow-json.ts). */
   addJsonTail(id: number, tail: string): void {
-    this.buf += (this.rows === 0 ? '[\n{"id":' : ',\n{"id":') + id + tail;
+    const sink = this.sink;
+    this.idHead(id);
+    sink.utf8(tail);
     this.rows++;
-    if (this.buf.length >= FLUSH_AT) {
-      this.out.write(this.buf);
-      this.buf = '';
+    if (sink.pos >= FLUSH_AT) this.out.write(sink.take());
+  }
+
+  /** addJsonTail with the tail given as its UTF-8 bytes bytes[start, end) (see writeFlowJsonTail). */
+  addJsonTailBytes(id: number, bytes: Uint8Array, start: number, end: number): void {
+    const sink = this.sink;
+    this.idHead(id);
+    sink.bytes(bytes.subarray(start, end), true);
+    this.rows++;
+    if (sink.pos >= FLUSH_AT) this.out.write(sink.take());
+  }
+
+  private idHead(id: number): void {
+    this.sink.bytes(this.rows === 0 ? ID_START : ID_NEXT, false);
+    // as the string `'{"id":' + id` writes it
+    if (Number.isSafeInteger(id) && id >= 0) this.sink.uint(id);
+    else this.sink.utf8(String(id));
+  }
+
+  private csvLine(values: readonly unknown[]): void {
+    const sink = this.sink;
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) sink.ascii(',');
+      sink.csvValue(values[i]);
     }
+    sink.ascii('\r\n');
   }
 
   get count(): number {
@@ -56,9 +92,8 @@ export class RowStream {
   }
 
   async end(): Promise<void> {
-    if (this.format === 'json') this.buf += this.rows === 0 ? '[]\n' : '\n]\n';
-    else if (this.columns === null) this.buf += csvLine(this.fixedColumns);
-    await writeOut(this.out, this.buf);
-    this.buf = '';
+    if (this.format === 'json') this.sink.ascii(this.rows === 0 ? '[]\n' : '\n]\n');
+    else if (this.columns === null) this.csvLine(this.fixedColumns);
+    await writeOut(this.out, this.sink.take());
   }
 }
