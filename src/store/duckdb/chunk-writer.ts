@@ -115,6 +115,25 @@ function putInt64(i32: Int32Array, i64: BigInt64Array, i: number, n: number): vo
   }
 }
 
+type Getter = (row: Record<string, unknown>) => unknown;
+const getters = new WeakMap<ColumnDef, Getter>();
+
+/**
+ * The value of a column from a row: its derive, else a property read compiled for this one name. A shared
+ * `row[def.name]` site sees every column name of every table and goes megamorphic (a hash look-up per value);
+ * one function per column keeps each read on its own inline cache, monomorphic over the rows of one table.
+ */
+function getterOf(def: ColumnDef): Getter {
+  if (def.derive) return def.derive as Getter;
+  let g = getters.get(def);
+  if (!g) {
+    // the name is a string literal through JSON.stringify: no code can come in through it
+    g = new Function('r', `return r[${JSON.stringify(def.name)}];`) as Getter;
+    getters.set(def, g);
+  }
+  return g;
+}
+
 /** Reused buffers of one column. */
 interface Slot {
   data: ArrayBuffer;
@@ -177,6 +196,7 @@ export class ChunkWriter {
         nulls++;
       };
       const def = col.def;
+      const get: Getter = def ? getterOf(def) : () => null;
       if (col.constant !== undefined || col.counterStart !== undefined) {
         const base = col.constant ?? col.counterStart! + start + 1;
         const step = col.constant !== undefined ? 0 : 1;
@@ -190,7 +210,7 @@ export class ChunkWriter {
       } else if (typeId === DuckDBTypeId.VARCHAR && (def.type === 'text' || def.type === 'json')) {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
-          const v = def.derive ? def.derive(row) : row[def.name];
+          const v = get(row);
           if (v === undefined || v === null) setNull(r);
           else
             duck.vector_assign_string_element(
@@ -202,7 +222,7 @@ export class ChunkWriter {
       } else if (typeId === DuckDBTypeId.BIGINT && (def.type === 'bigint' || def.type === 'int')) {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
-          const x = numOf(def.derive ? def.derive(row) : row[def.name]);
+          const x = numOf(get(row));
           if (x === null) setNull(r);
           else putInt64(s.i32, s.i64, r, Math.trunc(x));
         }
@@ -210,13 +230,13 @@ export class ChunkWriter {
       } else if (typeId === DuckDBTypeId.BIGINT && def.type === 'time') {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
-          if (!putTime(s.i32, s.i64, r, def.derive ? def.derive(row) : row[def.name])) setNull(r);
+          if (!putTime(s.i32, s.i64, r, get(row))) setNull(r);
         }
         duck.copy_data_to_vector(vector, 0, s.data, 0, n * 8);
       } else if (typeId === DuckDBTypeId.INTEGER && (def.type === 'int' || def.type === 'bigint')) {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
-          const x = numOf(def.derive ? def.derive(row) : row[def.name]);
+          const x = numOf(get(row));
           if (x === null) setNull(r);
           else {
             const t = Math.trunc(x);
@@ -228,7 +248,7 @@ export class ChunkWriter {
       } else if (typeId === DuckDBTypeId.DOUBLE && def.type === 'float') {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
-          const x = numOf(def.derive ? def.derive(row) : row[def.name]);
+          const x = numOf(get(row));
           if (x === null) setNull(r);
           else s.f64[r] = x;
         }
@@ -236,7 +256,7 @@ export class ChunkWriter {
       } else if (typeId === DuckDBTypeId.BOOLEAN && def.type === 'bool' && duck.sizeof_bool === 1) {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
-          const v = def.derive ? def.derive(row) : row[def.name];
+          const v = get(row);
           if (v === undefined || v === null) setNull(r);
           else s.u8[r] = (typeof v === 'boolean' ? v : Boolean(v)) ? 1 : 0;
         }
@@ -246,7 +266,7 @@ export class ChunkWriter {
         const values: DuckDBValue[] = new Array<DuckDBValue>(n);
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
-          const e = encodeValue(def.type, def.derive ? def.derive(row) : row[def.name]);
+          const e = encodeValue(def.type, get(row));
           values[r] =
             e === null
               ? null
