@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -18,9 +18,49 @@ export function capturePath(dataDir: string, sha256: string): string {
   return join(dataDir, CAPTURES_DIR, sha256);
 }
 
+/** Bytes read per call when hashing a kept copy. */
+const HASH_CHUNK = 4 << 20;
+
+/** SHA-256 and size of a file, read through one reused buffer. */
+async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(HASH_CHUNK);
+  const fh = await open(path, 'r');
+  let size = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, HASH_CHUNK, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/** Copies a stream (a pipe, a device) while hashing it. */
+async function copyHashing(srcPath: string, tmp: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(srcPath), tap, createWriteStream(tmp, { flags: 'wx' }));
+  return { sha256: hash.digest('hex'), size };
+}
+
 /**
- * Copies srcPath into the data directory while hashing it, then renames the copy into place: a reader never
- * sees a partial file, and a file already stored under the same digest is kept as it is.
+ * Copies srcPath into the data directory, hashes the copy, then renames it into place: a reader never sees a
+ * partial file, and a file already stored under the same digest is kept as it is. A regular file is copied by
+ * the kernel (a copy-on-write clone where the file system has them, else copy_file_range/sendfile: no pass
+ * through JavaScript buffers), and the digest is of the copy itself, so it names what was kept even if the
+ * source changes meanwhile; anything else (a pipe) is streamed through the hash.
  */
 export async function storeCaptureFile(
   dataDir: string,
@@ -31,18 +71,14 @@ export async function storeCaptureFile(
   // an import killed while copying (CLI or server) left its partial copy; this is the next chance to clear it
   await sweepStaleCopies(dataDir, false);
   const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const hash = createHash('sha256');
-  let size = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      size += chunk.length;
-      cb(null, chunk);
-    },
-  });
   try {
-    await pipeline(createReadStream(srcPath), tap, createWriteStream(tmp, { flags: 'wx' }));
-    const sha256 = hash.digest('hex');
+    const src = await stat(srcPath);
+    let got: { sha256: string; size: number };
+    if (src.isFile()) {
+      await copyFile(srcPath, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+      got = await hashFile(tmp);
+    } else got = await copyHashing(srcPath, tmp);
+    const { sha256, size } = got;
     const path = join(dir, sha256);
     const existing = await stat(path).catch(() => null);
     if (existing?.isFile() && existing.size === size) await rm(tmp, { force: true });
