@@ -53,6 +53,8 @@ function splitHostPort(s: string): [string, number | null] {
 }
 
 const MAX_ENTRIES = 1_000_000;
+/** addresses whose look-up match() remembers */
+const MAX_SEEN = 65_536;
 
 export class TorRelayList {
   private readonly map = new Map<string, Entry>();
@@ -73,6 +75,7 @@ export class TorRelayList {
     if (port !== null && port > 0 && port < 65536) e.ports.add(port);
     if (exit) e.exit = true;
     this.info.relays = this.map.size;
+    this.seen.clear();
   }
 
   /** Adds another list's entries (e.g. the exit list over the relay list). */
@@ -86,11 +89,21 @@ export class TorRelayList {
       }
     }
     this.info.relays = this.map.size;
+    this.seen.clear();
   }
 
+  /** the entry (or none) of each address asked about: a capture asks about the same addresses flow after flow */
+  private readonly seen = new Map<string, Entry | null>();
+
   match(ip: string, port?: number | null): TorMatch | null {
-    const k = key(ip);
-    const e = k ? this.map.get(k) : undefined;
+    let e = this.seen.get(ip);
+    if (e === undefined) {
+      const k = key(ip);
+      e = (k ? this.map.get(k) : undefined) ?? null;
+      // bounded: past the cap it starts over rather than growing with a hostile capture's address count
+      if (this.seen.size >= MAX_SEEN) this.seen.clear();
+      this.seen.set(ip, e);
+    }
     if (!e) return null;
     return {
       exit: e.exit,
