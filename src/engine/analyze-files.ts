@@ -16,9 +16,10 @@ import { PacketRecord } from '../wire/record.js';
 import type { ByteSource } from '../wire/source.js';
 import { openFileSource } from './sources/file-source.js';
 import { FileStats, type FileInfo } from './file-stats.js';
+import type { PacketRecord as Rec } from '../wire/record.js';
 import { ProgressThrottle, type Progress } from './progress.js';
 import { SyncFileSource } from './parallel/sync-file-source.js';
-import { flowSplitThreads, analyzeFlowsSplit } from './parallel/flow-split.js';
+import { analyzeFlowsRange, rangeSplitPlan } from './parallel/range-split.js';
 import { AppRun, emptyAppRows, type AppRowSink, type AppRows, type FileBytesOptions } from './app-run.js';
 
 export interface AnalyzeOptions {
@@ -69,19 +70,42 @@ export interface AnalyzeOptions {
   /** passed to the flow Analysis: called when a flow is created (keeps flow objects reusable) */
   onFlowStart?: AnalysisOptions['onFlowStart'];
   /**
-   * threads for a flows-only run (onFlow, no hosts, no app layer, no per-packet hooks) of one large plain
-   * capture: split by conversation over worker threads (parallel/flow-split.ts), same rows and ids. Default:
-   * PCAPLENS_FLOW_THREADS (capped at the cores), else 1: the single-thread path (why: flow-split.ts).
+   * threads for a flows-only run (onFlow, no hosts, no app layer, no per-packet hooks) of one large classic
+   * pcap file: 2 or more splits it in two at a record boundary (parallel/range-split.ts), same rows and ids.
+   * Default: PCAPLENS_FLOW_THREADS, else 2 on a machine with two cores or more.
    */
   flowThreads?: number;
   /**
-   * a split run (flowThreads) hands each finished flow to `onText` as the text `encoder` makes of it (a module
-   * URL exporting `flowJsonTail(row): string`, run in the worker threads) instead of to onFlow; the
-   * single-thread path ignores it and calls onFlow
+   * a split run (flowThreads) hands the flows of the part read by the worker thread to `onText` as the text
+   * `encoder` makes of them (a module URL exporting `flowJsonTail(row): string`, run in the worker) instead of
+   * to onFlow; every other flow goes to onFlow
    */
   flowText?: { encoder: string; onText: (id: number, text: string) => void };
-  /** smallest file split over threads (default parallel/flow-split.ts SPLIT_MIN_SIZE; tests lower it) */
+  /** smallest file split over threads (default parallel/range-split.ts SPLIT_MIN_SIZE; tests lower it) */
   flowSplitMinSize?: number;
+  /** where a split run cuts, as a fraction of the file (default parallel/range-split.ts CUT_FRACTION; tests) */
+  flowSplitAt?: number;
+  /** told whether a split run went ahead with two parts or was read on as one reader (tests, benchmarks) */
+  onSplit?: (how: 'two-parts' | 'one-reader') => void;
+  /** the first part of a split run (parallel/range-split.ts sets it) */
+  rangeCut?: RangeCut;
+}
+
+/**
+ * The first part of a byte-range split (parallel/range-split.ts): at the first record at or past `offset`,
+ * `reached` says whether the run goes on past the cut accounting only its own live conversations
+ * (Analysis.beginTail; the run then ends as soon as they are over) or reads on as one reader; `join` then adds
+ * the other part's counts before the live flows finish and returns its records and reader problems.
+ */
+export interface RangeCut {
+  offset: number;
+  reached(analysis: Analysis, rec: Rec, records: number): Promise<boolean>;
+  join(
+    analysis: Analysis,
+    stats: FileStats,
+    readerProblems: readonly Problem[],
+    readTo: number,
+  ): Promise<{ records: number; problems: Problem[] }>;
 }
 
 /** dns, http, tls, dhcp, credentials, files, ssh: empty when streamed to onRow or with app: false */
@@ -157,8 +181,8 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
     );
   }
   opts.signal?.throwIfAborted();
-  const threads = await flowSplitThreads(paths, opts, opts.flowSplitMinSize);
-  if (threads > 1) return analyzeFlowsSplit(paths[0]!, threads, opts);
+  const plan = await rangeSplitPlan(paths, opts, opts.flowSplitMinSize);
+  if (plan) return analyzeFlowsRange(plan, opts, analyzeFiles);
 
   const infos: FileInfo[] = paths.map((name) => ({
     name,
@@ -217,9 +241,28 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
 
   const rec = new PacketRecord();
   let packets = 0;
+  const cut = opts.rangeCut;
+  let cutAt = cut ? cut.offset : Infinity;
+  let tail = false;
+  // past the cut: the file offset up to which this part read (its reader's problems cover that far)
+  let readTo = Infinity;
   for (;;) {
     const s = reader.read(rec);
     if (s === READ_RECORD) {
+      if (rec.fileOffset >= cutAt) {
+        cutAt = Infinity;
+        tail = await cut!.reached(analysis, rec, packets);
+      }
+      if (tail) {
+        // past the cut: the other part counts these records; only this part's conversations go on
+        analysis.addPacket(rec);
+        if (analysis.tailOver) {
+          readTo = rec.fileOffset;
+          break;
+        }
+        if (rec.n % CHECK_EVERY === 0) signal?.throwIfAborted();
+        continue;
+      }
       rec.fileIndex = indexOf[rec.fileIndex] ?? rec.fileIndex;
       stats.add(rec);
       analysis.addPacket(rec);
@@ -238,6 +281,12 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     }
   }
 
+  let otherProblems: Problem[] = [];
+  if (tail) {
+    const other = await cut!.join(analysis, stats, opened[0]!.reader.problems, readTo);
+    packets += other.records;
+    otherProblems = other.problems;
+  }
   opts.onEndOfInput?.();
   const result = analysis.finish();
   for (const o of opened) {
@@ -247,6 +296,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     // readers name files by base name; problems name the file as the user gave it
     for (const p of o.reader.problems) info.problems.push({ ...p, file: info.name });
   }
+  infos[0]!.problems.push(...otherProblems);
   // decoding problems (unknown link type, fragment limits) belong to the file they were found in
   const appProblems = app ? app.problems(infos.map((i) => i.name)) : [];
   for (const p of opts.appProblemsApart ? result.problems : [...result.problems, ...appProblems])

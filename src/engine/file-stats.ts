@@ -17,6 +17,15 @@ export interface FileInfo {
   problems: Problem[];
 }
 
+/** One file's counters as plain data (FileStats.part/absorb). */
+export interface FileStatsPart {
+  packets: number;
+  bytes: number;
+  bytesCaptured: number;
+  first: [number, number];
+  last: [number, number];
+}
+
 export class FileStats {
   readonly packets: number[];
   readonly bytes: number[];
@@ -51,6 +60,34 @@ export class FileStats {
     if (n === 0 || compareTime(rec.tsSec, rec.tsNsec, this.lastSec[i]!, this.lastNsec[i]!) > 0) {
       this.lastSec[i] = rec.tsSec;
       this.lastNsec[i] = rec.tsNsec;
+    }
+  }
+
+  /** File i's counters as plain data (the later part of a byte-range split hands them over). */
+  part(i: number): FileStatsPart {
+    return {
+      packets: this.packets[i]!,
+      bytes: this.bytes[i]!,
+      bytesCaptured: this.bytesCaptured[i]!,
+      first: [this.firstSec[i]!, this.firstNsec[i]!],
+      last: [this.lastSec[i]!, this.lastNsec[i]!],
+    };
+  }
+
+  /** Adds another run's counters of the same file i (the later part of a byte-range split). */
+  absorb(i: number, o: FileStatsPart): void {
+    if (o.packets === 0) return;
+    const n = this.packets[i]!;
+    this.packets[i] = n + o.packets;
+    this.bytes[i]! += o.bytes;
+    this.bytesCaptured[i]! += o.bytesCaptured;
+    if (n === 0 || compareTime(o.first[0], o.first[1], this.firstSec[i]!, this.firstNsec[i]!) < 0) {
+      this.firstSec[i] = o.first[0];
+      this.firstNsec[i] = o.first[1];
+    }
+    if (n === 0 || compareTime(o.last[0], o.last[1], this.lastSec[i]!, this.lastNsec[i]!) > 0) {
+      this.lastSec[i] = o.last[0];
+      this.lastNsec[i] = o.last[1];
     }
   }
 

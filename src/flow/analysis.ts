@@ -26,9 +26,18 @@ import {
 } from '../dissect/dissector.js';
 import { decodeFrame } from '../dissect/decode-packet.js';
 import { PROTO_NAMES, P_COUNT } from '../dissect/proto-ids.js';
-import { appNames, tcpHeuristics, tcpPortApp, udpHeuristics, udpPortApp } from '../dissect/tables.js';
+import {
+  appNames,
+  tcpHeuristics,
+  tcpPortApp,
+  udpHeuristics,
+  udpPortApp,
+  udpPortDecoders,
+} from '../dissect/tables.js';
+import { LINKTYPE_ETHERNET } from '../wire/link-types.js';
+import { u32be } from '../wire/byte-view.js';
 import { Defragmenter, type DropReason, type FragmentLimits } from './defrag.js';
-import { FlowKey } from './flow-key.js';
+import { FlowKey, v4PortSig } from './flow-key.js';
 import { CLS_COUNT, CLS_TCP_CLOSED, timeoutTable, type FlowTimeouts } from './flow-timeouts.js';
 import {
   FlowState,
@@ -69,7 +78,7 @@ export interface AnalysisOptions {
   /**
    * called when a flow is created, with the record and the index of its IP layer in the packet (0 for a frame
    * without IP). Unlike onPacket and onFlowEnd it keeps finished flow objects reusable, so it must not hold
-   * on to `flow`. Split runs (engine/parallel/flow-split-*.ts) number flows over shards with it.
+   * on to `flow`. A byte-range split run (engine/parallel/range-split.ts) places the flows it creates with it.
    */
   onFlowStart?: (flow: FlowState, rec: PacketRecord, layerIndex: number) => void;
   /**
@@ -120,7 +129,36 @@ export interface AnalysisResult {
   stats: AnalysisStats;
 }
 
-interface FirstSeen {
+/**
+ * What one part of a byte-range split run (engine/parallel/range-split.ts) counted besides its flows, handed
+ * from the thread that read the later part to the one that read the earlier part (Analysis.part/absorb).
+ * Plain data: it crosses threads.
+ */
+export interface AnalysisPart {
+  counts: number[];
+  packets: number;
+  bytes: number;
+  bytesCaptured: number;
+  firstSec: number;
+  firstNsec: number;
+  lastSec: number;
+  lastNsec: number;
+  truncated: number;
+  malformed: number;
+  evicted: number;
+  fragCompleted: number;
+  fragDrops: Record<DropReason, number>;
+  unknownLink: [number, FirstSeen][];
+  fragDropsSeen: [DropReason, FirstSeen][];
+}
+
+/** The capture clock where the first part of a split run ends (Analysis.beginTail). */
+export interface CutClock {
+  clock: number;
+  jumpPending: boolean;
+}
+
+export interface FirstSeen {
   fileIndex: number;
   offset: number;
   packet: number;
@@ -132,6 +170,8 @@ const HEURISTIC_TRIES = 4;
 /** finished flow objects kept for reuse at most (~20 MB) */
 const MAX_POOL = 65536;
 const CLOCK_JUMP_SEC = 86400;
+/** 2^22 bits (512 KiB): ~1 % of records past the cut hit a bit of another key at 40 k live keys */
+const TAIL_SIG_MASK = (1 << 22) - 1;
 
 export class Analysis {
   private readonly pkt = new Packet();
@@ -170,6 +210,21 @@ export class Analysis {
   private layerIndex = 0;
   private clock = -1;
   private jumpPending = false;
+  /**
+   * Byte-range split, first part, past the cut (beginTail): only the conversations live at the cut are
+   * accounted, until each has been silent longer than any timeout. `ghosts` holds such conversations' finished
+   * flows while their silence lasts; `removals` says where each key was given up (file offset of the record).
+   */
+  private tail = false;
+  private ghosts: FlowTable | null = null;
+  /**
+   * bits set at v4PortSig & TAIL_SIG_MASK of the IPv4 TCP/UDP keys live at the cut: a record whose endpoints
+   * hit no set bit is not decoded (a hit may be another key's: that record is decoded and looked up)
+   */
+  private tailSigs: Uint8Array | null = null;
+  private ghostSec = 0;
+  private readonly removals = new Map<string, number>();
+  private tailFrag: { completed: number; drops: Record<DropReason, number> } | null = null;
 
   constructor(opts: AnalysisOptions = {}) {
     this.opts = opts;
@@ -200,6 +255,10 @@ export class Analysis {
 
   /** Decodes and accounts one record. Never throws on packet bytes. */
   addPacket(rec: PacketRecord): void {
+    if (this.tail) {
+      this.tailPacket(rec);
+      return;
+    }
     const p = this.pkt;
     this.rec = rec;
     this.packets++;
@@ -231,6 +290,105 @@ export class Analysis {
     }
   }
 
+  /**
+   * Byte-range split (engine/parallel/range-split.ts): called by the run of the first part when it reaches the
+   * cut. From then on records are not counted (the other part counts them); only the conversations live now
+   * keep being accounted, exactly as one reader would, until each has been silent for longer than any timeout
+   * (then the other part's view of that key agrees with one reader's: no live flow). Returns the keys live at
+   * the cut (FlowState.keyText), or null when the state at the cut cannot be handed over exactly (IP fragments
+   * waiting for the rest of their datagram, a pending clock jump, evicted flows): the caller then reads on as
+   * one reader.
+   */
+  beginTail(): string[] | null {
+    if (this.defrag.pending > 0 || this.jumpPending || this.evicted > 0) return null;
+    const keys: string[] = [];
+    const sigs = new Uint8Array((TAIL_SIG_MASK + 1) >>> 3);
+    for (const f of this.table.values()) {
+      keys.push(f.keyText());
+      const h = f.v4PortSig() & TAIL_SIG_MASK;
+      sigs[h >>> 3]! |= 1 << (h & 7);
+    }
+    this.tailSigs = sigs;
+    this.tail = true;
+    this.ghosts = new FlowTable();
+    let max = 0;
+    for (let c = 0; c < CLS_COUNT; c++) max = Math.max(max, this.timeouts[c]!);
+    this.ghostSec = max + 1;
+    this.tailFrag = { completed: this.defrag.completed, drops: { ...this.defrag.drops } };
+    return keys;
+  }
+
+  /** The capture clock now: where a split run's second part must start from to agree with one reader. */
+  cutClock(): CutClock {
+    return { clock: this.clock, jumpPending: this.jumpPending };
+  }
+
+  /** Past the cut, every conversation of the first part is over: the rest of the input is the other part's. */
+  get tailOver(): boolean {
+    return this.tail && this.table.size === 0 && this.ghosts!.size === 0;
+  }
+
+  /** Keys given up past the cut, with the file offset of the record where that happened. */
+  tailRemovals(): ReadonlyMap<string, number> {
+    return this.removals;
+  }
+
+  /** What this run counted besides flows, for absorb() in the run of the earlier part. */
+  part(): AnalysisPart {
+    return {
+      counts: Array.from(this.counts),
+      packets: this.packets,
+      bytes: this.bytes,
+      bytesCaptured: this.bytesCaptured,
+      firstSec: this.firstSec,
+      firstNsec: this.firstNsec,
+      lastSec: this.lastSec,
+      lastNsec: this.lastNsec,
+      truncated: this.truncated,
+      malformed: this.malformed,
+      evicted: this.evicted,
+      fragCompleted: this.defrag.completed,
+      fragDrops: { ...this.defrag.drops },
+      unknownLink: [...this.unknownLink],
+      fragDropsSeen: [...this.fragDrops],
+    };
+  }
+
+  /**
+   * Adds the later part's counts (before finish()): packet numbers in it are shifted by `packetDelta` (the
+   * records of this part); its offsets are file offsets already.
+   */
+  absorb(o: AnalysisPart, packetDelta: number): void {
+    for (let i = 0; i < P_COUNT; i++) this.counts[i]! += o.counts[i] ?? 0;
+    this.packets += o.packets;
+    this.bytes += o.bytes;
+    this.bytesCaptured += o.bytesCaptured;
+    if (o.packets > 0) {
+      if (this.firstSec < 0) {
+        this.firstSec = o.firstSec;
+        this.firstNsec = o.firstNsec;
+      }
+      this.lastSec = o.lastSec;
+      this.lastNsec = o.lastNsec;
+    }
+    this.truncated += o.truncated;
+    this.malformed += o.malformed;
+    this.evicted += o.evicted;
+    const frag = this.tailFrag ?? { completed: this.defrag.completed, drops: { ...this.defrag.drops } };
+    frag.completed += o.fragCompleted;
+    for (const r of Object.keys(frag.drops) as DropReason[]) frag.drops[r] += o.fragDrops[r] ?? 0;
+    this.tailFrag = frag;
+    const merge = <K>(into: Map<K, FirstSeen>, from: [K, FirstSeen][]) => {
+      for (const [k, e] of from) {
+        const mine = into.get(k);
+        if (mine) mine.count += e.count;
+        else into.set(k, { ...e, packet: e.packet + packetDelta });
+      }
+    };
+    merge(this.unknownLink, o.unknownLink);
+    merge(this.fragDrops, o.fragDropsSeen);
+  }
+
   /** Finishes every live flow and returns the totals (flows already given to onFlow are not repeated). */
   finish(): AnalysisResult {
     for (let f = this.table.oldest(); f !== null; f = this.table.oldest()) this.finishFlow(f);
@@ -250,8 +408,8 @@ export class Analysis {
       stats: {
         truncated: this.truncated,
         malformed: this.malformed,
-        fragmentsReassembled: this.defrag.completed,
-        fragmentDrops: { ...this.defrag.drops },
+        fragmentsReassembled: this.tailFrag?.completed ?? this.defrag.completed,
+        fragmentDrops: { ...(this.tailFrag?.drops ?? this.defrag.drops) },
         flowsEvicted: this.evicted,
       },
     };
@@ -322,6 +480,101 @@ export class Analysis {
       else if (f.appSource === 'port') this.confirmPort(f, l);
     }
     this.opts.onPacket?.(p, f, dir, rec, l);
+  }
+
+  /** A record past the cut (beginTail): the clock moves, only the conversations of the first part count. */
+  private tailPacket(rec: PacketRecord): void {
+    const p = this.pkt;
+    this.rec = rec;
+    if (this.advanceClock(rec.tsSec)) {
+      this.expireIdle(this.clock);
+      this.sweepGhosts(this.clock, rec.fileOffset);
+    }
+    if (this.notMine(rec)) return;
+    p.tsSec = rec.tsSec;
+    p.tsNsec = rec.tsNsec;
+    decodeFrame(p, rec.linkType, rec.buf, rec.off, rec.caplen, rec.len);
+    const key = this.key;
+    if (p.layerCount === 0) {
+      if (p.srcMacOff < 0 || p.dstMacOff < 0) return;
+      key.fromMacs(p.macBuf, p.srcMacOff, p.dstMacOff, p.etherType < 0 ? 0 : p.etherType);
+      this.layerIndex = 0;
+      if (this.tailMember(key)) this.accountL2(p, rec);
+      return;
+    }
+    for (let i = 0; i < p.layerCount; i++) {
+      const l = p.layers[i]!;
+      if (l.frag === FRAG_PENDING) continue;
+      this.layerIndex = i;
+      // a short SYN can end a live conversation of another key (its TCP key): the first part's to end
+      if (l.tcpShort && (l.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN) this.shortSyn(l);
+      key.fromLayer(l);
+      if (this.tailMember(key)) this.accountLayer(p, l, rec);
+    }
+  }
+
+  /**
+   * Past the cut, most records belong to conversations of the other part: an Ethernet frame with a whole,
+   * unfragmented IPv4 TCP or UDP header (not a tunnel port) is exactly one IP layer with that key, so when its
+   * endpoints give no signature of a key live at the cut it is skipped undecoded. Anything else is decoded.
+   */
+  private notMine(rec: PacketRecord): boolean {
+    if (rec.linkType !== LINKTYPE_ETHERNET) return false;
+    const b = rec.buf;
+    const o = rec.off;
+    const cap = rec.caplen;
+    if (cap < 14 + 20 + 20 || b[o + 12] !== 0x08 || b[o + 13] !== 0x00) return false;
+    const ip = o + 14;
+    const vihl = b[ip]!;
+    const ihl = (vihl & 15) * 4;
+    if (vihl >> 4 !== 4 || ihl < 20 || ((b[ip + 6]! << 8) | b[ip + 7]!) & 0x3fff) return false;
+    const total = (b[ip + 2]! << 8) | b[ip + 3]!;
+    const proto = b[ip + 9]!;
+    const l4 = ip + ihl;
+    let need: number;
+    if (proto === 6) need = l4 + 20 > o + cap ? Infinity : Math.max(20, (b[l4 + 12]! >> 4) * 4);
+    else if (proto === 17) need = 8;
+    else return false;
+    if (ihl + need > total || 14 + total > cap) return false;
+    const sp = (b[l4]! << 8) | b[l4 + 1]!;
+    const dp = (b[l4 + 2]! << 8) | b[l4 + 3]!;
+    if (proto === 17 && (udpPortDecoders[sp] !== undefined || udpPortDecoders[dp] !== undefined))
+      return false;
+    const s = u32be(b, ip + 12);
+    const d = u32be(b, ip + 16);
+    const sig =
+      (s < d || (s === d && sp <= dp) ? v4PortSig(s, d, sp, dp, proto) : v4PortSig(d, s, dp, sp, proto)) &
+      TAIL_SIG_MASK;
+    return (this.tailSigs![sig >>> 3]! & (1 << (sig & 7))) === 0;
+  }
+
+  /** The key is still the first part's: live here, or finished but not yet silent past every timeout. */
+  private tailMember(key: FlowKey): boolean {
+    if (this.table.get(key) !== null) return true;
+    const g = this.ghosts!.get(key);
+    if (g === null) return false;
+    // its next flow starts with this packet, as in one reader
+    this.ghosts!.remove(g);
+    this.recycle(g);
+    return true;
+  }
+
+  /** Gives up the keys silent for longer than any timeout: no reader has a live flow for them any more. */
+  private sweepGhosts(now: number, offset: number): void {
+    const g = this.ghosts!;
+    const limit = now - this.ghostSec;
+    for (let c = 0; c < CLS_COUNT; c++) {
+      // finish order, not strictly by last packet: a later entry waits for an earlier one, which only delays
+      for (let f = g.oldestOf(c); f !== null && f.lastSec < limit; f = g.oldestOf(c)) {
+        g.remove(f);
+        this.removals.set(f.keyText(), offset);
+        this.recycle(f);
+      }
+    }
+  }
+
+  private recycle(f: FlowState): void {
+    if (this.pool !== null && this.pool.length < MAX_POOL) this.pool.push(f);
   }
 
   private countHosts(hs: HostState, hd: HostState, len: number): void {
@@ -535,7 +788,9 @@ export class Analysis {
     this.opts.onFlowEnd?.(f, row);
     if (this.opts.onFlow) this.opts.onFlow(row);
     else this.done.push(row);
-    if (this.pool !== null && this.pool.length < MAX_POOL) this.pool.push(f);
+    // past the cut of a split run the key stays the first part's while it is silent (sweepGhosts)
+    if (this.ghosts !== null) this.ghosts.add(f);
+    else this.recycle(f);
   }
 
   private fileName(i: number): string {
@@ -558,6 +813,8 @@ export class Analysis {
   }
 
   private noteDrop(reason: DropReason): void {
+    // past the cut the other part counts the fragments' fate
+    if (this.tail) return;
     const rec = this.rec;
     const e = this.fragDrops.get(reason);
     if (e) e.count++;

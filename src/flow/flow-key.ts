@@ -90,3 +90,16 @@ export class FlowKey {
     this.hash = (h ^ (h >>> 16)) | 0;
   }
 }
+
+/**
+ * A number for an IPv4 TCP/UDP conversation from its canonical endpoints (A = the smaller address, then port):
+ * equal keys give equal numbers. Lets a split run's first part (Analysis.beginTail) skip, without decoding,
+ * the records of conversations that are not its own.
+ */
+export function v4PortSig(a: number, b: number, pa: number, pb: number, proto: number): number {
+  let h = Math.imul(proto + 0x9e3779b1, 0x85ebca6b) ^ a;
+  h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35) ^ b;
+  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) ^ ((pa << 16) | pb);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) | 0;
+}

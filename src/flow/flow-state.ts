@@ -5,10 +5,10 @@
  * behind accessors. ~270 bytes per flow on 64-bit Node (it was ~1 KB with typed-array addresses and pair
  * arrays; measured by allocating 200 k flows, see flow-state.test.ts).
  */
-import type { FlowKey } from './flow-key.js';
+import { KEY_IP, v4PortSig, type FlowKey } from './flow-key.js';
 import type { HostState } from './hosts.js';
 import { CLS_OTHER, CLS_TCP_OPEN } from './flow-timeouts.js';
-import { L4_TCP } from '../dissect/dissector.js';
+import { L4_TCP, L4_UDP } from '../dissect/dissector.js';
 
 export const TCPS_NONE = 0;
 export const TCPS_SYN = 1;
@@ -174,6 +174,24 @@ export class FlowState {
     out[1] = h === null ? 0 : h[o + 1]!;
     out[2] = h === null ? 0 : h[o + 2]!;
     out[3] = useA ? this.a3 : this.b3;
+  }
+
+  /** v4PortSig of an IPv4 TCP/UDP flow's key; 0 for any other flow. */
+  v4PortSig(): number {
+    const l4 = this.l4;
+    if (this.kind !== KEY_IP || this.ver !== 4 || (l4 !== L4_TCP && l4 !== L4_UDP)) return 0;
+    return v4PortSig(this.a3 >>> 0, this.b3 >>> 0, this.pa, this.pb, this.proto);
+  }
+
+  /**
+   * The conversation key as text (endpoints, protocol, kind; not the direction): equal for two flows exactly
+   * when matches() would be. For the byte-range split's bookkeeping (engine/parallel/range-split.ts), not per
+   * packet.
+   */
+  keyText(): string {
+    const h = this.hi;
+    const hi = h === null ? '' : `${h[0]},${h[1]},${h[2]},${h[3]},${h[4]},${h[5]}`;
+    return `${this.meta & ~M_SRC_IS_A}:${this.a3}:${this.b3}:${this.ports}:${hi}`;
   }
 
   matches(key: FlowKey): boolean {

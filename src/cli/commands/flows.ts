@@ -22,8 +22,9 @@ json and csv rows are written as conversations end (a closed TCP connection a mi
 any other conversation after ten idle minutes of capture time, or at the end of the input), so output starts
 early and finished conversations are not held in memory; sort by id for start order.
 The table view is sorted by id.
-PCAPLENS_FLOW_THREADS=N splits one large capture (64 MiB or more, not gzip) by conversation over N worker
-threads: the same rows and ids (json/csv rows may come in another order), more CPU time in total.
+One large classic pcap file (64 MiB or more, not gzip) is read by two threads on a machine with two cores or
+more, each from its own part of the file: the same rows and ids (json/csv rows may come in another order).
+PCAPLENS_FLOW_THREADS=1 reads it on one thread.
 
 Options:
 ${FORMAT_HELP}
@@ -53,7 +54,7 @@ Example:
     const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
     // no host table and no application layer (app is what the port tables and payload heuristics say): memory
     // stays bounded by live flows, and the run costs what a conversation table needs
-    // a split run (one large capture, engine/parallel/flow-split.ts) formats JSON rows in its worker threads
+    // a split run (one large capture, engine/parallel/range-split.ts) formats its worker's JSON rows there
     const flowText =
       args.format === 'json' && !keep
         ? {

@@ -54,12 +54,36 @@ function workerEntry(): { src: string | URL; eval: boolean } {
   };
 }
 
+/** Application problems a run keeps (app-run.ts MAX_PROBLEMS); past it one line counts the rest. */
+const MAX_APP_PROBLEMS = 100;
+const MORE = /^(\d+) more reassembly limit problems$/;
+
+/**
+ * The shards' application problems as one run has them: in packet order, the first MAX_APP_PROBLEMS kept and
+ * one line counting the rest (each shard keeps its own first ones and counts its own rest).
+ */
+function mergeAppProblems(results: RangeResult[]): Problem[] {
+  let dropped = 0;
+  const kept: Problem[] = [];
+  for (const r of results)
+    for (const p of r.appProblems) {
+      const more = p.packet === undefined && p.code === 'E_LIMIT' ? MORE.exec(p.message) : null;
+      if (more) dropped += Number(more[1]);
+      else kept.push(p);
+    }
+  kept.sort((a, b) => (a.packet ?? 0) - (b.packet ?? 0));
+  if (kept.length > MAX_APP_PROBLEMS) dropped += kept.splice(MAX_APP_PROBLEMS).length;
+  if (dropped > 0) {
+    const file = results[0]!.summary.files[0]?.name ?? '';
+    kept.push({ file, offset: 0, code: 'E_LIMIT', message: `${dropped} more reassembly limit problems` });
+  }
+  return kept;
+}
+
 /** The summary of the run: decoding totals are every shard's; flows and application problems are summed. */
-function mergeSummary(results: RangeResult[], hosts: number): CaptureSummary {
+export function mergeSummary(results: RangeResult[], hosts: number): CaptureSummary {
   const s = results[0]!.summary;
-  const app: Problem[] = results
-    .flatMap((r) => r.appProblems)
-    .sort((a, b) => (a.packet ?? 0) - (b.packet ?? 0));
+  const app = mergeAppProblems(results);
   const files = s.files.map((f) => ({ ...f, problems: [...f.problems] }));
   for (const p of app) (files.find((f) => f.name === p.file) ?? files[0])?.problems.push(p);
   return {

@@ -15,11 +15,17 @@ export class SyncFileSource implements ByteSource {
   consumed = 0;
   private fd: number;
 
+  /**
+   * `start`: the first byte read (the second part of a byte-range split, range-split.ts, reads from its cut);
+   * `consumed` counts from the file's start either way, so progress and offsets stay the file's.
+   */
   constructor(
     readonly name: string,
     readonly size: number,
+    start = 0,
   ) {
     this.fd = openSync(name, 'r');
+    this.consumed = start;
   }
 
   read(into: Uint8Array, offset: number, length: number): Promise<number> {
