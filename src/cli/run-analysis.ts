@@ -3,6 +3,14 @@
  * line per problem on stderr (naming file and offset), capped so a badly broken file cannot flood the terminal.
  */
 import { analyzeFiles, type AnalyzeFilesResult, type AnalyzeOptions } from '../engine/analyze-files.js';
+import type { AppTable } from '../engine/app-run.js';
+import {
+  analyzeAppSplit,
+  APP_SPLIT_MAX_THREADS,
+  APP_SPLIT_MIN_SIZE,
+  appSplitThreads,
+} from '../engine/parallel/app-split.js';
+import { PcaplensError } from '../shared/errors.js';
 import type { FlowRow } from '../shared/rows.js';
 import type { Problem } from '../shared/problem.js';
 import { terminalSafe } from './format/terminal-safe.js';
@@ -25,21 +33,68 @@ export const discardFlows = (): void => undefined;
 /** For commands that print no application rows: rows are dropped as they are found instead of being kept. */
 export const discardRows = (): void => undefined;
 
+/** Help line of --threads for the application-layer commands. */
+export const THREADS_HELP = `      --threads N    decoding threads (1..${APP_SPLIT_MAX_THREADS}) for one plain capture of 64 MiB or more: N > 1
+                     splits the conversations over N worker threads (same output, more CPU in all);
+                     default 1 (PCAPLENS_APP_THREADS): two threads cost ~1.5x the CPU and pay only
+                     with an idle core; smaller, gzip or several files always use 1`;
+
+/** --threads as given on the command line: undefined when absent, else 1..APP_SPLIT_MAX_THREADS. */
+export function threadsArg(v: unknown, verb: string): number | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (!/^\d{1,2}$/.test(s) || +s < 1 || +s > APP_SPLIT_MAX_THREADS)
+    throw new PcaplensError('E_USAGE', `${verb}: --threads takes 1..${APP_SPLIT_MAX_THREADS}, not '${s}'`);
+  return +s;
+}
+
+/**
+ * A command that prints no flow rows (onFlow is discardFlows) and at most the rows of `tables` may run over
+ * worker threads (engine/parallel/app-split.ts): `threads` as --threads gave it (undefined: the default).
+ * PCAPLENS_APP_SPLIT_MIN_SIZE lowers the smallest file split (tests).
+ */
+export interface SplitRun {
+  threads: number | undefined;
+  tables: readonly AppTable[];
+  /** the command prints the host count only, not the host rows */
+  hostCount?: boolean;
+}
+
+function splitMinSize(): number {
+  const v = Number(process.env.PCAPLENS_APP_SPLIT_MIN_SIZE);
+  return Number.isInteger(v) && v >= 0 ? v : APP_SPLIT_MIN_SIZE;
+}
+
 /** With `onFlow`, finished flows are streamed to it and the result's `flows` is empty. */
 export async function runAnalysis(
   files: string[],
   io: CliIo,
   onFlow?: (row: FlowRow) => void,
   extra: Pick<AnalyzeOptions, 'hosts' | 'app' | 'onRow' | 'fileBytes' | 'flowText'> = {},
+  split?: SplitRun,
 ): Promise<AnalyzeFilesResult> {
   const bar = new ProgressBar(io.stderr);
   try {
-    const result = await analyzeFiles(files, {
-      ...extra,
-      onProgress: (p) => bar.update(p),
-      signal: io.signal,
-      onFlow,
-    });
+    const threads =
+      split && onFlow === discardFlows && extra.app !== false && !extra.fileBytes && !extra.flowText
+        ? await appSplitThreads(files, split.threads, splitMinSize())
+        : 1;
+    const result =
+      threads > 1
+        ? await analyzeAppSplit(files[0]!, {
+            threads,
+            tables: split!.tables,
+            hosts: extra.hosts === false ? false : split!.hostCount ? 'count' : true,
+            onRow: extra.onRow,
+            onProgress: (p) => bar.update(p),
+            signal: io.signal,
+          })
+        : await analyzeFiles(files, {
+            ...extra,
+            onProgress: (p) => bar.update(p),
+            signal: io.signal,
+            onFlow,
+          });
     bar.clear();
     const problems = result.summary.problems;
     for (const p of problems.slice(0, MAX_WARNINGS)) io.stderr.write(warningLine(p));

@@ -18,7 +18,7 @@ import { appColumns } from '../app-columns.js';
 import { RowStream } from '../format/row-stream.js';
 import { terminalSafe } from '../format/terminal-safe.js';
 import type { CliIo } from '../io.js';
-import { discardFlows, runAnalysis } from '../run-analysis.js';
+import { discardFlows, runAnalysis, threadsArg, THREADS_HELP } from '../run-analysis.js';
 import { STORE_OPTIONS, captureArg, isStoredRef, parseCommand, withStore } from '../store-args.js';
 import { runStoredTable, STORED_HELP } from '../stored-table.js';
 import { FILTER_HELP, FORMAT_HELP, type Command } from './command.js';
@@ -91,7 +91,8 @@ const EXTRACT_MAX_HELD = 256 << 20;
 function helpOf(table: AppTable): string {
   const [, detail, example] = ABOUT[table];
   const extra = table === 'files' ? ' [--extract DIR [--force]]' : '';
-  return `Usage: pcaplens ${table} <capture...|@ID> [--format json|csv|table] [--filter EXPR] [--from T] [--to T]${extra}
+  return `Usage: pcaplens ${table} <capture...|@ID> [--format json|csv|table] [--filter EXPR] [--from T] [--to T]
+       [--threads N]${extra}
 
 ${detail}
 Rows come in the order the transactions complete. Several captures are merged in time order.
@@ -101,6 +102,7 @@ ${FORMAT_HELP}
 ${FILTER_HELP}
       --from TIME    rows at or after TIME: ISO-8601 or +DURATION after the capture start (+30s, +5m)
       --to TIME      rows at or before TIME (same forms)
+${THREADS_HELP}${table === 'files' ? ' (and --extract uses 1)' : ''}
 ${table === 'files' ? EXTRACT_HELP + '\n' : ''}
 ${STORED_HELP}
 
@@ -157,6 +159,7 @@ const OPTIONS = {
   to: { type: 'string' },
   extract: { type: 'string' },
   force: { type: 'boolean' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -173,16 +176,17 @@ async function run(table: AppTable, argv: string[], io: CliIo, help: string): Pr
     throw new PcaplensError('E_USAGE', `${table}: --extract and --force belong to pcaplens files`);
   }
   const format = formatOf(v.format, io, table);
+  const threads = threadsArg(v.threads, table);
   const keep = rowFilter(v.filter ?? null, table);
   const arg = captureArg(positionals, table);
   if ('captureId' in arg) {
     const id = arg.captureId;
     return withStore(v, async (store, dataDir) => {
       const { paths } = await resolveCapture({ store, dataDir, captureId: id });
-      return direct(table, paths, io, format, keep, v);
+      return direct(table, paths, io, format, keep, v, threads);
     });
   }
-  return direct(table, arg.paths, io, format, keep, v);
+  return direct(table, arg.paths, io, format, keep, v, threads);
 }
 
 async function direct(
@@ -192,6 +196,7 @@ async function direct(
   format: OutputFormat,
   keep: ((row: object) => boolean) | null,
   v: { from?: string; to?: string; extract?: string; force?: boolean },
+  threads: number | undefined,
 ): Promise<number> {
   const inWindow = await timeWindow(v.from, v.to, paths);
   const wanted = (row: AppRowTypes[AppTable]): boolean =>
@@ -207,23 +212,29 @@ async function direct(
     for (const c of all) o[c] = r[c];
     return o;
   };
-  await runAnalysis(paths, io, discardFlows, {
-    hosts: false,
-    onRow: (t, row) => {
-      if (t !== table || !wanted(row)) return;
-      if (stream) stream.add(ordered(row));
-      else rows.push(ordered(row));
+  await runAnalysis(
+    paths,
+    io,
+    discardFlows,
+    {
+      hosts: false,
+      onRow: (t, row) => {
+        if (t !== table || !wanted(row)) return;
+        if (stream) stream.add(ordered(row));
+        else rows.push(ordered(row));
+      },
+      fileBytes: extractor
+        ? {
+            maxFileBytes: EXTRACT_MAX_FILE,
+            maxHeldBytes: EXTRACT_MAX_HELD,
+            onFile: (row: FileRow, content: Uint8Array) => {
+              if (wanted(row)) extractor.write(row, content);
+            },
+          }
+        : undefined,
     },
-    fileBytes: extractor
-      ? {
-          maxFileBytes: EXTRACT_MAX_FILE,
-          maxHeldBytes: EXTRACT_MAX_HELD,
-          onFile: (row: FileRow, content: Uint8Array) => {
-            if (wanted(row)) extractor.write(row, content);
-          },
-        }
-      : undefined,
-  });
+    { threads, tables: [table] },
+  );
   if (stream) await stream.end();
   else await writeRows(io.stdout, format, rows, all, tableCols);
   if (extractor) {

@@ -56,6 +56,19 @@ export interface RangeOptions {
   signal?: AbortSignal;
   /** bytes read so far of the total, now and then */
   onProgress?: (read: number, total: number) => void;
+  /** hand out packet index rows (default true); false sends none (runs that print no index) */
+  index?: boolean;
+  /** keep the host table (default true); false hands sink.hosts no rows */
+  hosts?: boolean;
+  /**
+   * note where each host and MAC was first seen (default true; the keys sink.hosts gets): false when only the
+   * set of hosts is wanted (a count), which saves a string per new flow
+   */
+  hostOrder?: boolean;
+  /** hand out flow rows (default true); false drops them (their count is still in the result) */
+  flowRows?: boolean;
+  /** the application tables whose rows are handed out (default all); the others are dropped as found */
+  tables?: readonly AppTable[];
 }
 
 export interface RangeResult {
@@ -71,10 +84,42 @@ export interface RangeResult {
 
 const NO_FRAME = Number.MAX_SAFE_INTEGER;
 
+/**
+ * Per-flow numbers by flow id (ids are dense from 1 within a run), in typed arrays grown by doubling: the
+ * per-packet bookkeeping allocates nothing (a Map of tuples and WeakSets cost a tenth of a shard's time).
+ */
+class FlowMarks {
+  /** frame and IP layer of the flow's last packet */
+  lastN = new Int32Array(1024);
+  lastLayer = new Int32Array(1024);
+  /** bit 0: a packet seen in direction 0, bit 1: in direction 1 */
+  dirs = new Uint8Array(1024);
+
+  touch(id: number, frame: number, layer: number): void {
+    if (id >= this.dirs.length) this.grow(id);
+    this.lastN[id] = frame;
+    this.lastLayer[id] = layer;
+  }
+
+  private grow(id: number): void {
+    let size = this.dirs.length;
+    while (size <= id) size *= 2;
+    const g = <T extends Int32Array | Uint8Array>(a: T, b: T): T => (b.set(a), b);
+    this.lastN = g(this.lastN, new Int32Array(size));
+    this.lastLayer = g(this.lastLayer, new Int32Array(size));
+    this.dirs = g(this.dirs, new Uint8Array(size));
+  }
+}
+
 export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOptions): Promise<RangeResult> {
   const { job, jobs } = o;
   const streaming = sink.chunk !== undefined;
   const batch = o.batch ?? 20_000;
+  const index = o.index !== false;
+  const hosting = o.hosts !== false;
+  const ordering = hosting && o.hostOrder !== false;
+  const flowRows = o.flowRows !== false;
+  const tables = o.tables ? new Set<AppTable>(o.tables) : null;
 
   // frames done; during a frame's accounting the frame being read is n + 1
   let n = 0;
@@ -88,7 +133,7 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
   const firsts = new Map<number, FlowStart>();
   const startedIds: number[] = [];
   const startedAt: FlowStart[] = [];
-  const seen = [new WeakSet<FlowState>(), new WeakSet<FlowState>()] as const;
+  const marks = new FlowMarks();
   const macSeen = new Map<string, number>();
   const hostSeen = new WeakSet<HostState>();
   const hostFirst = new Map<string, number[]>();
@@ -96,14 +141,15 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
   // ends before the layers (idle expiry: class by class, least recently used first), then per IP layer its
   // flow end and its rows; at the end of input, flows end least recently active first (flow-table.ts oldest)
   let jseq = 0;
-  const lastTouch = new Map<number, [number, number]>();
   const endKeys = new Map<number, number[]>();
   const keyNow = (ending: FlowState | null): number[] => {
     const nEmit = n + 1;
     if (ending !== null && curLayer < 0) {
-      const lt = lastTouch.get(ending.id) ?? [0, 0];
-      if (finishing) return [nEmit, 0, ending.lastSec, ending.lastNsec, ending.cls, lt[0], lt[1], jseq++];
-      return [nEmit, 0, ending.cls, lt[0], lt[1], jseq++];
+      const id = ending.id;
+      const lt0 = id < marks.dirs.length ? marks.lastN[id]! : 0;
+      const lt1 = id < marks.dirs.length ? marks.lastLayer[id]! : 0;
+      if (finishing) return [nEmit, 0, ending.lastSec, ending.lastNsec, ending.cls, lt0, lt1, jseq++];
+      return [nEmit, 0, ending.cls, lt0, lt1, jseq++];
     }
     if (ending !== null) return [nEmit, 1, curLayer, 0, jseq++];
     return [nEmit, 1, Math.max(0, curLayer), 1, jseq++];
@@ -135,17 +181,18 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
     return wordsToString(w, l.version);
   };
   const noteMac = (ip: string, mac: number) => {
+    if (!ordering) return;
     const k = `${ip}|${macNumberToString(mac)}`;
     if (!macSeen.has(k)) macSeen.set(k, n + 1);
   };
   const noteHost = (h: HostState | null, name: () => string, side: 0 | 1) => {
-    if (h === null || hostSeen.has(h)) return;
+    if (!ordering || h === null || hostSeen.has(h)) return;
     hostSeen.add(h);
     const k = name();
     if (!hostFirst.has(k)) hostFirst.set(k, [n + 1, Math.max(0, curLayer), side]);
   };
   const noteHostName = (k: string, side: 0 | 1) => {
-    if (!hostFirst.has(k)) hostFirst.set(k, [n + 1, Math.max(0, curLayer), side]);
+    if (ordering && !hostFirst.has(k)) hostFirst.set(k, [n + 1, Math.max(0, curLayer), side]);
   };
 
   const flush = async (all: boolean) => {
@@ -173,6 +220,7 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
   const result = await analyzeFiles(paths, {
     signal: o.signal,
     appProblemsApart: true,
+    hosts: hosting,
     ...(o.onProgress ? { onProgress: (p) => o.onProgress!(p.bytesRead, Math.max(0, p.bytesTotal)) } : {}),
     acceptLayer: (p, l, i) => {
       current = p;
@@ -191,26 +239,27 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
       return mine;
     },
     onRow: (table, row) => {
-      unkeyed.push({ table, row });
+      if (tables === null || tables.has(table)) unkeyed.push({ table, row });
     },
     onFlowEnd: (f) => {
       keyRows(f);
-      endKeys.set(f.id, keyNow(f));
+      if (flowRows) endKeys.set(f.id, keyNow(f));
     },
     onFlow: (r) => {
-      flows.push(r);
-      lastTouch.delete(r.id);
+      if (flowRows) flows.push(r);
     },
     onPacket: (pkt, flow, dir, _rec, l) => {
       keyRows(null);
       if (flow) {
         flowId = flow.id;
-        lastTouch.set(flow.id, [n + 1, Math.max(0, curLayer)]);
-        if (!seen[dir].has(flow)) {
-          seen[dir].add(flow);
-          if (!seen[1 - dir]!.has(flow)) {
+        const id = flow.id;
+        marks.touch(id, n + 1, Math.max(0, curLayer));
+        const had = marks.dirs[id]!;
+        if ((had & (1 << dir)) === 0) {
+          marks.dirs[id] = had | (1 << dir);
+          if (had === 0) {
             const at = { n: n + 1, layer: Math.max(0, curLayer) };
-            firsts.set(flow.id, at);
+            if (flowRows) firsts.set(flow.id, at);
             if (sink.started) {
               startedIds.push(flow.id);
               startedAt.push(at);
@@ -237,7 +286,7 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
     },
     onRecord: (rec: PacketRecord) => {
       n++;
-      if (ownerJob === job) {
+      if (index && ownerJob === job) {
         const p = current;
         const top = p !== null && p.protoCount > 0 ? p.protoList[p.protoCount - 1]! : -1;
         packets.push({
