@@ -24,13 +24,33 @@ function block(data: Uint8Array, off: number): void {
   let c = H[2]!;
   let d = H[3]!;
   let e = H[4]!;
-  for (let t = 0; t < 80; t++) {
-    let f: number;
-    if (t < 20) f = ((b & c) | (~b & d)) + 0x5a827999;
-    else if (t < 40) f = (b ^ c ^ d) + 0x6ed9eba1;
-    else if (t < 60) f = ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc;
-    else f = (b ^ c ^ d) + 0xca62c1d6;
-    const tmp = (((a << 5) | (a >>> 27)) + f + e + w[t]!) | 0;
+  // the four rounds of 20 steps as separate loops: no branch on t per step
+  for (let t = 0; t < 20; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + (((b & c) | (~b & d)) + 0x5a827999) + e + w[t]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  for (let t = 20; t < 40; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + ((b ^ c ^ d) + 0x6ed9eba1) + e + w[t]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  for (let t = 40; t < 60; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + (((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc) + e + w[t]!) | 0;
+    e = d;
+    d = c;
+    c = (b << 30) | (b >>> 2);
+    b = a;
+    a = tmp;
+  }
+  for (let t = 60; t < 80; t++) {
+    const tmp = (((a << 5) | (a >>> 27)) + ((b ^ c ^ d) + 0xca62c1d6) + e + w[t]!) | 0;
     e = d;
     d = c;
     c = (b << 30) | (b >>> 2);

@@ -11,23 +11,36 @@ const LAST_DAY = 2932896;
 // mostly fall on a few days, so Date is consulted once per day, not per timestamp.
 let cachedDay = -1;
 let cachedDate = '';
+// and "YYYY-MM-DDTHH:MM:SS." of the latest second: rows of one run come in time order, many per second
+let cachedSec = -1;
+let cachedPrefix = '';
 
 /** ISO-8601 with 6 fractional digits, or 9 when the nanoseconds are not a whole number of microseconds. */
 export function isoTime(sec: number, nsec: number): string {
   if (!Number.isInteger(sec) || sec < 0 || !Number.isInteger(nsec) || nsec < 0 || nsec >= 1e9) {
     return isoTimeSlow(sec, nsec);
   }
-  const day = Math.floor(sec / 86400);
-  if (day > LAST_DAY) return isoTimeSlow(sec, nsec);
-  if (day !== cachedDay) {
-    cachedDate = new Date(day * 86400000).toISOString().slice(0, 11); // YYYY-MM-DDT
-    cachedDay = day;
+  if (sec !== cachedSec) {
+    const day = Math.floor(sec / 86400);
+    if (day > LAST_DAY) return isoTimeSlow(sec, nsec);
+    if (day !== cachedDay) {
+      cachedDate = new Date(day * 86400000).toISOString().slice(0, 11); // YYYY-MM-DDT
+      cachedDay = day;
+    }
+    const s = sec - day * 86400;
+    cachedPrefix =
+      cachedDate +
+      TWO[Math.floor(s / 3600)]! +
+      ':' +
+      TWO[Math.floor(s / 60) % 60]! +
+      ':' +
+      TWO[s % 60]! +
+      '.';
+    cachedSec = sec;
   }
-  const s = sec - day * 86400;
-  const hms = TWO[Math.floor(s / 3600)]! + ':' + TWO[Math.floor(s / 60) % 60]! + ':' + TWO[s % 60]!;
   const frac =
     nsec % 1000 === 0 ? String(1000000 + nsec / 1000).slice(1) : String(1000000000 + nsec).slice(1);
-  return cachedDate + hms + '.' + frac + 'Z';
+  return cachedPrefix + frac + 'Z';
 }
 
 function isoTimeSlow(sec: number, nsec: number): string {

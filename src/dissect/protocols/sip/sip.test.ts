@@ -36,6 +36,33 @@ const NTP = Uint8Array.from(
   ),
 );
 
+test('SIP head read from bytes: compact and any-case names, trimmed values, first one wins, LF lines, head end', () => {
+  const bytes = (t: string): Uint8Array => Uint8Array.from([...t].map((c) => c.charCodeAt(0)));
+  const text =
+    'SIP/2.0 180 Ringing\n' +
+    'f:\t<sip:a@x>;tag=1 \r\n' +
+    ' FROM : <sip:later@x>\r\n' +
+    'T\xa0: \xa0<sip:b@x>\xa0\r\n' +
+    'I: id-1\r\n' +
+    'cseq:\r\n' +
+    'User-Agent: ua\rx\r\n' +
+    'X: call-id: no\n' +
+    '\r\n' +
+    'Call-ID: in-the-body\r\n';
+  const m = decodeSip(bytes(text), 0, text.length)!;
+  assert.equal(m.status, 180);
+  assert.equal(m.reason, 'Ringing');
+  assert.equal(m.from, '<sip:a@x>;tag=1');
+  assert.equal(m.to, '<sip:b@x>');
+  assert.equal(m.callId, 'id-1');
+  assert.equal(m.cseq, '');
+  assert.equal(m.userAgent, 'ua\rx');
+  // a stray CR in the first line is no status line
+  assert.equal(decodeSip(bytes('SIP/2.0 200 O\rK\r\n\r\n'), 0, 21), null);
+  // the message is read up to end only
+  assert.equal(decodeSip(bytes(text), 0, 30)!.from, '<sip:a@');
+});
+
 test('NTP header (ntp-digest.pcap frame 1)', () => {
   const m = decodeNtp(NTP, 0, NTP.length)!;
   assert.equal(m.version, 4);

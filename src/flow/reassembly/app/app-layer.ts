@@ -185,6 +185,8 @@ export class AppLayer {
     if (l.l4 !== L4_TCP && l.l4 !== L4_UDP) return;
     let st = flow.ext?.app as FlowApp | undefined;
     if (st === undefined) {
+      // a UDP datagram without an application or a payload has nothing to parse: no state for it (yet)
+      if (l.l4 === L4_UDP && (flow.app === null || l.payloadLen === 0)) return;
       st = new FlowApp(this, flow);
       (flow.ext ??= {}).app = st;
     }
@@ -206,7 +208,8 @@ export class AppLayer {
     st.udp?.close();
     this.emitTls(st);
     this.emitQuic(st);
-    if (flow.ext) delete flow.ext.app;
+    // not delete: that would turn the ext object into a slow dictionary
+    if (flow.ext) flow.ext.app = undefined;
   };
 
   private tcpPacket(st: FlowApp, flow: FlowState, dir: 0 | 1, rec: PacketRecord, l: NetLayer): void {

@@ -2,7 +2,8 @@
 import type { SipRow } from '../../../shared/app-rows.js';
 import type { SipMessage } from '../../../dissect/protocols/sip/decode.js';
 import { SipStream } from '../../../dissect/protocols/sip/stream.js';
-import { rowBase, type Endpoints } from './base.js';
+import { type Endpoints } from './base.js';
+import { isoTime } from '../../../shared/time.js';
 import type { LineSession } from './line-protocols.js';
 import type { AppSinks } from './sinks.js';
 
@@ -16,8 +17,17 @@ export function sipRow(
   sec: number,
   nsec: number,
 ): SipRow {
+  const c = (m.isRequest ? dir : dir === 0 ? 1 : 0) === 1 ? 1 : 0;
+  const s = c === 1 ? 0 : 1;
+  // one literal with every column in rowBase's order: no base row spread into it per message
   return {
-    ...rowBase(flowId, ep, m.isRequest ? dir : dir === 0 ? 1 : 0, packet, sec, nsec),
+    flow_id: flowId,
+    ts: isoTime(sec, nsec),
+    packet,
+    client_ip: ep.ip[c],
+    client_port: ep.port[c],
+    server_ip: ep.ip[s],
+    server_port: ep.port[s],
     transport,
     method: m.method,
     status: m.status,
