@@ -19,6 +19,19 @@ const COMMA = 0x2c;
  */
 const NATIVE_AT = 13;
 
+/**
+ * Buffer's UTF-8 write without Buffer.prototype.write's argument handling, which costs more than the copy of a
+ * short string: every Node Buffer has utf8Write (undocumented, so checked, with write as the fallback).
+ */
+interface RawUtf8 {
+  utf8Write(s: string, offset: number, length: number): number;
+}
+const RAW = typeof (Buffer.prototype as unknown as Partial<RawUtf8>).utf8Write === 'function';
+
+function writeUtf8(b: Buffer, s: string, offset: number): number {
+  return RAW ? (b as unknown as RawUtf8).utf8Write(s, offset, b.length - offset) : b.write(s, offset);
+}
+
 export class ByteSink {
   buf: Buffer;
   pos = 0;
@@ -127,7 +140,7 @@ export class ByteSink {
       }
     } else {
       // fewer bytes than UTF-16 units cannot happen; more means non-ASCII (or a lone surrogate, as U+FFFD)
-      if (b.write(s, p) !== n) return this.utf8(jsonText(s));
+      if (writeUtf8(b, s, p) !== n) return this.utf8(jsonText(s));
       const end = p + n;
       for (; p < end; p++) {
         const c = b[p]!;
@@ -188,7 +201,7 @@ export class ByteSink {
         b[p++] = c;
       }
     } else {
-      if (b.write(v, p) !== n) return this.utf8(csvField(v));
+      if (writeUtf8(b, v, p) !== n) return this.utf8(csvField(v));
       const end = p + n;
       for (; p < end; p++) {
         const c = b[p]!;

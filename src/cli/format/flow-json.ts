@@ -76,14 +76,13 @@ export const FLOW_KEYS = [
 const P = FLOW_KEYS.map((k, i) => keyPrefix(k, i === 0).bytes);
 const scratch = new ByteSink(4096);
 
-/** Whether the row's enumerable keys are FLOW_KEYS, in that order. */
+/** Whether the row's own enumerable keys (the ones JSON.stringify writes) are FLOW_KEYS, in that order. */
 export function hasFlowKeys(row: object): boolean {
-  let i = 0;
-  for (const k in row) {
-    if (k !== FLOW_KEYS[i]) return false;
-    i++;
-  }
-  return i === FLOW_KEYS.length;
+  // Object.keys copies V8's enum cache: cheaper than a for-in walk
+  const keys = Object.keys(row);
+  if (keys.length !== FLOW_KEYS.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== FLOW_KEYS[i]) return false;
+  return true;
 }
 
 function put(sink: ByteSink, prefix: Uint8Array, v: unknown): boolean {
