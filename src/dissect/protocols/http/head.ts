@@ -2,7 +2,6 @@
  * HTTP/1.x message head (RFC 9112 sections 2-5): start line and header fields. Bounded: the head may not
  * exceed maxHead bytes, at most maxHeaders fields are kept (the rest counted), each value at most 8 KiB.
  */
-import { latin1 } from '../../../shared/bytes-text.js';
 
 export interface HttpHead {
   isRequest: boolean;
@@ -123,7 +122,7 @@ export function parseHttpHead(
   let eol = off;
   while (eol < he && buf[eol] !== 10) eol++;
   const lineEnd = eol > off && buf[eol - 1] === 13 ? eol - 1 : eol;
-  const line = latin1(buf, off, lineEnd, MAX_VALUE);
+  const line = text(buf, off, lineEnd, MAX_VALUE);
   const head: HttpHead = {
     isRequest: false,
     method: '',
@@ -163,13 +162,13 @@ export function parseHttpHead(
     if ((buf[p] === 0x20 || buf[p] === 0x09) && head.headers.length > 0) {
       const last = head.headers[head.headers.length - 1]!;
       if (last[1].length < MAX_VALUE)
-        last[1] = (last[1] + ' ' + latin1(buf, p, le, MAX_VALUE).trim()).slice(0, MAX_VALUE);
+        last[1] = (last[1] + ' ' + text(buf, p, le, MAX_VALUE).trim()).slice(0, MAX_VALUE);
     } else {
       let c = p;
       while (c < le && buf[c] !== 0x3a) c++;
       if (c < le && c > p) {
         if (head.headers.length < limits.maxHeaders) {
-          head.headers.push([latin1(buf, p, c, 256).trim(), latin1(buf, c + 1, le, MAX_VALUE).trim()]);
+          head.headers.push([text(buf, p, c, 256).trim(), text(buf, c + 1, le, MAX_VALUE).trim()]);
         } else head.droppedHeaders++;
       }
     }
@@ -178,11 +177,38 @@ export function parseHttpHead(
   return head;
 }
 
+/**
+ * latin1 text of buf[start, min(end, start + max)) in one call (the shared latin1 builds it a byte at a time);
+ * max is at most MAX_VALUE, well under the argument count a call takes.
+ */
+function text(buf: Uint8Array, start: number, end: number, max: number): string {
+  const stop = Math.min(end, start + max, buf.length);
+  return stop <= start
+    ? ''
+    : String.fromCharCode.apply(null, buf.subarray(start, stop) as unknown as number[]);
+}
+
 /** Value of the first header named name (case-insensitive), or null. */
 export function header(h: HttpHead, name: string): string | null {
   const n = name.toLowerCase();
-  for (const [k, v] of h.headers) if (k.toLowerCase() === n) return v;
+  for (const [k, v] of h.headers) if (sameLower(k, n)) return v;
   return null;
+}
+
+/** k.toLowerCase() === n, without a lower-case copy of k when k is ASCII (the usual header name). */
+function sameLower(k: string, n: string): boolean {
+  if (k.length !== n.length) {
+    // lower-casing can change the length only outside ASCII
+    for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) >= 0x80) return k.toLowerCase() === n;
+    return false;
+  }
+  for (let i = 0; i < k.length; i++) {
+    let c = k.charCodeAt(i);
+    if (c >= 0x80) return k.toLowerCase() === n;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== n.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 export function hasHeader(h: HttpHead, name: string): boolean {

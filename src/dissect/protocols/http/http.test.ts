@@ -61,6 +61,14 @@ test('parses a real response head, LF-only heads and folded headers', () => {
   const h = parseHttpHead(lf, 0, lf.length) as HttpHead;
   assert.equal(h.status, 404);
   assert.equal(header(h, 'x-a'), 'one two');
+  // names compare as toLowerCase would: latin1 letters fold too, lengths that change when lowered still match
+  const odd = {
+    ...h,
+    headers: [['X-ÀB', 'latin1'] as [string, string], ['İd', 'dotted'] as [string, string]],
+  };
+  assert.equal(header(odd, 'x-àb'), 'latin1');
+  assert.equal(header(odd, 'x-ab'), null);
+  assert.equal(header(odd, 'İd'.toLowerCase()), 'dotted');
 });
 
 test('content heuristic', () => {
