@@ -24,9 +24,7 @@ export class LineSplitter {
         const cut = this.dropping;
         this.len = 0;
         this.dropping = false;
-        let s = '';
-        for (let k = 0; k < n; k++) s += String.fromCharCode(this.buf[k]!);
-        this.onLine(s, cut);
+        this.onLine(lineText(this.buf, n), cut);
         continue;
       }
       if (this.len < this.maxLine) this.buf[this.len++] = c;
@@ -44,4 +42,14 @@ export class LineSplitter {
   get pending(): number {
     return this.len;
   }
+}
+
+/** latin1 text of buf[0, n): one call for a line of usual length, not a string per byte */
+function lineText(buf: Uint8Array, n: number): string {
+  if (n === 0) return '';
+  if (n <= 8192) return String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
+  let s = '';
+  for (let k = 0; k < n; k += 8192)
+    s += String.fromCharCode.apply(null, buf.subarray(k, Math.min(n, k + 8192)) as unknown as number[]);
+  return s;
 }
