@@ -72,7 +72,7 @@ export interface AnalyzeOptions {
   /**
    * threads for a flows-only run (onFlow, no hosts, no app layer, no per-packet hooks) of one large classic
    * pcap file: 2 or more splits it in two at a record boundary (parallel/range-split.ts), same rows and ids.
-   * Default: PCAPLENS_FLOW_THREADS, else 2 on a machine with two cores or more.
+   * Default: PCAPLENS_FLOW_THREADS, else 1 (why: range-split.ts defaultThreads).
    */
   flowThreads?: number;
   /**

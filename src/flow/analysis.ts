@@ -213,7 +213,8 @@ export class Analysis {
   /**
    * Byte-range split, first part, past the cut (beginTail): only the conversations live at the cut are
    * accounted, until each has been silent longer than any timeout. `ghosts` holds such conversations' finished
-   * flows while their silence lasts; `removals` says where each key was given up (file offset of the record).
+   * flows while their silence lasts; `givenUp` holds the flow of each key given up (not reused) and `givenUpAt`
+   * the file offset of the record where that happened.
    */
   private tail = false;
   private ghosts: FlowTable | null = null;
@@ -223,7 +224,8 @@ export class Analysis {
    */
   private tailSigs: Uint8Array | null = null;
   private ghostSec = 0;
-  private readonly removals = new Map<string, number>();
+  private readonly givenUp = new FlowTable();
+  private readonly givenUpAt = new Map<FlowState, number>();
   private tailFrag: { completed: number; drops: Record<DropReason, number> } | null = null;
 
   constructor(opts: AnalysisOptions = {}) {
@@ -294,17 +296,14 @@ export class Analysis {
    * Byte-range split (engine/parallel/range-split.ts): called by the run of the first part when it reaches the
    * cut. From then on records are not counted (the other part counts them); only the conversations live now
    * keep being accounted, exactly as one reader would, until each has been silent for longer than any timeout
-   * (then the other part's view of that key agrees with one reader's: no live flow). Returns the keys live at
-   * the cut (FlowState.keyText), or null when the state at the cut cannot be handed over exactly (IP fragments
-   * waiting for the rest of their datagram, a pending clock jump, evicted flows): the caller then reads on as
-   * one reader.
+   * (then the other part's view of that key agrees with one reader's: no live flow); see tailKeys(). False when
+   * the state at the cut cannot be handed over exactly (IP fragments waiting for the rest of their datagram, a
+   * pending clock jump, evicted flows): the caller then reads on as one reader.
    */
-  beginTail(): string[] | null {
-    if (this.defrag.pending > 0 || this.jumpPending || this.evicted > 0) return null;
-    const keys: string[] = [];
+  beginTail(): boolean {
+    if (this.defrag.pending > 0 || this.jumpPending || this.evicted > 0) return false;
     const sigs = new Uint8Array((TAIL_SIG_MASK + 1) >>> 3);
     for (const f of this.table.values()) {
-      keys.push(f.keyText());
       const h = f.v4PortSig() & TAIL_SIG_MASK;
       sigs[h >>> 3]! |= 1 << (h & 7);
     }
@@ -315,7 +314,7 @@ export class Analysis {
     for (let c = 0; c < CLS_COUNT; c++) max = Math.max(max, this.timeouts[c]!);
     this.ghostSec = max + 1;
     this.tailFrag = { completed: this.defrag.completed, drops: { ...this.defrag.drops } };
-    return keys;
+    return true;
   }
 
   /** The capture clock now: where a split run's second part must start from to agree with one reader. */
@@ -328,9 +327,14 @@ export class Analysis {
     return this.tail && this.table.size === 0 && this.ghosts!.size === 0;
   }
 
-  /** Keys given up past the cut, with the file offset of the record where that happened. */
-  tailRemovals(): ReadonlyMap<string, number> {
-    return this.removals;
+  /**
+   * For a key (after finish()): the file offset of the record where it was given up, Infinity when it was live
+   * at the cut and stayed this part's to the end, -1 when it was not live at the cut.
+   */
+  tailKeyEnd(key: FlowKey): number {
+    const g = this.givenUp.get(key);
+    if (g !== null) return this.givenUpAt.get(g)!;
+    return this.ghosts?.get(key) != null || this.table.get(key) !== null ? Infinity : -1;
   }
 
   /** What this run counted besides flows, for absorb() in the run of the earlier part. */
@@ -567,8 +571,8 @@ export class Analysis {
       // finish order, not strictly by last packet: a later entry waits for an earlier one, which only delays
       for (let f = g.oldestOf(c); f !== null && f.lastSec < limit; f = g.oldestOf(c)) {
         g.remove(f);
-        this.removals.set(f.keyText(), offset);
-        this.recycle(f);
+        this.givenUp.add(f);
+        this.givenUpAt.set(f, offset);
       }
     }
   }

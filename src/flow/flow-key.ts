@@ -76,8 +76,17 @@ export class FlowKey {
     this.srcIsA = c <= 0;
     const a = this.srcIsA ? s : d;
     const b = this.srcIsA ? d : s;
-    this.a.set(a);
-    this.b.set(b);
+    // element by element: TypedArray.prototype.set costs more than the copy for four words
+    const ka = this.a;
+    const kb = this.b;
+    ka[0] = a[0]!;
+    ka[1] = a[1]!;
+    ka[2] = a[2]!;
+    ka[3] = a[3]!;
+    kb[0] = b[0]!;
+    kb[1] = b[1]!;
+    kb[2] = b[2]!;
+    kb[3] = b[3]!;
     this.pa = this.srcIsA ? sp : dp;
     this.pb = this.srcIsA ? dp : sp;
     let h =

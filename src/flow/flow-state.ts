@@ -184,14 +184,18 @@ export class FlowState {
   }
 
   /**
-   * The conversation key as text (endpoints, protocol, kind; not the direction): equal for two flows exactly
-   * when matches() would be. For the byte-range split's bookkeeping (engine/parallel/range-split.ts), not per
-   * packet.
+   * The conversation key as numbers (not the direction), for the byte-range split's hand-over
+   * (engine/parallel/range-split.ts): words[at..at+4] = kind/version/l4/protocol, A's and B's last address
+   * word, ports, hash; returns the other six address words (a copy) when they are not all zero, else null.
+   * keyFromWords makes the FlowKey that matches() this flow from them.
    */
-  keyText(): string {
-    const h = this.hi;
-    const hi = h === null ? '' : `${h[0]},${h[1]},${h[2]},${h[3]},${h[4]},${h[5]}`;
-    return `${this.meta & ~M_SRC_IS_A}:${this.a3}:${this.b3}:${this.ports}:${hi}`;
+  keyWords(words: Int32Array, at: number): Uint32Array | null {
+    words[at] = this.meta & ~M_SRC_IS_A;
+    words[at + 1] = this.a3;
+    words[at + 2] = this.b3;
+    words[at + 3] = this.ports;
+    words[at + 4] = this.hash;
+    return this.hi === null ? null : this.hi.slice();
   }
 
   matches(key: FlowKey): boolean {
@@ -379,4 +383,26 @@ export class FlowState {
     this.dstMacLo = (v % 0x100000000) | 0;
     this.aux |= 1 << 31;
   }
+}
+
+/** Fills `key` from FlowState.keyWords output so that the flow they came from matches() it. */
+export function keyFromWords(key: FlowKey, words: Int32Array, at: number, hi: Uint32Array | null): void {
+  const meta = words[at]!;
+  key.kind = meta & 3;
+  key.ver = (meta >>> M_VER) & 7;
+  key.l4 = (meta >>> M_L4) & 15;
+  key.proto = (meta >>> M_PROTO) & 0xffff;
+  key.srcIsA = true;
+  key.a[0] = hi === null ? 0 : hi[0]!;
+  key.a[1] = hi === null ? 0 : hi[1]!;
+  key.a[2] = hi === null ? 0 : hi[2]!;
+  key.a[3] = words[at + 1]!;
+  key.b[0] = hi === null ? 0 : hi[3]!;
+  key.b[1] = hi === null ? 0 : hi[4]!;
+  key.b[2] = hi === null ? 0 : hi[5]!;
+  key.b[3] = words[at + 2]!;
+  const ports = words[at + 3]!;
+  key.pa = (ports >>> 16) & 0xffff;
+  key.pb = ports & 0xffff;
+  key.hash = words[at + 4]!;
 }

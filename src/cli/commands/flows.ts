@@ -22,9 +22,9 @@ json and csv rows are written as conversations end (a closed TCP connection a mi
 any other conversation after ten idle minutes of capture time, or at the end of the input), so output starts
 early and finished conversations are not held in memory; sort by id for start order.
 The table view is sorted by id.
-One large classic pcap file (64 MiB or more, not gzip) is read by two threads on a machine with two cores or
-more, each from its own part of the file: the same rows and ids (json/csv rows may come in another order).
-PCAPLENS_FLOW_THREADS=1 reads it on one thread.
+PCAPLENS_FLOW_THREADS=2 reads one large classic pcap file (64 MiB or more, not gzip) on two threads, each
+from its own part of the file: the same rows and ids (json/csv rows may come in another order), more CPU time
+and memory; on two cores it is not faster than one thread (bench/README.md).
 
 Options:
 ${FORMAT_HELP}

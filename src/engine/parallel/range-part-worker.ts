@@ -45,7 +45,11 @@ async function run(): Promise<void> {
     ...(d.idleTimeoutSec !== undefined ? { idleTimeoutSec: d.idleTimeoutSec } : {}),
     onFirst: (sec) => port.postMessage({ t: 'first', sec } satisfies RangePartMessage),
   });
-  port.postMessage({ t: 'done', result } satisfies RangePartMessage, [result.pos.buffer as ArrayBuffer]);
+  port.postMessage({ t: 'done', result } satisfies RangePartMessage, [
+    result.ids.buffer as ArrayBuffer,
+    result.posById.buffer as ArrayBuffer,
+    result.keyWords.buffer as ArrayBuffer,
+  ]);
 }
 
 run().then(

@@ -47,10 +47,14 @@ export interface RangePartInput {
 export interface RangePartResult {
   /** flows finished, in the order of the lines of the spill file */
   flows: number;
-  /** per flow (spill line), its creation position (POS_LAYERS) */
-  pos: Float64Array;
-  /** per flow (spill line), its key (FlowState.keyText), joined by '\n' */
-  keys: string;
+  /** per flow (spill line), its id in this part */
+  ids: Int32Array;
+  /** per id, the creation position (POS_LAYERS) */
+  posById: Float64Array;
+  /** per id, 5 words of its key (FlowState.keyWords) */
+  keyWords: Int32Array;
+  /** per id of an IPv6 flow, the other address words of its key */
+  keyHi: Map<number, Uint32Array>;
   records: number;
   analysis: AnalysisPart;
   file: FileStatsPart;
@@ -102,9 +106,9 @@ export async function runRangePart(o: RangePartInput): Promise<RangePartResult> 
     const reader = new PcapReader(cb, o.name, o.header);
     // creation position and key per local flow id (ids are dense from 1 in this part)
     let posById = new Float64Array(1 << 16);
-    const keyById: string[] = [];
-    let pos = new Float64Array(1 << 16);
-    const keys: string[] = [];
+    let keyWords = new Int32Array(5 << 16);
+    const keyHi = new Map<number, Uint32Array>();
+    let ids = new Int32Array(1 << 16);
     let flows = 0;
     const analysis = new Analysis({
       hosts: false,
@@ -116,19 +120,21 @@ export async function runRangePart(o: RangePartInput): Promise<RangePartResult> 
           const next = new Float64Array(posById.length * 2);
           next.set(posById);
           posById = next;
+          const words = new Int32Array(keyWords.length * 2);
+          words.set(keyWords);
+          keyWords = words;
         }
         posById[f.id] = rec.fileOffset * POS_LAYERS + layer;
-        keyById[f.id] = f.keyText();
+        const hi = f.keyWords(keyWords, f.id * 5);
+        if (hi !== null) keyHi.set(f.id, hi);
       },
       onFlow: (row) => {
-        if (flows >= pos.length) {
-          const next = new Float64Array(pos.length * 2);
-          next.set(pos);
-          pos = next;
+        if (flows >= ids.length) {
+          const next = new Int32Array(ids.length * 2);
+          next.set(ids);
+          ids = next;
         }
-        pos[flows++] = posById[row.id]!;
-        keys.push(keyById[row.id]!);
-        keyById[row.id] = '';
+        ids[flows++] = row.id;
         spill.line(encode(row));
       },
     });
@@ -152,8 +158,10 @@ export async function runRangePart(o: RangePartInput): Promise<RangePartResult> 
     spill.flush();
     return {
       flows,
-      pos: pos.slice(0, flows),
-      keys: keys.join('\n'),
+      ids: ids.slice(0, flows),
+      posById,
+      keyWords,
+      keyHi,
       records,
       analysis: analysis.part(),
       file: stats.part(0),

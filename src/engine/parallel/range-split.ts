@@ -21,7 +21,7 @@
  * The worker writes its rows' texts to a spill file rather than holding them (memory stays bounded by live
  * flows); they are written out with their ids once both parts are done.
  */
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ import { PcaplensError, type ErrorCode } from '../../shared/errors.js';
 import type { Problem } from '../../shared/problem.js';
 import type { FlowRow } from '../../shared/rows.js';
 import type { Analysis } from '../../flow/analysis.js';
+import { FlowKey } from '../../flow/flow-key.js';
+import { keyFromWords } from '../../flow/flow-state.js';
 import { HARD_MAX_RECORD, maxPacketFor } from '../../wire/link-types.js';
 import { PCAP_HEADER_LEN, PCAP_RECORD_HEADER_LEN, pcapMagic, type PcapHeader } from '../../wire/pcap.js';
 import type { PacketRecord } from '../../wire/record.js';
@@ -58,11 +60,17 @@ export interface RangePlan {
   cut: number;
 }
 
-/** PCAPLENS_FLOW_THREADS, else 2 when the machine has two cores or more (see bench/README.md). */
+/**
+ * PCAPLENS_FLOW_THREADS, else 1. Measured on the 1 GiB bench capture with both cores idle (bench/README.md,
+ * 2026-11-22 23:52): 4.6-4.7 s wall for two parts against 4.6-4.9 s for one reader, at 7.4 s of CPU against
+ * 5.1 s and 234 MB of peak RSS against 140 MB. Past the cut the first part still reads every record and
+ * accounts the conversations live at the cut (12 % of the records past it), and on two cores the second thread
+ * also takes the core V8's garbage collector uses beside a single reader. So the split is there to be switched on
+ * (more cores, a slower disk), not the default.
+ */
 function defaultThreads(): number {
   const env = Number(process.env.PCAPLENS_FLOW_THREADS);
-  if (Number.isInteger(env) && env >= 1) return env;
-  return availableParallelism() >= 2 ? 2 : 1;
+  return Number.isInteger(env) && env >= 1 ? env : 1;
 }
 
 /** The classic pcap header at the start of `b`, or null for anything else (pcapng, gzip...). */
@@ -126,8 +134,8 @@ export function findRecordBoundary(
 }
 
 /**
- * A split plan for this run, or null for the single-thread path: two threads or more asked for (default 2 on
- * two cores), a flows-only run with no per-packet hooks, one classic pcap file of at least `minSize` bytes, and
+ * A split plan for this run, or null for the single-thread path: two threads or more asked for (flowThreads or
+ * PCAPLENS_FLOW_THREADS), a flows-only run with no per-packet hooks, one classic pcap file of at least `minSize` bytes, and
  * a record boundary found near the cut.
  */
 export async function rangeSplitPlan(
@@ -209,13 +217,14 @@ function shiftProblems(
   return out;
 }
 
-/** Lines of a spill file, in order. */
-function* spillLines(path: string): Generator<string> {
+/** Every line of a spill file (range-part.ts), in order. */
+function forEachSpillLine(path: string, each: (line: number, text: string) => void): void {
   const fd = openSync(path, 'r');
   try {
     let buf = Buffer.allocUnsafe(1 << 20);
     let have = 0;
     let pos = 0;
+    let line = 0;
     for (;;) {
       if (have === buf.length) {
         const next = Buffer.allocUnsafe(buf.length * 2);
@@ -227,7 +236,7 @@ function* spillLines(path: string): Generator<string> {
       have += n;
       let start = 0;
       for (let nl = buf.indexOf(10, start); nl >= 0 && nl < have; nl = buf.indexOf(10, start)) {
-        yield buf.toString('utf8', start, nl);
+        each(line++, buf.toString('utf8', start, nl));
         start = nl + 1;
       }
       buf.copy(buf, 0, start, have);
@@ -299,9 +308,8 @@ export async function analyzeFlowsRange(
     tailing: boolean;
     ownFlows: number;
     ownRecords: number;
-    keysAtCut: Set<string>;
     other: RangePartResult | null;
-  } = { analysis: null, tailing: false, ownFlows: 0, ownRecords: 0, keysAtCut: new Set(), other: null };
+  } = { analysis: null, tailing: false, ownFlows: 0, ownRecords: 0, other: null };
   const held: { pos: number; row: FlowRow }[] = [];
   const heldPos = new Map<number, number>();
   try {
@@ -320,11 +328,11 @@ export async function analyzeFlowsRange(
         reached: async (a: Analysis, rec: PacketRecord, records: number) => {
           const { sec } = await first;
           const c = a.cutClock();
-          const keys =
+          const go =
             rec.fileOffset !== plan.cut || sec < 0 || c.jumpPending || sec < c.clock || sec - c.clock > 86400
-              ? null
+              ? false
               : a.beginTail();
-          if (keys === null) {
+          if (!go) {
             // read on as one reader; the worker's part would not be used
             void worker.terminate();
             o.onSplit?.('one-reader');
@@ -332,7 +340,6 @@ export async function analyzeFlowsRange(
           }
           o.onSplit?.('two-parts');
           st.analysis = a;
-          st.keysAtCut = new Set(keys);
           st.ownFlows = a.flowCount;
           st.ownRecords = records;
           st.tailing = true;
@@ -354,35 +361,35 @@ export async function analyzeFlowsRange(
     if (!st.tailing || st.other === null || st.analysis === null) return result;
     const b = st.other;
     const ownFlows = st.ownFlows;
-    const removed = st.analysis.tailRemovals();
-    const keys = b.keys.length > 0 ? b.keys.split('\n') : [];
+    const tail = st.analysis;
     // the worker's flows that are not this thread's, and the flows this thread created past the cut, numbered
     // together by creation position after this part's own
-    const kept: { pos: number; line: number; held: FlowRow | null }[] = [];
-    for (let i = 0; i < b.flows; i++) {
-      const k = keys[i]!;
-      const pos = b.pos[i]!;
-      if (st.keysAtCut.has(k) && pos < (removed.get(k) ?? Infinity) * POS_LAYERS) continue;
-      kept.push({ pos, line: i, held: null });
+    const key = new FlowKey();
+    const keptLines: number[] = [];
+    for (let line = 0; line < b.flows; line++) {
+      const id = b.ids[line]!;
+      keyFromWords(key, b.keyWords, id * 5, b.keyHi.get(id) ?? null);
+      if (!(b.posById[id]! < tail.tailKeyEnd(key) * POS_LAYERS)) keptLines.push(line);
     }
-    for (const h of held) kept.push({ pos: h.pos, line: -1, held: h.row });
-    kept.sort((x, y) => x.pos - y.pos);
+    // kept worker lines are 0..n-1 of `order`, held rows n..; sorted by creation position
+    const n = keptLines.length;
+    const order = Array.from({ length: n + held.length }, (_, i) => i);
+    const posOf = (i: number) => (i < n ? b.posById[b.ids[keptLines[i]!]!]! : held[i - n]!.pos);
+    order.sort((x, y) => posOf(x) - posOf(y));
     const idOfLine = new Int32Array(b.flows);
-    for (let i = 0; i < kept.length; i++) {
-      const k = kept[i]!;
-      const id = ownFlows + 1 + i;
-      if (k.held !== null) k.held.id = id;
-      else idOfLine[k.line] = id;
+    for (let i = 0; i < order.length; i++) {
+      const k = order[i]!;
+      if (k < n) idOfLine[keptLines[k]!] = ownFlows + 1 + i;
+      else held[k - n]!.row.id = ownFlows + 1 + i;
     }
-    let line = 0;
-    for (const t of spillLines(spillPath)) {
-      const id = idOfLine[line++]!;
-      if (id === 0) continue;
+    forEachSpillLine(spillPath, (line, t) => {
+      const id = idOfLine[line]!;
+      if (id === 0) return;
       if (text) text.onText(id, t);
       else onFlow({ ...(JSON.parse(t) as FlowRow), id });
-    }
+    });
     for (const h of held) onFlow(h.row);
-    return { ...result, summary: { ...result.summary, flows: ownFlows + kept.length } };
+    return { ...result, summary: { ...result.summary, flows: ownFlows + order.length } };
   } finally {
     await worker.terminate();
     rmSync(spillPath, { force: true });
