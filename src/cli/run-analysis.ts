@@ -70,7 +70,10 @@ export async function runAnalysis(
   files: string[],
   io: CliIo,
   onFlow?: (row: FlowRow) => void,
-  extra: Pick<AnalyzeOptions, 'hosts' | 'app' | 'onRow' | 'fileBytes' | 'flowText'> = {},
+  extra: Pick<
+    AnalyzeOptions,
+    'hosts' | 'app' | 'onRow' | 'fileBytes' | 'flowText' | 'onFlowState' | 'afterChunk'
+  > = {},
   split?: SplitRun,
 ): Promise<AnalyzeFilesResult> {
   const bar = new ProgressBar(io.stderr);

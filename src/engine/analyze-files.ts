@@ -38,6 +38,8 @@ export interface AnalyzeOptions {
    * collected: memory then stays bounded by the live flows. The result's `flows` is empty in that case.
    */
   onFlow?: (row: FlowRow) => void;
+  /** passed to the flow Analysis: finished flows as their state instead of rows (no onFlow then) */
+  onFlowState?: AnalysisOptions['onFlowState'];
   /** passed to the flow Analysis: called per packet and IP layer, outer to inner, after accounting */
   onPacket?: AnalysisOptions['onPacket'];
   /** passed to the flow Analysis: which layers this run accounts (sharded runs; default all) */
@@ -223,6 +225,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
     maxFlows: opts.maxFlows,
     hosts: opts.hosts,
     onFlow: opts.onFlow,
+    onFlowState: opts.onFlowState,
     onPacket: app ? app.onPacket(opts.onPacket) : opts.onPacket,
     onFlowEnd: app ? app.onFlowEnd(opts.onFlowEnd) : opts.onFlowEnd,
     acceptLayer: opts.acceptLayer,

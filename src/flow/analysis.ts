@@ -73,6 +73,11 @@ export interface AnalysisOptions {
   maxHosts?: number;
   /** finished flows go here instead of being kept for finish() */
   onFlow?: (row: FlowRow) => void;
+  /**
+   * finished flows go here as their state instead (no row is built, onFlow and onFlowEnd are not called): for a
+   * caller that builds the rows elsewhere (FlowState.saveTo, another thread). It must not keep `flow`.
+   */
+  onFlowState?: (flow: FlowState) => void;
   /** called for each finished flow before its row is emitted (app parsers may add to the row) */
   onFlowEnd?: (flow: FlowState, row: FlowRow) => void;
   /**
@@ -788,6 +793,12 @@ export class Analysis {
 
   private finishFlow(f: FlowState): void {
     this.table.remove(f);
+    if (this.opts.onFlowState) {
+      this.opts.onFlowState(f);
+      if (this.ghosts !== null) this.ghosts.add(f);
+      else this.recycle(f);
+      return;
+    }
     const row = flowRow(f);
     this.opts.onFlowEnd?.(f, row);
     if (this.opts.onFlow) this.opts.onFlow(row);

@@ -43,6 +43,9 @@ const S_SRC_MAC = 1 << 30;
 const A_TYPE = 13;
 const A_CODE = 22;
 
+/** Numbers per flow of FlowState.saveTo/loadFrom. */
+export const FLOW_WORDS = 30;
+
 export class FlowState {
   /** 1-based, in order of first packet (set by the Analysis only) */
   id = 0;
@@ -181,6 +184,80 @@ export class FlowState {
     const l4 = this.l4;
     if (this.kind !== KEY_IP || this.ver !== 4 || (l4 !== L4_TCP && l4 !== L4_UDP)) return 0;
     return v4PortSig(this.a3 >>> 0, this.b3 >>> 0, this.pa, this.pb, this.proto);
+  }
+
+  /**
+   * Everything flowRow() reads, as FLOW_WORDS numbers at out[at..]: a finished flow sent to another thread to be
+   * turned into its row there (loadFrom). `app` and `appSource` go as indices given by `name` (null -> -1).
+   */
+  saveTo(out: Float64Array, at: number, name: (s: string | null) => number): void {
+    const h = this.hi;
+    out[at] = this.id;
+    out[at + 1] = this.meta;
+    out[at + 2] = this.a3;
+    out[at + 3] = this.b3;
+    out[at + 4] = this.ports;
+    out[at + 5] = this.hash;
+    out[at + 6] = this.st;
+    out[at + 7] = this.aux;
+    out[at + 8] = this.macHi;
+    out[at + 9] = this.srcMacLo;
+    out[at + 10] = this.dstMacLo;
+    out[at + 11] = this.packetsFwd;
+    out[at + 12] = this.packetsRev;
+    out[at + 13] = this.bytesFwd;
+    out[at + 14] = this.bytesRev;
+    out[at + 15] = this.firstSec;
+    out[at + 16] = this.firstNsec;
+    out[at + 17] = this.lastSec;
+    out[at + 18] = this.lastNsec;
+    out[at + 19] = this.baseSeq0;
+    out[at + 20] = this.baseSeq1;
+    out[at + 21] = name(this.app);
+    out[at + 22] = name(this.appSource);
+    out[at + 23] = h === null ? 0 : 1;
+    for (let i = 0; i < 6; i++) out[at + 24 + i] = h === null ? 0 : h[i]!;
+  }
+
+  /** Makes this object the flow saveTo() wrote at src[at..] (`names`: the strings of its indices). */
+  loadFrom(src: Float64Array, at: number, names: readonly string[]): this {
+    this.id = src[at]!;
+    this.meta = src[at + 1]!;
+    this.a3 = src[at + 2]!;
+    this.b3 = src[at + 3]!;
+    this.ports = src[at + 4]!;
+    this.hash = src[at + 5]!;
+    this.st = src[at + 6]!;
+    this.aux = src[at + 7]!;
+    this.macHi = src[at + 8]!;
+    this.srcMacLo = src[at + 9]!;
+    this.dstMacLo = src[at + 10]!;
+    this.packetsFwd = src[at + 11]!;
+    this.packetsRev = src[at + 12]!;
+    this.bytesFwd = src[at + 13]!;
+    this.bytesRev = src[at + 14]!;
+    this.firstSec = src[at + 15]!;
+    this.firstNsec = src[at + 16]!;
+    this.lastSec = src[at + 17]!;
+    this.lastNsec = src[at + 18]!;
+    this.baseSeq0 = src[at + 19]!;
+    this.baseSeq1 = src[at + 20]!;
+    const app = src[at + 21]!;
+    const appSource = src[at + 22]!;
+    this.app = app < 0 ? null : names[app]!;
+    this.appSource = appSource < 0 ? null : names[appSource]!;
+    this.hi =
+      src[at + 23] === 0
+        ? null
+        : Uint32Array.of(
+            src[at + 24]!,
+            src[at + 25]!,
+            src[at + 26]!,
+            src[at + 27]!,
+            src[at + 28]!,
+            src[at + 29]!,
+          );
+    return this;
   }
 
   /**

@@ -6,6 +6,8 @@ import { FILTER_HELP, FORMAT_HELP, type Command } from './command.js';
 import { rowFilter } from './row-filter.js';
 import { writeRows } from './table-output.js';
 import { RowStream } from '../format/row-stream.js';
+import { FlowJsonPipe } from '../format/flow-json-pipe.js';
+import { defaultFlowThreads } from '../../engine/parallel/range-split.js';
 import { isStoredRef } from '../store-args.js';
 import { runStoredTable, STORED_HELP } from '../stored-table.js';
 
@@ -52,6 +54,23 @@ Example:
     }
     // json/csv stream each flow as it ends: output starts early and memory stays bounded by live flows
     const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
+    if (args.format === 'json' && !keep && defaultFlowThreads() <= 1) {
+      // rows and their text are made on a second thread while this one reads (format/flow-json-pipe.ts)
+      const pipe = new FlowJsonPipe(stream, io.stdout === process.stdout ? 1 : null);
+      try {
+        await runAnalysis(args.files, io, undefined, {
+          hosts: false,
+          app: false,
+          onFlowState: pipe.push,
+          afterChunk: pipe.afterChunk,
+        });
+        await pipe.end();
+      } finally {
+        await pipe.close();
+      }
+      await stream.end();
+      return 0;
+    }
     // no host table and no application layer (app is what the port tables and payload heuristics say): memory
     // stays bounded by live flows, and the run costs what a conversation table needs
     // a split run (one large capture, engine/parallel/range-split.ts) formats its worker's JSON rows there

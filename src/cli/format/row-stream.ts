@@ -71,6 +71,26 @@ export class RowStream {
     if (sink.pos >= FLUSH_AT) this.out.write(sink.take());
   }
 
+  /**
+   * JSON rows formatted elsewhere (flow-json-pipe.ts), `rows` of them, each as ROW_NEXT + the row's text: the
+   * first row of the stream gets ROW_START instead.
+   */
+  addJsonRowsText(text: string, rows: number): void {
+    if (rows === 0) return;
+    const sink = this.sink;
+    if (sink.pos > 0) this.out.write(sink.take());
+    this.out.write(this.rows === 0 ? '[' + text.slice(1) : text);
+    this.rows += rows;
+  }
+
+  /**
+   * Rows written to the stream's file descriptor by another thread (flow-json-pipe-worker.ts), the first one
+   * with ROW_START: counted so that end() closes the array. Nothing of this stream may be buffered then.
+   */
+  countRowsWritten(rows: number): void {
+    this.rows += rows;
+  }
+
   private idHead(id: number): void {
     this.sink.bytes(this.rows === 0 ? ID_START : ID_NEXT, false);
     // as the string `'{"id":' + id` writes it

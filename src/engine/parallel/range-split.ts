@@ -68,7 +68,7 @@ export interface RangePlan {
  * also takes the core V8's garbage collector uses beside a single reader. So the split is there to be switched on
  * (more cores, a slower disk), not the default.
  */
-function defaultThreads(): number {
+export function defaultFlowThreads(): number {
   const env = Number(process.env.PCAPLENS_FLOW_THREADS);
   return Number.isInteger(env) && env >= 1 ? env : 1;
 }
@@ -143,7 +143,7 @@ export async function rangeSplitPlan(
   o: AnalyzeOptions,
   minSize = SPLIT_MIN_SIZE,
 ): Promise<RangePlan | null> {
-  const threads = Math.floor(o.flowThreads ?? defaultThreads());
+  const threads = Math.floor(o.flowThreads ?? defaultFlowThreads());
   if (threads <= 1 || paths.length !== 1 || !o.onFlow || o.hosts !== false || o.app !== false) return null;
   if (o.onPacket || o.onFlowEnd || o.onRecord || o.onRow || o.acceptLayer || o.afterChunk || o.onEndOfInput)
     return null;

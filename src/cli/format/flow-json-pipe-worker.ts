@@ -1,0 +1,56 @@
+/**
+ * Worker thread of flow-json-pipe.ts: flows as numbers in, their rows' JSON out, batch by batch in order. With
+ * an `fd` (the process's standard output) it writes the bytes itself and answers with the row count only;
+ * otherwise the text goes back to be written by the main thread.
+ */
+import { writeSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { FLOW_WORDS, FlowState } from '../../flow/flow-state.js';
+import { FlowKey } from '../../flow/flow-key.js';
+import { flowRow } from '../../flow/flow-row.js';
+import { ByteSink } from './byte-sink.js';
+import { writeFlowJson } from './flow-json.js';
+import { JsonRowWriter } from './json-row.js';
+import type { PipeReply, PipeRequest, PipeWorkerData } from './flow-json-pipe.js';
+
+const ROW_NEXT = Buffer.from(',\n');
+const OPEN = 0x5b; // '[': the stream's first row starts with "[\n" where the others have ",\n"
+const port = parentPort!;
+const fd = (workerData as PipeWorkerData).fd;
+const flow = new FlowState(0, new FlowKey());
+const sink = new ByteSink(1 << 20);
+const general = new JsonRowWriter();
+const pause = new Int32Array(new SharedArrayBuffer(4));
+let rows = 0;
+
+/** All of buf[0, n) to fd, waiting out a full pipe (EAGAIN on a non-blocking descriptor). */
+function writeAll(out: number, buf: Buffer, n: number): void {
+  let off = 0;
+  while (off < n) {
+    try {
+      off += writeSync(out, buf, off, n - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}
+
+port.on('message', (m: PipeRequest) => {
+  const start = sink.pos;
+  for (let i = 0; i < m.n; i++) {
+    const row = flowRow(flow.loadFrom(m.words, i * FLOW_WORDS, m.names));
+    sink.bytes(ROW_NEXT, false);
+    if (!writeFlowJson(sink, row, false)) general.write(sink, row as unknown as Record<string, unknown>);
+  }
+  if (fd === null) {
+    port.postMessage({ text: sink.take(), rows: m.n } satisfies PipeReply);
+    return;
+  }
+  if (rows === 0 && m.n > 0) sink.buf[start] = OPEN;
+  rows += m.n;
+  writeAll(fd, sink.buf, sink.pos);
+  sink.pos = 0;
+  sink.take();
+  port.postMessage({ text: null, rows: m.n } satisfies PipeReply);
+});
