@@ -12,8 +12,8 @@
 // `pcaplens http`: every application parser, no host table) against
 // `tshark -q -n -z conv,tcp -z http,tree -z dns,tree` on the big capture (target: wall <= 0.25 x tshark's).
 // --skip-app leaves it out; --app-file FILE runs it on another capture (e.g. bench/data/half.pcap).
-// --flow-threads N: PCAPLENS_FLOW_THREADS for the flows runs (default: the CLI's, 2 threads on 2+ cores; 1 = the
-// single-thread path, for comparison).
+// --flow-threads N: PCAPLENS_FLOW_THREADS for the flows runs (default: the CLI's, one reading thread plus the JSON
+// thread; 2 = the byte-range split, engine/parallel/range-split.ts, for comparison).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
