@@ -12,14 +12,19 @@ import type { PcapHeader } from '../../wire/pcap.js';
 /** Classic pcap captures of the corpus (or the fixtures when it is absent) with enough records to cut. */
 function captures(): string[] {
   const dir = existsSync(CORPUS_DIR) ? CORPUS_DIR : FIXTURE_DIR;
-  return readdirSync(dir)
-    .filter((f) => /\.(pcap|cap)$/.test(f))
-    .map((f) => join(dir, f))
-    .filter((p) => {
-      const b = readFileSync(p);
-      const m = b.length >= 4 ? b.readUInt32LE(0) : 0;
-      return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(m) && b.length > 20_000;
-    });
+  return (
+    readdirSync(dir)
+      .filter((f) => /\.(pcap|cap)$/.test(f))
+      .map((f) => join(dir, f))
+      .filter((p) => {
+        const b = readFileSync(p);
+        const m = b.length >= 4 ? b.readUInt32LE(0) : 0;
+        return [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(m) && b.length > 20_000;
+      })
+      .sort((x, y) => readFileSync(y).length - readFileSync(x).length)
+      // every split run starts a worker thread (~1 s under tsx): the twelve largest keep the test short
+      .slice(0, 12)
+  );
 }
 
 async function run(
@@ -42,13 +47,13 @@ async function run(
 // short timeouts make conversations end, and keys be given up, inside these small captures
 const SHORT = { tcpOpenSec: 20, tcpClosedSec: 2, otherSec: 10 };
 
-test('range split: every corpus pcap, cut at several places, gives the rows, ids and summary of one reader', async () => {
+test('range split: the corpus pcaps, cut at several places, give the rows, ids and summary of one reader', async () => {
   let split = 0;
   let files = 0;
   for (const path of captures()) {
     for (const timeouts of [undefined, SHORT]) {
       const one = await run(path, { flowThreads: 1, ...(timeouts ? { timeouts } : {}) });
-      for (const at of [0.2, 0.5, 0.8]) {
+      for (const at of timeouts ? [0.5] : [0.25, 0.75]) {
         const two = await run(path, {
           flowThreads: 2,
           flowSplitMinSize: 0,
@@ -65,7 +70,7 @@ test('range split: every corpus pcap, cut at several places, gives the rows, ids
   }
   assert.ok(files >= 5, `${files} captures`);
   // the hand-over must be the usual case, not the fallback (which gives the same rows by reading on)
-  assert.ok(split >= files * 3, `${split} of ${files * 6} runs split in two parts`);
+  assert.ok(split >= files * 2, `${split} of ${files * 3} runs split in two parts`);
 });
 
 test('range split: rows written as text by the worker are the JSON text of the same rows', async () => {
