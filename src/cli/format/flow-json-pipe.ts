@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { FLOW_WORDS, type FlowState } from '../../flow/flow-state.js';
 import type { RowStream } from './row-stream.js';
+import { workerEntry } from '../../engine/parallel/worker-thread.js';
 
 /** flows per batch */
 const BATCH = 2048;
@@ -32,15 +33,6 @@ export interface PipeWorkerData {
 }
 
 const here = import.meta.url;
-function workerEntry(): { src: string | URL; eval: boolean } {
-  if (!here.endsWith('.ts')) return { src: new URL('./flow-json-pipe-worker.js', here), eval: false };
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./flow-json-pipe-worker.ts', here).href;
-  return {
-    src: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-    eval: true,
-  };
-}
 
 export class FlowJsonPipe {
   private readonly worker: Worker;
@@ -60,7 +52,7 @@ export class FlowJsonPipe {
     private readonly stream: RowStream,
     fd: number | null,
   ) {
-    const entry = workerEntry();
+    const entry = workerEntry(here, 'flow-json-pipe-worker');
     this.worker = new Worker(entry.src, { eval: entry.eval, workerData: { fd } satisfies PipeWorkerData });
     this.worker.on('message', (m: PipeReply) => {
       if (m.text === null) this.stream.countRowsWritten(m.rows);

@@ -9,6 +9,7 @@ import type { FlowRow } from '../../shared/rows.js';
 import { ByteSink } from './byte-sink.js';
 import { jsonText } from './json.js';
 import { jsonValue, keyPrefix } from './json-row.js';
+import { FLOW_COLUMNS } from '../columns.js';
 
 let keys: string[] = [];
 let prefixes: string[] = [];
@@ -46,32 +47,7 @@ export function flowJsonTail(row: FlowRow): string {
  * these own keys are written by named property reads (one V8 shape, no keyed look-ups); any other row goes
  * through the general writers, so the output never depends on this list being current, only the speed.
  */
-export const FLOW_KEYS = [
-  'id',
-  'proto',
-  'ip_version',
-  'ip_proto',
-  'src_ip',
-  'src_port',
-  'dst_ip',
-  'dst_port',
-  'src_mac',
-  'dst_mac',
-  'vlan',
-  'packets_fwd',
-  'bytes_fwd',
-  'packets_rev',
-  'bytes_rev',
-  'first_ts',
-  'last_ts',
-  'duration',
-  'app',
-  'app_source',
-  'tcp_flags',
-  'tcp_state',
-  'community_id',
-  'tunnel_depth',
-] as const satisfies readonly (keyof FlowRow)[];
+export const FLOW_KEYS = FLOW_COLUMNS;
 
 const P = FLOW_KEYS.map((k, i) => keyPrefix(k, i === 0).bytes);
 const scratch = new ByteSink(4096);

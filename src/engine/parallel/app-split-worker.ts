@@ -6,10 +6,10 @@
  * in flight (the main thread acknowledges a chunk once the merge has handed its rows out).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isPcaplensError } from '../../shared/errors.js';
 import type { HostRow } from '../../shared/rows.js';
 import { analyzeRange } from '../distributed/range-analyze.js';
 import type { AppTable } from '../app-run.js';
+import { settleWorker } from './worker-thread.js';
 
 export interface AppSplitWorkerData {
   path: string;
@@ -129,14 +129,4 @@ async function run(): Promise<void> {
   port.postMessage({ t: 'done', result } satisfies AppSplitMessage);
 }
 
-run().then(
-  () => port.close(),
-  (e: unknown) => {
-    port.postMessage({
-      t: 'error',
-      code: isPcaplensError(e) ? e.code : null,
-      message: e instanceof Error ? e.message : String(e),
-    } satisfies AppSplitMessage);
-    port.close();
-  },
-);
+settleWorker(port, run());

@@ -24,6 +24,7 @@ import type { AppSplitMessage, AppSplitWorkerData, WireAppChunk } from './app-sp
 import { mergeShardHosts, type ShardHosts } from './host-merge.js';
 import { mergeSummary } from './parallel-analyze.js';
 import { ShardMerge, type ShardChunk } from './shard-merge.js';
+import { workerEntry } from './worker-thread.js';
 
 /** Plain files from this size on are split (a worker costs ~0.1 s to start); as flow-split.ts. */
 export const APP_SPLIT_MIN_SIZE = 64 * 1024 * 1024;
@@ -93,16 +94,6 @@ export interface AppSplitOptions {
 }
 
 const here = import.meta.url;
-/** The worker's module: the .js when built; under tsx (tests) the .ts through a bootstrap registering tsx. */
-function workerEntry(): { src: string | URL; eval: boolean } {
-  if (!here.endsWith('.ts')) return { src: new URL('./app-split-worker.js', here), eval: false };
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./app-split-worker.ts', here).href;
-  return {
-    src: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-    eval: true,
-  };
-}
 
 /** A chunk from the wire as the merge takes it. */
 function unwire(c: WireAppChunk): ShardChunk {
@@ -192,7 +183,7 @@ export async function analyzeAppSplit(path: string, o: AppSplitOptions): Promise
   };
 
   try {
-    const entry = workerEntry();
+    const entry = workerEntry(here, 'app-split-worker');
     for (let job = 0; job < jobs; job++) {
       const w = new Worker(entry.src, {
         workerData: { path, job, jobs, tables: [...o.tables], hosts } satisfies AppSplitWorkerData,

@@ -19,6 +19,7 @@ import { ProgressThrottle, type Progress } from '../progress.js';
 import { mergeShardHosts, type ShardHosts } from './host-merge.js';
 import { ShardMerge } from './shard-merge.js';
 import type { ShardMessage, ShardWorkerData } from './shard-worker.js';
+import { workerEntry } from './worker-thread.js';
 
 export interface ParallelOptions {
   /** worker threads (shards), at least 2 */
@@ -40,19 +41,6 @@ export interface ParallelResult {
 }
 
 const here = import.meta.url;
-/**
- * The worker's module beside this one: the .js when built; under tsx (tests) the .ts, loaded through a small
- * bootstrap that registers tsx in the worker (hooks given by --import do not reach a worker's entry).
- */
-function workerEntry(): { src: string | URL; eval: boolean } {
-  if (!here.endsWith('.ts')) return { src: new URL('./shard-worker.js', here), eval: false };
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./shard-worker.ts', here).href;
-  return {
-    src: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-    eval: true,
-  };
-}
 
 /** Application problems a run keeps (app-run.ts MAX_PROBLEMS); past it one line counts the rest. */
 const MAX_APP_PROBLEMS = 100;
@@ -103,7 +91,7 @@ export async function analyzeFilesParallel(paths: string[], o: ParallelOptions):
     flow: o.onFlow,
     app: (t, r) => o.onRow(t, r as never),
   });
-  const entry = workerEntry();
+  const entry = workerEntry(here, 'shard-worker');
   const workers: Worker[] = [];
   const hostParts: ShardHosts[] = new Array<ShardHosts>(jobs);
   const results: RangeResult[] = new Array<RangeResult>(jobs);

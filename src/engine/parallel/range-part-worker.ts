@@ -3,11 +3,11 @@
  * (range-part.ts) and posts its first record's time as soon as it has it, then its result.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isPcaplensError } from '../../shared/errors.js';
 import type { FlowRow } from '../../shared/rows.js';
 import type { PcapHeader } from '../../wire/pcap.js';
 import type { FlowTimeouts } from '../../flow/flow-timeouts.js';
 import { runRangePart, type RangePartResult } from './range-part.js';
+import { settleWorker } from './worker-thread.js';
 
 export interface RangePartWorkerData {
   path: string;
@@ -52,14 +52,4 @@ async function run(): Promise<void> {
   ]);
 }
 
-run().then(
-  () => port.close(),
-  (e: unknown) => {
-    port.postMessage({
-      t: 'error',
-      code: isPcaplensError(e) ? e.code : null,
-      message: e instanceof Error ? e.message : String(e),
-    } satisfies RangePartMessage);
-    port.close();
-  },
-);
+settleWorker(port, run());

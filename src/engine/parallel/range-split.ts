@@ -40,6 +40,7 @@ import type { AnalyzeFilesResult, AnalyzeOptions } from '../analyze-files.js';
 import type { FileStats } from '../file-stats.js';
 import { POS_LAYERS, type RangePartResult } from './range-part.js';
 import type { RangePartMessage, RangePartWorkerData } from './range-part-worker.js';
+import { workerEntry } from './worker-thread.js';
 
 /** Plain files from this size on are split (a worker costs ~0.1 s to start). */
 export const SPLIT_MIN_SIZE = 64 * 1024 * 1024;
@@ -175,16 +176,6 @@ export async function rangeSplitPlan(
 }
 
 const here = import.meta.url;
-/** The worker's module: the .js when built; under tsx (tests) the .ts through a bootstrap registering tsx. */
-function workerEntry(): { src: string | URL; eval: boolean } {
-  if (!here.endsWith('.ts')) return { src: new URL('./range-part-worker.js', here), eval: false };
-  const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./range-part-worker.ts', here).href;
-  return {
-    src: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
-    eval: true,
-  };
-}
 
 /** The reader's once-per-file warnings: a second part must not say them again. */
 const ONCE_PER_FILE = [/more than the file's snapshot length/, /more than its original length/];
@@ -260,7 +251,7 @@ export async function analyzeFlowsRange(
   const onFlow = o.onFlow!;
   const text = o.flowText;
   const spillPath = join(tmpdir(), `pcaplens-flows-${process.pid}-${randomBytes(6).toString('hex')}.spill`);
-  const entry = workerEntry();
+  const entry = workerEntry(here, 'range-part-worker');
   const worker = new Worker(entry.src, {
     workerData: {
       path: plan.path,

@@ -5,9 +5,9 @@
  * instead of piling rows up in memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isPcaplensError } from '../../shared/errors.js';
 import { analyzeRange } from '../distributed/range-analyze.js';
 import type { ShardChunk } from './shard-merge.js';
+import { settleWorker } from './worker-thread.js';
 
 export interface ShardWorkerData {
   paths: string[];
@@ -90,14 +90,4 @@ async function run(): Promise<void> {
   port.postMessage({ t: 'done', result } satisfies ShardMessage);
 }
 
-run().then(
-  () => port.close(),
-  (e: unknown) => {
-    port.postMessage({
-      t: 'error',
-      code: isPcaplensError(e) ? e.code : null,
-      message: e instanceof Error ? e.message : String(e),
-    } satisfies ShardMessage);
-    port.close();
-  },
-);
+settleWorker(port, run());
