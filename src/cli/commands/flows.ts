@@ -56,7 +56,9 @@ Example:
     const stream = new RowStream(io.stdout, args.format, FLOW_COLUMNS);
     if (args.format === 'json' && !keep && defaultFlowThreads() <= 1) {
       // rows and their text are made on a second thread while this one reads (format/flow-json-pipe.ts)
-      const pipe = new FlowJsonPipe(stream, io.stdout === process.stdout ? 1 : null);
+      // on the process's stdout the worker writes it itself; a reader gone away (`| head`) ends the run quietly
+      const direct = io.stdout === process.stdout;
+      const pipe = new FlowJsonPipe(stream, direct ? 1 : null, () => process.exit(0));
       try {
         await runAnalysis(args.files, io, undefined, {
           hosts: false,

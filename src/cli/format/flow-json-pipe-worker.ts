@@ -23,17 +23,23 @@ const general = new JsonRowWriter();
 const pause = new Int32Array(new SharedArrayBuffer(4));
 let rows = 0;
 
-/** All of buf[0, n) to fd, waiting out a full pipe (EAGAIN on a non-blocking descriptor). */
-function writeAll(out: number, buf: Buffer, n: number): void {
+/**
+ * All of buf[0, n) to fd, waiting out a full pipe (EAGAIN on a non-blocking descriptor); false when the reader
+ * has gone away (EPIPE: `pcaplens flows x.pcap | head`).
+ */
+function writeAll(out: number, buf: Buffer, n: number): boolean {
   let off = 0;
   while (off < n) {
     try {
       off += writeSync(out, buf, off, n - off);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return false;
+      if (code !== 'EAGAIN') throw e;
       Atomics.wait(pause, 0, 0, 2);
     }
   }
+  return true;
 }
 
 port.on('message', (m: PipeRequest) => {
@@ -49,8 +55,8 @@ port.on('message', (m: PipeRequest) => {
   }
   if (rows === 0 && m.n > 0) sink.buf[start] = OPEN;
   rows += m.n;
-  writeAll(fd, sink.buf, sink.pos);
+  const written = writeAll(fd, sink.buf, sink.pos);
   sink.pos = 0;
   sink.take();
-  port.postMessage({ text: null, rows: m.n } satisfies PipeReply);
+  port.postMessage({ text: null, rows: m.n, ...(written ? {} : { closed: true }) } satisfies PipeReply);
 });

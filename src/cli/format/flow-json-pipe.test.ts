@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { analyzeFiles } from '../../engine/analyze-files.js';
 import { FLOW_COLUMNS } from '../columns.js';
 import { MemoryStream } from '../io.js';
 import { FlowJsonPipe } from './flow-json-pipe.js';
+import { CORPUS_DIR } from '../../../test/golden/paths.js';
 import { RowStream } from './row-stream.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -54,16 +55,21 @@ test('flow JSON pipe: the worker thread writes the same text as RowStream.add, b
   }
 });
 
+/** A script running the CLI on the process's own stdout and stderr, as bin/pcaplens.js does. */
+function cliRunner(dir: string): string {
+  const runner = join(dir, 'run.mjs');
+  writeFileSync(
+    runner,
+    `const { main } = await import(${JSON.stringify(new URL('../main.ts', import.meta.url).href)});\n` +
+      `process.exitCode = await main(process.argv.slice(2));\n`,
+  );
+  return runner;
+}
+
 test('flows --format json to the process stdout (a pipe): the worker writes it directly, same bytes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pcaplens-pipe-'));
   try {
-    const runner = join(dir, 'run.mjs');
-    const mainUrl = new URL('../main.ts', import.meta.url).href;
-    writeFileSync(
-      runner,
-      `const { main } = await import(${JSON.stringify(mainUrl)});\n` +
-        `process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });\n`,
-    );
+    const runner = cliRunner(dir);
     for (const name of CAPTURES) {
       const r = spawnSync(
         process.execPath,
@@ -81,3 +87,31 @@ test('flows --format json to the process stdout (a pipe): the worker writes it d
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const BIG = join(CORPUS_DIR, 'mixed-many-protocols.pcap');
+test(
+  'flows --format json | head: the reader going away ends the run quietly with status 0',
+  { skip: !existsSync(BIG) && 'no ../shared/corpus' },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcaplens-pipe-'));
+    try {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', cliRunner(dir), 'flows', '--format', 'json', BIG],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      // the reader goes away before the first row, as `head -c 0` would: the first write meets EPIPE
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((ok) => child.on('close', (c) => ok(c)));
+      assert.equal(err, '');
+      assert.equal(code, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

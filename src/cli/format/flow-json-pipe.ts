@@ -25,6 +25,8 @@ export interface PipeReply {
   /** null when the worker wrote the rows to the file descriptor itself */
   text: string | null;
   rows: number;
+  /** the descriptor's reader went away (EPIPE) */
+  closed?: true;
 }
 
 export interface PipeWorkerData {
@@ -51,10 +53,12 @@ export class FlowJsonPipe {
   constructor(
     private readonly stream: RowStream,
     fd: number | null,
+    onClosed: () => void = () => undefined,
   ) {
     const entry = workerEntry(here, 'flow-json-pipe-worker');
     this.worker = new Worker(entry.src, { eval: entry.eval, workerData: { fd } satisfies PipeWorkerData });
     this.worker.on('message', (m: PipeReply) => {
+      if (m.closed) onClosed();
       if (m.text === null) this.stream.countRowsWritten(m.rows);
       else this.stream.addJsonRowsText(m.text, m.rows);
       this.pending--;
@@ -63,6 +67,12 @@ export class FlowJsonPipe {
     this.worker.on('error', (e) => {
       this.failed = e;
       this.wake?.();
+    });
+    this.worker.on('exit', (code) => {
+      if (this.pending > 0 && this.failed === null) {
+        this.failed = new Error(`the flow JSON thread exited with ${code}`);
+        this.wake?.();
+      }
     });
   }
 
