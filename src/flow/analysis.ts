@@ -793,16 +793,13 @@ export class Analysis {
 
   private finishFlow(f: FlowState): void {
     this.table.remove(f);
-    if (this.opts.onFlowState) {
-      this.opts.onFlowState(f);
-      if (this.ghosts !== null) this.ghosts.add(f);
-      else this.recycle(f);
-      return;
+    if (this.opts.onFlowState) this.opts.onFlowState(f);
+    else {
+      const row = flowRow(f);
+      this.opts.onFlowEnd?.(f, row);
+      if (this.opts.onFlow) this.opts.onFlow(row);
+      else this.done.push(row);
     }
-    const row = flowRow(f);
-    this.opts.onFlowEnd?.(f, row);
-    if (this.opts.onFlow) this.opts.onFlow(row);
-    else this.done.push(row);
     // past the cut of a split run the key stays the first part's while it is silent (sweepGhosts)
     if (this.ghosts !== null) this.ghosts.add(f);
     else this.recycle(f);

@@ -63,8 +63,7 @@ Example:
         await runAnalysis(args.files, io, undefined, {
           hosts: false,
           app: false,
-          onFlowState: pipe.push,
-          afterChunk: pipe.afterChunk,
+          ...pipe.analysisOptions,
         });
         await pipe.end();
       } finally {

@@ -40,8 +40,7 @@ test('flow JSON pipe: the worker thread writes the same text as RowStream.add, b
       await analyzeFiles([fx(name)], {
         hosts: false,
         app: false,
-        onFlowState: pipe.push,
-        afterChunk: pipe.afterChunk,
+        ...pipe.analysisOptions,
       });
       await pipe.end();
     } finally {

@@ -87,6 +87,11 @@ export class FlowJsonPipe {
     return i;
   };
 
+  /** What a flows-only run (analyzeFiles) takes to hand its finished flows to this pipe. */
+  get analysisOptions(): { onFlowState: (f: FlowState) => void; afterChunk: () => Promise<void> } {
+    return { onFlowState: this.push, afterChunk: this.afterChunk };
+  }
+
   /** A finished flow (Analysis onFlowState): copied, so the flow object may be reused at once. */
   readonly push = (f: FlowState): void => {
     f.saveTo(this.words, this.n * FLOW_WORDS, this.name);

@@ -110,14 +110,6 @@ export function writeFlowJson(sink: ByteSink, r: FlowRow, tail: boolean): boolea
   return false;
 }
 
-/**
- * Byte-level flowJsonTail: appends the row's tail (the text after `{"id":N`, see the module comment) to the sink
- * as UTF-8, for a worker that batches tails into one buffer instead of one string each.
- */
-export function writeFlowJsonTail(sink: ByteSink, row: FlowRow): void {
-  if (!writeFlowJson(sink, row, true)) sink.utf8(flowJsonTail(row));
-}
-
 const COMMA = Buffer.from(',');
 
 function cell(sink: ByteSink, v: unknown): void {

@@ -62,15 +62,6 @@ export class RowStream {
     if (sink.pos >= FLUSH_AT) this.out.write(sink.take());
   }
 
-  /** addJsonTail with the tail given as its UTF-8 bytes bytes[start, end) (see writeFlowJsonTail). */
-  addJsonTailBytes(id: number, bytes: Uint8Array, start: number, end: number): void {
-    const sink = this.sink;
-    this.idHead(id);
-    sink.bytes(bytes.subarray(start, end), true);
-    this.rows++;
-    if (sink.pos >= FLUSH_AT) this.out.write(sink.take());
-  }
-
   /**
    * JSON rows formatted elsewhere (flow-json-pipe.ts), `rows` of them, each as ROW_NEXT + the row's text: the
    * first row of the stream gets ROW_START instead.
