@@ -14,11 +14,10 @@ import type { CaptureReader, ResolvedName } from '../wire/reader.js';
 import { READ_END, READ_NEED_MORE, READ_RECORD } from '../wire/reader.js';
 import { PacketRecord } from '../wire/record.js';
 import type { ByteSource } from '../wire/source.js';
-import { openFileSource } from './sources/file-source.js';
+import { FileSource, openFileSource } from './sources/file-source.js';
 import { FileStats, type FileInfo } from './file-stats.js';
 import type { PacketRecord as Rec } from '../wire/record.js';
 import { ProgressThrottle, type Progress } from './progress.js';
-import { SyncFileSource } from './parallel/sync-file-source.js';
 import { analyzeFlowsRange, rangeSplitPlan } from './parallel/range-split.js';
 import { AppRun, emptyAppRows, type AppRowSink, type AppRows, type FileBytesOptions } from './app-run.js';
 
@@ -127,9 +126,11 @@ export interface AnalyzeFilesResult extends AppRows {
  */
 export const MAX_FILES = 256;
 
-/** Plain files from this size on are read with synchronous reads (sync-file-source.ts), when few are read at once. */
-const SYNC_READ_MIN_SIZE = 32 * 1024 * 1024;
-const SYNC_READ_MAX_FILES = 8;
+/**
+ * Up to this many files read together, each reads its next chunk while the current one is decoded
+ * (ChunkBuffer.readAhead, one spare 1 MiB buffer each); past it, memory is kept to one buffer a file.
+ */
+const READ_AHEAD_MAX_FILES = 8;
 
 /** Records between two progress/abort checks on the synchronous path. */
 const CHECK_EVERY = 4096;
@@ -152,14 +153,10 @@ function problemOf(file: string, e: unknown): Problem {
 
 async function openOne(
   path: string,
-  syncReads: boolean,
+  readAhead: boolean,
 ): Promise<{ source: ByteSource; reader: CaptureReader }> {
-  let source = await openFileSource(path);
-  // a large plain file is read synchronously (see sync-file-source.ts); gzip and pipes keep their source
-  if (syncReads && !source.compressed && source.size >= SYNC_READ_MIN_SIZE) {
-    await source.close();
-    source = new SyncFileSource(path, source.size);
-  }
+  const source = await openFileSource(path);
+  if (!readAhead && source instanceof FileSource) source.readsAhead = false;
   try {
     return { source, reader: await openCapture(source) };
   } catch (e) {
@@ -199,7 +196,7 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
       try {
-        const { source, reader } = await openOne(path, paths.length <= SYNC_READ_MAX_FILES);
+        const { source, reader } = await openOne(path, paths.length <= READ_AHEAD_MAX_FILES);
         opened.push({ index: i, source, reader });
         infos[i]!.size = source.size;
       } catch (e) {

@@ -37,7 +37,8 @@ export abstract class ReaderBase {
     return this.cb.fill();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.cb.settle();
     return this.cb.source.close();
   }
 

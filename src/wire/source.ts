@@ -16,5 +16,10 @@ export interface ByteSource {
   readonly consumed: number;
   /** true when the bytes are decompressed on the fly (gzip): `size` and `consumed` then count compressed bytes */
   readonly compressed?: boolean;
+  /**
+   * true when read() does its work off the calling thread (a file read in libuv's thread pool): the chunk
+   * buffer then asks for the next chunk while the current one is decoded (ChunkBuffer.readAhead)
+   */
+  readonly readsAhead?: boolean;
   close(): Promise<void>;
 }

@@ -7,6 +7,8 @@ import { openGzipSource } from './gzip-source.js';
 /** A plain file read with positional reads straight into the caller's buffer (no intermediate copy). */
 export class FileSource implements ByteSource {
   readonly compressed = false;
+  /** the chunk buffer reads the next chunk ahead (fh.read runs in libuv's thread pool); off for many files at once */
+  readsAhead = true;
   consumed = 0;
   private closed = false;
 
