@@ -8,13 +8,12 @@ import type { Problem } from '../shared/problem.js';
 import type { CaptureSummary, FlowRow, HostRow } from '../shared/rows.js';
 import { isoTime, toSeconds } from '../shared/time.js';
 import { Analysis, type AnalysisOptions } from '../flow/analysis.js';
-import { openCapture } from '../wire/open.js';
 import { mergeReaders } from '../wire/merge.js';
 import type { CaptureReader, ResolvedName } from '../wire/reader.js';
 import { READ_END, READ_NEED_MORE, READ_RECORD } from '../wire/reader.js';
 import { PacketRecord } from '../wire/record.js';
 import type { ByteSource } from '../wire/source.js';
-import { FileSource, openFileSource } from './sources/file-source.js';
+import { openCaptureFile } from './sources/open-capture-file.js';
 import { FileStats, type FileInfo } from './file-stats.js';
 import type { PacketRecord as Rec } from '../wire/record.js';
 import { ProgressThrottle, type Progress } from './progress.js';
@@ -121,16 +120,10 @@ export interface AnalyzeFilesResult extends AppRows {
 }
 
 /**
- * Inputs read at once. A time-ordered merge keeps every input open with its own chunk buffer (1 MiB each), so
- * the count is capped; merge a very large set in batches (mergecap) first.
+ * Inputs read at once. A time-ordered merge keeps every input open with its own chunk buffer
+ * (sources/open-capture-file.ts), so the count is capped; merge a very large set in batches (mergecap) first.
  */
 export const MAX_FILES = 256;
-
-/**
- * Up to this many files read together, each reads its next chunk while the current one is decoded
- * (ChunkBuffer.readAhead, one spare 1 MiB buffer each); past it, memory is kept to one buffer a file.
- */
-const READ_AHEAD_MAX_FILES = 8;
 
 /** Records between two progress/abort checks on the synchronous path. */
 const CHECK_EVERY = 4096;
@@ -149,20 +142,6 @@ function problemOf(file: string, e: unknown): Problem {
     if (message.startsWith(prefix)) message = message.slice(prefix.length);
   }
   return { file, offset: 0, code, message };
-}
-
-async function openOne(
-  path: string,
-  readAhead: boolean,
-): Promise<{ source: ByteSource; reader: CaptureReader }> {
-  const source = await openFileSource(path);
-  if (!readAhead && source instanceof FileSource) source.readsAhead = false;
-  try {
-    return { source, reader: await openCapture(source) };
-  } catch (e) {
-    await source.close().catch(() => undefined);
-    throw e;
-  }
 }
 
 function uniqueLinkTypes(reader: CaptureReader): number[] {
@@ -196,7 +175,7 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
       try {
-        const { source, reader } = await openOne(path, paths.length <= READ_AHEAD_MAX_FILES);
+        const { source, reader } = await openCaptureFile(path, paths.length);
         opened.push({ index: i, source, reader });
         infos[i]!.size = source.size;
       } catch (e) {

@@ -10,11 +10,10 @@ import type { CaptureRow } from '../shared/store-rows.js';
 import type { Store } from '../store/store.js';
 import { capturePath } from '../store/capture-files.js';
 import { mergeReaders } from '../wire/merge.js';
-import { openCapture } from '../wire/open.js';
 import type { CaptureReader } from '../wire/reader.js';
 import type { ByteSource } from '../wire/source.js';
 import { MAX_FILES } from './analyze-files.js';
-import { openFileSource } from './sources/file-source.js';
+import { openCaptureFile } from './sources/open-capture-file.js';
 
 export type CaptureSource = { paths: string[] } | { store: Store; dataDir: string; captureId: number };
 
@@ -92,9 +91,9 @@ export async function openInputs(paths: string[]): Promise<OpenedInputs> {
   };
   try {
     for (const p of paths) {
-      const source = await openFileSource(p);
+      const { source, reader } = await openCaptureFile(p, paths.length);
       sources.push(source);
-      readers.push(await openCapture(source));
+      readers.push(reader);
     }
   } catch (e) {
     await close();

@@ -28,6 +28,9 @@ class AheadSource extends MemorySource {
   }
 }
 
+/** chunks smaller than the test files, so that they take many fills */
+const ONE_MIB = { chunkSize: 1 << 20 };
+
 /** A classic pcap (LINKTYPE_RAW, snaplen 1 MiB) of `sizes.length` records whose bytes tell where they are. */
 function syntheticPcap(sizes: number[]): Uint8Array {
   const total = 24 + sizes.reduce((s, n) => s + 16 + n, 0);
@@ -85,9 +88,9 @@ for (const [name, bigEvery, maxRead] of [
 ] as const) {
   test(`chunk buffer read-ahead: ${name}: the same records as without it`, async () => {
     const bytes = syntheticPcap(sizes(4000, bigEvery));
-    const plain = await records(await openCapture(new MemorySource(bytes, 'x.pcap', maxRead)));
+    const plain = await records(await openCapture(new MemorySource(bytes, 'x.pcap', maxRead), ONE_MIB));
     const src = new AheadSource(bytes, 'x.pcap', maxRead);
-    const r = await openCapture(src);
+    const r = await openCapture(src, ONE_MIB);
     const ahead = await records(r, () => src.taken++);
     await r.close();
     assert.equal(plain.length, 4000);
@@ -99,7 +102,7 @@ for (const [name, bigEvery, maxRead] of [
 test('chunk buffer read-ahead: the next chunk is asked for before the reader needs it', async () => {
   const bytes = syntheticPcap(sizes(6000, 0));
   const src = new AheadSource(bytes);
-  const r = await openCapture(src);
+  const r = await openCapture(src, ONE_MIB);
   const got = await records(r, () => src.taken++);
   assert.equal(got.length, 6000);
   // the open fills the first chunk, then at once asks for the next, before one record is taken
@@ -112,10 +115,10 @@ test('chunk buffer read-ahead: the next chunk is asked for before the reader nee
 
 test('chunk buffer read-ahead: a failing read ends the input with a problem after the records before it', async () => {
   const bytes = syntheticPcap(sizes(6000, 0));
-  const plain = await records(await openCapture(new MemorySource(bytes)));
+  const plain = await records(await openCapture(new MemorySource(bytes), ONE_MIB));
   const src = new AheadSource(bytes);
   src.failAtRead = 2;
-  const r = await openCapture(src);
+  const r = await openCapture(src, ONE_MIB);
   const got = await records(r, () => src.taken++);
   await r.close();
   assert.ok(got.length > 0 && got.length < plain.length, `${got.length} records`);
@@ -134,7 +137,7 @@ test('chunk buffer read-ahead: a source that reads on the calling thread is not 
     reads++;
     return read(into, offset, length);
   };
-  const r = await openCapture(src);
+  const r = await openCapture(src, ONE_MIB);
   await records(r, () => {
     if (readsWhenTaken < 0) readsWhenTaken = reads;
   });

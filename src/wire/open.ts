@@ -7,7 +7,7 @@ import type { CaptureReader } from './reader.js';
 import type { ByteSource } from './source.js';
 
 export interface OpenOptions {
-  /** size of the reusable input buffer (default 1 MiB); it grows only for a record larger than itself */
+  /** size of the reusable input buffer (default 4 MiB, or the file's size when smaller); it grows only for a record larger than itself */
   chunkSize?: number;
 }
 
