@@ -45,14 +45,17 @@ export interface RunOptions {
 }
 
 export function orderAlerts(drafts: AlertDraft[]): AlertRow[] {
-  const sorted = [...drafts].sort(
-    (a, b) =>
-      severityRank(a.severity) - severityRank(b.severity) ||
-      isoSeconds(a.first_ts) - isoSeconds(b.first_ts) ||
-      (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
-  return sorted.map((d, i) => ({ id: i + 1, ...d }));
+  // rank and start time computed once per draft, not twice per comparison (thousands of alerts on big captures)
+  const sorted = drafts
+    .map((d) => ({ d, rank: severityRank(d.severity), t: isoSeconds(d.first_ts) }))
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        a.t - b.t ||
+        (a.d.kind < b.d.kind ? -1 : a.d.kind > b.d.kind ? 1 : 0) ||
+        (a.d.key < b.d.key ? -1 : a.d.key > b.d.key ? 1 : 0),
+    );
+  return sorted.map(({ d }, i) => ({ id: i + 1, ...d }));
 }
 
 export function runAnalyses(

@@ -310,3 +310,34 @@ test('fixture: a LAN host with TTL 64 and no other hint is guessed Unix-like fro
   const server = hosts.find((h) => h.ip === '172.17.96.77');
   assert.equal(server?.os_guess, 'Linux/Unix/macOS/Android/iOS');
 });
+
+test('hosts: a row of the engine`s shape and a row without the TTL columns give the keys and values of a spread', () => {
+  const ctx = { flows: [flow({ src_ip: '10.0.0.2', dst_ip: '10.0.0.1' })] };
+  const rows = [host('10.0.0.2', { ttl_min: 60, ttl_max: 64 }), host('10.0.0.1')];
+  const out = enrichHosts(rows, ctx);
+  for (const [i, h] of rows.entries()) {
+    const got = out[i]!;
+    // what the one-literal path must equal: the row spread, then the enrichment columns in their order
+    const want = {
+      ...h,
+      names: got.names,
+      vendor: got.vendor,
+      country: got.country,
+      city: got.city,
+      lat: got.lat,
+      lon: got.lon,
+      asn: got.asn,
+      as_org: got.as_org,
+      is_private: got.is_private,
+      tags: got.tags,
+      address_class: got.address_class,
+      os_guess: got.os_guess,
+    };
+    assert.deepEqual(Object.keys(got), Object.keys(want));
+    assert.deepEqual(got, want);
+  }
+  assert.equal(out[0]!.address_class, 'private');
+  assert.equal(out[0]!.ttl_max, 64);
+  assert.equal(out[0]!.os_guess, 'Linux/Unix/macOS/Android/iOS');
+  assert.ok(!('ttl_max' in out[1]!));
+});

@@ -6,7 +6,7 @@
  */
 import type { AlertRow } from '../shared/alert-rows.js';
 import type { FlowRow, HostName, HostRow } from '../shared/rows.js';
-import type { StoredHostRow } from '../shared/store-rows.js';
+import type { HostEnrichment, StoredHostRow } from '../shared/store-rows.js';
 import type { ResolvedName } from '../wire/reader.js';
 import { classifyAddress } from '../enrich/address-class.js';
 import { buildDeviceProfiles, type DeviceProfile } from '../enrich/device-profile.js';
@@ -127,6 +127,70 @@ function alertTags(alerts: readonly AlertRow[] | undefined): Map<string, Set<str
   return out;
 }
 
+/** The enrichment columns of an IP host, in the order they follow the HostRow columns. */
+type Enriched = { names: HostName[] } & Required<HostEnrichment>;
+
+/** HostRow's keys in the order flow/hosts.ts makes them. */
+const HOST_KEYS: readonly (keyof HostRow)[] = [
+  'ip',
+  'kind',
+  'macs',
+  'names',
+  'packets_sent',
+  'bytes_sent',
+  'packets_recv',
+  'bytes_recv',
+  'peers',
+  'server_ports',
+  'first_ts',
+  'last_ts',
+  'ttl_min',
+  'ttl_max',
+];
+
+function hasHostKeys(h: HostRow): boolean {
+  const keys = Object.keys(h);
+  if (keys.length !== HOST_KEYS.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== HOST_KEYS[i]) return false;
+  return true;
+}
+
+/**
+ * `{ ...h, ...e }`: the same keys in the same order. A row of the usual shape is written as one literal, which
+ * makes one object of a fixed shape instead of a copy that then grows key by key (most of enrichHosts' time on
+ * tens of thousands of hosts); any other row (fewer or extra keys) takes the spread.
+ */
+function withEnrichment(h: HostRow, e: Enriched): StoredHostRow {
+  if (!hasHostKeys(h)) return { ...h, ...e };
+  return {
+    ip: h.ip,
+    kind: h.kind,
+    macs: h.macs,
+    names: e.names,
+    packets_sent: h.packets_sent,
+    bytes_sent: h.bytes_sent,
+    packets_recv: h.packets_recv,
+    bytes_recv: h.bytes_recv,
+    peers: h.peers,
+    server_ports: h.server_ports,
+    first_ts: h.first_ts,
+    last_ts: h.last_ts,
+    ttl_min: h.ttl_min,
+    ttl_max: h.ttl_max,
+    vendor: e.vendor,
+    country: e.country,
+    city: e.city,
+    lat: e.lat,
+    lon: e.lon,
+    asn: e.asn,
+    as_org: e.as_org,
+    is_private: e.is_private,
+    tags: e.tags,
+    address_class: e.address_class,
+    os_guess: e.os_guess,
+  };
+}
+
 export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): StoredHostRow[] {
   const passive = ctx.passive ?? passiveNamesOf(ctx);
   const vendorOf = (mac: string): string | null => ctx.vendors?.vendor(mac) ?? null;
@@ -188,8 +252,7 @@ export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): Stor
         `${staleTorMatch(tor, h.first_ts, torMaxAge) ? 'stale-' : ''}${tor.exit ? 'tor-exit' : 'tor-relay'}`,
       );
     for (const t of byAlert.get(h.ip) ?? []) tags.push(t);
-    return {
-      ...h,
+    const e: Enriched = {
       names,
       vendor,
       country: g?.country ?? null,
@@ -199,10 +262,11 @@ export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): Stor
       asn: g?.asn ?? null,
       as_org: g?.as_org ?? null,
       is_private: cls.is_private,
-      tags: tags.slice(0, MAX_TAGS),
+      tags: tags.length > MAX_TAGS ? tags.slice(0, MAX_TAGS) : tags,
       address_class: cls.class,
       os_guess: profile?.os_guess ?? null,
     };
+    return withEnrichment(h, e);
   });
 }
 

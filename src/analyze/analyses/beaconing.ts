@@ -76,11 +76,15 @@ export function detectBeaconing(flows: readonly FlowRow[], cfg: AnalysisConfig):
     g.push(f);
   }
   const out: AlertDraft[] = [];
-  for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (g.length < c.minConnections) continue;
-    g.sort((a, b) => isoSeconds(a.first_ts) - isoSeconds(b.first_ts) || a.id - b.id);
+  for (const [key, group] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (group.length < c.minConnections) continue;
+    // each start time parsed once, not twice per comparison
+    const timed = group
+      .map((f) => ({ f, t: isoSeconds(f.first_ts) }))
+      .sort((a, b) => a.t - b.t || a.f.id - b.f.id);
+    const g = timed.map((x) => x.f);
     const st = beaconStats(
-      g.map((f) => isoSeconds(f.first_ts)),
+      timed.map((x) => x.t),
       g.map((f) => f.bytes_fwd + f.bytes_rev),
       c,
     );
