@@ -48,8 +48,8 @@ function compare(a: Uint8Array, b: Uint8Array, n: number): number {
 const B64C = new Uint8Array(64).map((_, i) => B64.charCodeAt(i));
 const C = new Uint8Array(28);
 
-/** "1:" + base64 of the 20-byte digest (28 characters, one '=' of padding), built as one flat string. */
-function digestText(d: Uint8Array): string {
+/** Base64 of the 20-byte digest into C (28 characters, one '=' of padding). */
+function base64Digest(d: Uint8Array): void {
   for (let i = 0, o = 0; i < 18; i += 3, o += 4) {
     const n = (d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!;
     C[o] = B64C[n >> 18]!;
@@ -62,6 +62,11 @@ function digestText(d: Uint8Array): string {
   C[25] = B64C[(n >> 12) & 63]!;
   C[26] = B64C[(n >> 6) & 63]!;
   C[27] = 61; // '='
+}
+
+/** "1:" + base64 of the 20-byte digest, built as one flat string. */
+function digestText(d: Uint8Array): string {
+  base64Digest(d);
   // one call with every character: no chain of intermediate strings per id
   // prettier-ignore
   return String.fromCharCode(
@@ -70,8 +75,8 @@ function digestText(d: Uint8Array): string {
   );
 }
 
-/** The id of src/dst (n address bytes each, 4 or 16) as communityId defines it. */
-function idOf(
+/** The digest (into DIGEST) of src/dst (n address bytes each, 4 or 16) as communityId defines it. */
+function digestOf(
   proto: number,
   src: Uint8Array,
   dst: Uint8Array,
@@ -79,7 +84,7 @@ function idOf(
   sport: number | null,
   dport: number | null,
   seed: number,
-): string {
+): void {
   let oneWay = false;
   if ((proto === 1 || proto === 58) && sport !== null) {
     const other = (proto === 1 ? ICMP4_PAIRS : ICMP6_PAIRS).get(sport);
@@ -109,7 +114,6 @@ function idOf(
     buf[o++] = dp & 255;
   }
   sha1Into(buf, o, DIGEST);
-  return digestText(DIGEST);
 }
 
 /**
@@ -125,7 +129,8 @@ export function communityId(
   seed = 0,
 ): string {
   const n = Math.min(src.length, dst.length, 16);
-  return idOf(proto, src, dst, n, sport, dport, seed);
+  digestOf(proto, src, dst, n, sport, dport, seed);
+  return digestText(DIGEST);
 }
 
 function wordsInto(w: Uint32Array, ver: number, out: Uint8Array): number {
@@ -153,5 +158,29 @@ export function communityIdWords(
 ): string {
   const n = wordsInto(src, ver, SRC);
   wordsInto(dst, ver, DST);
-  return idOf(proto, SRC, DST, n, sport, dport, seed);
+  digestOf(proto, SRC, DST, n, sport, dport, seed);
+  return digestText(DIGEST);
+}
+
+/**
+ * The text of communityIdWords as its 30 ASCII bytes at out[at..at+30), without making the string (rows
+ * written straight as bytes: cli/format/flow-state-json.ts).
+ */
+export function communityIdWordsInto(
+  out: Uint8Array,
+  at: number,
+  proto: number,
+  ver: number,
+  src: Uint32Array,
+  dst: Uint32Array,
+  sport: number | null,
+  dport: number | null,
+): void {
+  const n = wordsInto(src, ver, SRC);
+  wordsInto(dst, ver, DST);
+  digestOf(proto, SRC, DST, n, sport, dport, 0);
+  base64Digest(DIGEST);
+  out[at] = 49; // '1'
+  out[at + 1] = 58; // ':'
+  for (let i = 0; i < 28; i++) out[at + 2 + i] = C[i]!;
 }

@@ -43,6 +43,43 @@ export function isoTime(sec: number, nsec: number): string {
   return cachedPrefix + frac + 'Z';
 }
 
+// isoTimeInto's own cache: "YYYY-MM-DDTHH:MM:SS." of the latest second, as bytes
+let bytesSec = -1;
+const BYTES_PREFIX = new Uint8Array(20);
+
+/**
+ * isoTime's text as ASCII bytes at out[at..] (27 or 30 of them), for rows written straight as bytes; answers
+ * the count written, or 0 for a time isoTime formats on its slow path (the caller then uses isoTime).
+ */
+export function isoTimeInto(out: Uint8Array, at: number, sec: number, nsec: number): number {
+  if (!Number.isInteger(sec) || sec < 0 || !Number.isInteger(nsec) || nsec < 0 || nsec >= 1e9) return 0;
+  if (sec !== bytesSec) {
+    if (Math.floor(sec / 86400) > LAST_DAY) return 0;
+    const prefix = isoTime(sec, 0);
+    for (let i = 0; i < 20; i++) BYTES_PREFIX[i] = prefix.charCodeAt(i);
+    bytesSec = sec;
+  }
+  for (let i = 0; i < 20; i++) out[at + i] = BYTES_PREFIX[i]!;
+  let p = at + 20;
+  let digits: number;
+  let v: number;
+  if (nsec % 1000 === 0) {
+    digits = 6;
+    v = nsec / 1000;
+  } else {
+    digits = 9;
+    v = nsec;
+  }
+  for (let i = digits - 1; i >= 0; i--) {
+    const q = Math.floor(v / 10);
+    out[p + i] = 48 + (v - q * 10);
+    v = q;
+  }
+  p += digits;
+  out[p++] = 90; // 'Z'
+  return p - at;
+}
+
 function isoTimeSlow(sec: number, nsec: number): string {
   const ms = sec * 1000;
   const d = new Date(ms);

@@ -7,10 +7,8 @@ import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FLOW_WORDS, FlowState } from '../../flow/flow-state.js';
 import { FlowKey } from '../../flow/flow-key.js';
-import { flowRow } from '../../flow/flow-row.js';
 import { ByteSink } from './byte-sink.js';
-import { writeFlowJson } from './flow-json.js';
-import { JsonRowWriter } from './json-row.js';
+import { writeFlowStateJson } from './flow-state-json.js';
 import type { PipeReply, PipeRequest, PipeWorkerData } from './flow-json-pipe.js';
 
 const ROW_NEXT = Buffer.from(',\n');
@@ -19,7 +17,6 @@ const port = parentPort!;
 const fd = (workerData as PipeWorkerData).fd;
 const flow = new FlowState(0, new FlowKey());
 const sink = new ByteSink(1 << 20);
-const general = new JsonRowWriter();
 const pause = new Int32Array(new SharedArrayBuffer(4));
 let rows = 0;
 
@@ -45,9 +42,8 @@ function writeAll(out: number, buf: Buffer, n: number): boolean {
 port.on('message', (m: PipeRequest) => {
   const start = sink.pos;
   for (let i = 0; i < m.n; i++) {
-    const row = flowRow(flow.loadFrom(m.words, i * FLOW_WORDS, m.names));
     sink.bytes(ROW_NEXT, false);
-    if (!writeFlowJson(sink, row, false)) general.write(sink, row as unknown as Record<string, unknown>);
+    writeFlowStateJson(sink, flow.loadFrom(m.words, i * FLOW_WORDS, m.names));
   }
   if (fd === null) {
     port.postMessage({ text: sink.take(), rows: m.n } satisfies PipeReply);
