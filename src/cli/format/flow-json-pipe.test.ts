@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { Worker, type Transferable } from 'node:worker_threads';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,3 +115,28 @@ test(
     }
   },
 );
+
+test('flow JSON pipe: batches are copied to the worker, never transferred (no buffer of the reading thread is detached)', async () => {
+  const transfers: unknown[] = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, value: unknown, transferList?: readonly unknown[]) {
+    if (transferList !== undefined) transfers.push(...transferList);
+    post.call(this, value, transferList as Transferable[] | undefined);
+  };
+  try {
+    const out = new MemoryStream(false);
+    const stream = new RowStream(out, 'json', FLOW_COLUMNS);
+    const pipe = new FlowJsonPipe(stream, null);
+    try {
+      await analyzeFiles([fx('vxlan-http.pcap')], { hosts: false, app: false, ...pipe.analysisOptions });
+      await pipe.end();
+    } finally {
+      await pipe.close();
+    }
+    await stream.end();
+    assert.ok(JSON.parse(out.text).length > 0);
+  } finally {
+    Worker.prototype.postMessage = post;
+  }
+  assert.deepEqual(transfers, []);
+});
