@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAsnCsv } from './asn-table.js';
+import { AsnTable, parseAsnCsv } from './asn-table.js';
 import { parseGeoCsv } from './geo-csv.js';
 import { parseIp } from './ip.js';
 
@@ -98,4 +98,45 @@ test('parseAsnCsv answers what the generic parser answers (same rows, same look-
   }
   // both families found and missed
   assert.ok(hits[4] > 100 && hits[4] < 5000 && hits[6] > 100 && hits[6] < 5000, JSON.stringify(hits));
+});
+
+test('AsnTable binary form: the same look-ups after toBinary/fromBinary, header kept, damaged bytes refused', () => {
+  const csv = [
+    '16777216,16777471,13335,"Cloudflare, Inc."',
+    '1.0.4.0,1.0.7.255,38803,Gtelecom Pty Ltd',
+    '255.255.255.0,255.255.255.255,1,Last range',
+    '2001:200::,2001:200:1b9:ffff:ffff:ffff:ffff:ffff,2500,WIDE Project',
+    '2001::,2001::ffff:ffff:ffff:ffff:ffff:ffff,6939,Hurricane Électrique', // non-ASCII name
+    '5.0.0.0,5.0.0.255,4200000001,', // no name
+  ].join('\n');
+  const r = parseAsnCsv(bytes(csv))!;
+  const bin = r.table.toBinary({ version: '1.2.3', size: 42 });
+  const back = AsnTable.fromBinary(bin);
+  assert.ok(back);
+  assert.equal(back.header['version'], '1.2.3');
+  assert.equal(back.header['size'], 42);
+  assert.equal(back.table.size, r.table.size);
+  for (const ip of [
+    '0.0.0.0',
+    '1.0.0.0',
+    '1.0.0.128',
+    '1.0.0.255',
+    '1.0.1.0',
+    '1.0.4.0',
+    '1.0.7.255',
+    '5.0.0.17',
+    '255.255.255.255',
+    '2001::1',
+    '2001:200::5',
+    '2001:200:1ba::',
+    '::1',
+  ]) {
+    const p = parseIp(ip)!;
+    assert.deepEqual(back.table.get(p), r.table.get(p), ip);
+  }
+  assert.equal(back.table.get(parseIp('2001::1')!)?.as_org, 'Hurricane Électrique');
+  assert.equal(back.table.get(parseIp('5.0.0.1')!)?.as_org, null);
+  assert.equal(AsnTable.fromBinary(bin.subarray(0, bin.length - 40)), null); // cut short
+  assert.equal(AsnTable.fromBinary(bytes('{"format":"x"}')), null);
+  assert.equal(AsnTable.fromBinary(new Uint8Array(3)), null);
 });

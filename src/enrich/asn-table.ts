@@ -302,6 +302,32 @@ function compareWords(x: Uint32Array, xo: number, y: Uint32Array, yo: number): n
   return 0;
 }
 
+const BINARY_FORMAT = 'pcaplens-asn-table/1';
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 64 * MAX_ROWS;
+}
+
+function toLittleEndian(a: Uint32Array): Uint32Array {
+  if (LITTLE_ENDIAN) return a;
+  const out = new Uint32Array(a.length);
+  const v = new DataView(out.buffer);
+  for (let i = 0; i < a.length; i++) v.setUint32(4 * i, a[i]!, true);
+  return out;
+}
+
+/** n words at byte offset `at`, copied (the offset need not be aligned, and the copy outlives the file buffer). */
+function fromLittleEndian(bytes: Uint8Array, at: number, n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(at, at + 4 * n));
+  else {
+    const v = new DataView(bytes.buffer, bytes.byteOffset + at, 4 * n);
+    for (let i = 0; i < n; i++) out[i] = v.getUint32(4 * i, true);
+  }
+  return out;
+}
+
 export class AsnTable {
   private readonly q = new Uint32Array(4);
   private constructor(
@@ -311,8 +337,16 @@ export class AsnTable {
     /** 8 words per row: start (4), end (4) */
     private readonly b6: Uint32Array,
     private readonly val6: Uint32Array,
-    private readonly values: readonly AsnValue[],
+    /** per value id; a table loaded from its binary form fills it on first use through `make` */
+    private readonly values: (AsnValue | undefined)[],
+    private readonly make: ((id: number) => AsnValue) | null = null,
   ) {}
+
+  private value(id: number): AsnValue | null {
+    let v = this.values[id];
+    if (v === undefined && this.make && id < this.values.length) v = this.values[id] = this.make(id);
+    return v ?? null;
+  }
 
   /** Sorts by start when the input was not sorted (the bundled files are). */
   static build(
@@ -344,6 +378,94 @@ export class AsnTable {
     return new AsnTable(s4, e4, v4, b6, v6, values);
   }
 
+  /**
+   * The table as bytes (data/asn/, built by scripts/build-asn-data.ts): a JSON header, then the arrays as they
+   * are in memory and the organisations as one UTF-8 text, so loading it is a copy, not a parse.
+   */
+  toBinary(header: Record<string, unknown>): Uint8Array {
+    const all = Array.from(this.values, (_, id) => this.value(id));
+    const orgs = all.map((v) => v?.as_org ?? '');
+    const orgEnd = new Uint32Array(orgs.length);
+    let end = 0;
+    orgs.forEach((o, i) => (orgEnd[i] = end += o.length));
+    // IPv4 bounds as the gap from the previous start and the range's length: small numbers, which gzip well
+    const s4 = this.s4;
+    const gaps = s4.map((v, i) => (i === 0 ? v : v - s4[i - 1]!));
+    const lengths = this.e4.map((v, i) => v - s4[i]!);
+    const arrays = [
+      gaps,
+      lengths,
+      this.val4,
+      this.b6,
+      this.val6,
+      Uint32Array.from(all, (v) => v?.asn ?? 0),
+      orgEnd,
+    ];
+    const head = new TextEncoder().encode(
+      JSON.stringify({
+        ...header,
+        format: BINARY_FORMAT,
+        n4: this.s4.length,
+        n6: this.val6.length,
+        values: orgs.length,
+      }),
+    );
+    const headLen = (head.length + 3) & ~3;
+    const text = new TextEncoder().encode(orgs.join(''));
+    const words = arrays.reduce((n, a) => n + a.length, 0);
+    const out = new Uint8Array(4 + headLen + 4 * words + text.length);
+    new DataView(out.buffer).setUint32(0, head.length, true);
+    out.set(head, 4);
+    let at = 4 + headLen;
+    for (const a of arrays) {
+      out.set(new Uint8Array(toLittleEndian(a).buffer, 0, 4 * a.length), at);
+      at += 4 * a.length;
+    }
+    out.set(text, at);
+    return out;
+  }
+
+  /** A table from toBinary's bytes and its header, or null when the bytes are not that format. */
+  static fromBinary(bytes: Uint8Array): { table: AsnTable; header: Record<string, unknown> } | null {
+    if (bytes.length < 4) return null;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headLen = view.getUint32(0, true);
+    if (4 + headLen > bytes.length) return null;
+    let header: Record<string, unknown>;
+    try {
+      header = JSON.parse(utf8.decode(bytes.subarray(4, 4 + headLen))) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+    const { n4, n6, values: nv } = header;
+    if (header['format'] !== BINARY_FORMAT || !isCount(n4) || !isCount(n6) || !isCount(nv)) return null;
+    let at = 4 + ((headLen + 3) & ~3);
+    const sizes = [n4, n4, n4, 8 * n6, n6, nv, nv];
+    if (at + 4 * sizes.reduce((a, b) => a + b, 0) > bytes.length) return null;
+    const [s4, e4, val4, b6, val6, asns, orgEnd] = sizes.map((n) => {
+      const a = fromLittleEndian(bytes, at, n);
+      at += 4 * n;
+      return a;
+    }) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+    for (let i = 0; i < n4; i++) {
+      s4[i] = i === 0 ? s4[0]! : s4[i - 1]! + s4[i]!;
+      e4[i] = s4[i]! + e4[i]!;
+    }
+    const text = utf8.decode(bytes.subarray(at));
+    let last = 0;
+    for (let i = 0; i < nv; i++) {
+      if (orgEnd[i]! < last || orgEnd[i]! > text.length) return null;
+      last = orgEnd[i]!;
+    }
+    for (const v of [val4, val6]) for (let i = 0; i < v.length; i++) if (v[i]! >= nv) return null;
+    // a capture asks for a few thousand of the ~90 k organisations: each made on its first look-up
+    const make = (id: number): AsnValue => ({
+      asn: asns[id]!,
+      as_org: text.slice(id === 0 ? 0 : orgEnd[id - 1]!, orgEnd[id]!) || null,
+    });
+    return { table: new AsnTable(s4, e4, val4, b6, val6, new Array<AsnValue | undefined>(nv), make), header };
+  }
+
   get size(): number {
     return this.s4.length + this.val6.length;
   }
@@ -360,7 +482,7 @@ export class AsnTable {
       }
       const i = lo - 1;
       if (i < 0 || this.e4[i]! < ip.n) return null;
-      return this.values[this.val4[i]!] ?? null;
+      return this.value(this.val4[i]!);
     }
     const q = this.q;
     const b = ip.bytes;
@@ -376,6 +498,6 @@ export class AsnTable {
     }
     const i = lo - 1;
     if (i < 0 || compareWords(b6, 8 * i + 4, q, 0) < 0) return null;
-    return this.values[this.val6[i]!] ?? null;
+    return this.value(this.val6[i]!);
   }
 }
