@@ -3,7 +3,7 @@
  * line per problem on stderr (naming file and offset), capped so a badly broken file cannot flood the terminal.
  */
 import { analyzeFiles, type AnalyzeFilesResult, type AnalyzeOptions } from '../engine/analyze-files.js';
-import type { AppTable } from '../engine/app-run.js';
+import { onlyTables, type AppTable } from '../engine/app-run.js';
 import {
   analyzeAppSplit,
   APP_SPLIT_MAX_THREADS,
@@ -94,6 +94,8 @@ export async function runAnalysis(
           })
         : await analyzeFiles(files, {
             ...extra,
+            // the layer makes only the rows of the tables the command prints
+            onRow: split && extra.onRow ? onlyTables(split.tables, extra.onRow) : extra.onRow,
             onProgress: (p) => bar.update(p),
             signal: io.signal,
             onFlow,

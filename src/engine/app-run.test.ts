@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FIXTURE_DIR } from '../../test/golden/paths.js';
 import type { FileRow } from '../shared/app-rows.js';
 import { analyzeFiles } from './analyze-files.js';
-import { APP_TABLES, AppRun, emptyAppRows, type AppTable } from './app-run.js';
+import { APP_TABLES, AppRun, emptyAppRows, onlyTables, type AppTable } from './app-run.js';
 
 const fx = (n: string) => join(FIXTURE_DIR, n);
 
@@ -128,4 +128,37 @@ test('the engine registers native SHA-256 for file bodies: the same digests as t
   const expected = createHash('sha256').update(data).digest('hex');
   assert.equal(Buffer.from(pure.digest()).toString('hex'), expected);
   assert.equal(Buffer.from(native.digest()).toString('hex'), expected);
+});
+
+test('onlyTables: the rows of the tables named, as a full run makes them, and no others; extraction keeps files', async () => {
+  const caps = [
+    'tcp-retransmissions-http.pcap',
+    'tls12-sni-sct.pcap',
+    'dhcp-dora.pcap',
+    'dns-edns-ecs-ipv4-fragments.pcap',
+  ];
+  for (const cap of caps.map(fx)) {
+    const all = await analyzeFiles([cap]);
+    for (const tables of [[], ['http'], ['tls', 'dns'], ['files', 'dhcp']] as AppTable[][]) {
+      const got: Record<AppTable, unknown[]> = emptyAppRows();
+      const r = await analyzeFiles([cap], { onRow: onlyTables(tables, (t, row) => got[t].push(row)) });
+      for (const t of APP_TABLES) assert.deepEqual(got[t], tables.includes(t) ? all[t] : [], `${cap} ${t}`);
+      assert.deepEqual(r.summary, all.summary);
+    }
+  }
+  // with file extraction the files sink stays, whatever table is printed
+  const files: FileRow[] = [];
+  const got: Record<AppTable, unknown[]> = emptyAppRows();
+  await analyzeFiles([fx('null-loopback-http-download.pcap')], {
+    onRow: onlyTables(['http'], (t, row) => got[t].push(row)),
+    fileBytes: { maxFileBytes: 1 << 20, maxHeldBytes: 1 << 20, onFile: (row) => files.push(row) },
+  });
+  const whole = await analyzeFiles([fx('null-loopback-http-download.pcap')]);
+  assert.equal(whole.files.length, 1);
+  assert.deepEqual(files, whole.files);
+  assert.deepEqual(got.http, whole.http);
+  assert.deepEqual(got.files, whole.files);
+  // the tables exercised above are not empty
+  const full = await analyzeFiles(caps.map(fx));
+  for (const t of ['http', 'tls', 'dns', 'files', 'dhcp'] as const) assert.ok(full[t].length > 0, t);
 });

@@ -55,6 +55,18 @@ export interface AppRowTypes {
 export type AppRows = { [T in AppTable]: AppRowTypes[T][] };
 export type AppRowSink = <T extends AppTable>(table: T, row: AppRowTypes[T]) => void;
 
+/**
+ * An AppRowSink that takes the rows of `tables` only (a table command, or the summary with none): the layer
+ * then does not make the other tables' rows, and skips the parsers that only feed them. Parsers whose state
+ * steers reassembly (TLS, the line protocols) still run, so the reassembly problems stay the same.
+ */
+export type TableRowSink = AppRowSink & { readonly tables: readonly AppTable[] };
+
+export function onlyTables(tables: readonly AppTable[], sink: AppRowSink): TableRowSink {
+  const put: AppRowSink = (table, row) => sink(table, row);
+  return Object.assign(put, { tables: [...tables] });
+}
+
 /** Extraction: the bytes of transferred files, kept bounded while the transfer runs, handed out with the row. */
 export interface FileBytesOptions {
   /** bytes kept per file; past it the content is cut (content.length < row.size) */
@@ -86,7 +98,10 @@ export class AppRun {
   private readonly problemList: { packet: number; fileIndex: number; message: string }[] = [];
   private problemsDropped = 0;
 
-  constructor(onRow: AppRowSink | undefined, files: FileBytesOptions | undefined) {
+  constructor(onRow: AppRowSink | TableRowSink | undefined, files: FileBytesOptions | undefined) {
+    const only = onRow !== undefined && 'tables' in onRow ? new Set<AppTable>(onRow.tables) : null;
+    // extraction writes the files it is handed whatever table is printed
+    const wants = (t: AppTable): boolean => only === null || only.has(t) || (t === 'files' && !!files);
     const put: AppRowSink =
       onRow ??
       ((table, row) => {
@@ -98,25 +113,26 @@ export class AppRun {
         put(table, row);
       };
     const sinks: AppSinks = {
-      dns: emit('dns'),
-      http: emit('http'),
-      tls: emit('tls'),
-      dhcp: emit('dhcp'),
-      credential: emit('credentials'),
-      ssh: emit('ssh'),
-      smb: emit('smb'),
-      sip: emit('sip'),
-      ntp: emit('ntp'),
-      file: (row, content) => {
-        row.magic = content && content.length > 0 ? magicHex(content) : null;
-        put('files', row);
-        if (files && content) files.onFile(row, content);
-      },
       problem: (p) => {
         if (this.problemList.length < MAX_PROBLEMS) this.problemList.push(p);
         else this.problemsDropped++;
       },
     };
+    if (wants('dns')) sinks.dns = emit('dns');
+    if (wants('http')) sinks.http = emit('http');
+    if (wants('tls')) sinks.tls = emit('tls');
+    if (wants('dhcp')) sinks.dhcp = emit('dhcp');
+    if (wants('credentials')) sinks.credential = emit('credentials');
+    if (wants('ssh')) sinks.ssh = emit('ssh');
+    if (wants('smb')) sinks.smb = emit('smb');
+    if (wants('sip')) sinks.sip = emit('sip');
+    if (wants('ntp')) sinks.ntp = emit('ntp');
+    if (wants('files'))
+      sinks.file = (row, content) => {
+        row.magic = content && content.length > 0 ? magicHex(content) : null;
+        put('files', row);
+        if (files && content) files.onFile(row, content);
+      };
     this.layer = new AppLayer(
       sinks,
       files ? { keepFileBytes: files.maxFileBytes, maxKeptFileBytes: files.maxHeldBytes } : {},

@@ -21,6 +21,8 @@ export interface BodyLimits {
    * back (BodyInfo.borrowed) once the content was handed on
    */
   keepBudget?: { left: number };
+  /** false: the decoded body is not hashed (BodyInfo.sha256 is null), for a run that makes no file rows */
+  hash?: boolean;
 }
 /** bytes every body keeps whatever the budget (type sniffing) */
 const HEAD_BYTES = 4096;
@@ -76,7 +78,7 @@ const SLICE = 16384;
 
 /** Content decoding, hashing and counting of one body. */
 class ContentSink {
-  private hash: IncrementalSha256 | null = createSha256();
+  private hash: IncrementalSha256 | null;
   private inflater: Inflater | null = null;
   private headBuf: Uint8Array;
   private headLen = 0;
@@ -93,6 +95,7 @@ class ContentSink {
     readonly encoding: string | null,
     private readonly limits: BodyLimits,
   ) {
+    this.hash = limits.hash === false ? null : createSha256();
     // grown on demand when keepBytes is large: most bodies are small
     this.headBuf = new Uint8Array(Math.min(limits.keepBytes, HEAD_BYTES));
     const e = encoding?.trim().toLowerCase() ?? '';

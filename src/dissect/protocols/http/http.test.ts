@@ -320,3 +320,32 @@ test('a keep-alive junk byte before a request (midstream pickup) is skipped', ()
   ]);
   assert.equal(txs[0]!.request!.uri, '/ping');
 });
+
+test('a body read without hash and head (no file rows): the same lengths and flags, no sha256, no head', () => {
+  const text = enc('line of text\n'.repeat(3000));
+  const gz = gzipSync(text);
+  for (const [data, coding] of [
+    [text, null],
+    [gz, 'gzip'],
+  ] as const) {
+    const full = new BodyReader('length', data.length, coding);
+    const bare = new BodyReader('length', data.length, coding, {
+      maxDecoded: 64 << 20,
+      keepBytes: 0,
+      hash: false,
+    });
+    // in uneven pieces, as segments come
+    for (let o = 0; o < data.length; o += 1000) {
+      full.push(data, o, Math.min(data.length, o + 1000));
+      bare.push(data, o, Math.min(data.length, o + 1000));
+    }
+    const f = full.info();
+    const b = bare.info();
+    assert.equal(f.sha256, createHash('sha256').update(text).digest('hex'));
+    assert.equal(f.head.length, 4096);
+    assert.equal(b.sha256, null);
+    assert.equal(b.head.length, 0);
+    assert.deepEqual({ ...b, sha256: null, head: null }, { ...f, sha256: null, head: null });
+    assert.equal(b.len, text.length);
+  }
+});

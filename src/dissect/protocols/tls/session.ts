@@ -77,6 +77,12 @@ export class TlsSession {
   private msgTsSec = 0;
   private msgTsNsec = 0;
 
+  /**
+   * certificates: false leaves info.certificate null and certCount 0 (a run that makes no tls rows); the
+   * certificate never decides when a side goes quiet, so the session finishes at the same byte either way
+   */
+  constructor(private readonly certificates = true) {}
+
   /** Both sides are past anything we want: the caller may stop feeding bytes. */
   get finished(): boolean {
     return (this.sides[0].quiet || this.sides[0].dead) && (this.sides[1].quiet || this.sides[1].dead);
@@ -201,7 +207,7 @@ export class TlsSession {
         break;
       }
       case 11: {
-        if (info.certificate) break;
+        if (info.certificate || !this.certificates) break;
         const r = parseCertificateMessage(b, start, end);
         info.certificate = r.leaf;
         info.certCount = r.count;

@@ -154,3 +154,32 @@ test('a gap inside an application-data record keeps the record layer in step', (
   assert.equal(s.info.alerts, 1);
   assert.equal(s.info.notTls, false);
 });
+
+test('without certificates: the same hellos, no certificate, and the session finishes after the same segment', () => {
+  for (const name of ['tls12-sni-sct', 'sll2-tls13-sni']) {
+    const segs = segments(name);
+    const full = new TlsSession();
+    const bare = new TlsSession(false);
+    let finishedAt = -1;
+    segs.forEach(([dir, b], i) => {
+      full.data(dir, b, i + 1, 100 + i, 0);
+      bare.data(dir, b, i + 1, 100 + i, 0);
+      assert.equal(bare.finished, full.finished, `${name} segment ${i}`);
+      if (full.finished && finishedAt < 0) finishedAt = i;
+    });
+    assert.ok(finishedAt >= 0, `${name} finishes`);
+    assert.equal(bare.info.certificate, null);
+    assert.equal(bare.info.certCount, 0);
+    assert.deepEqual(
+      { ...bare.info, certificate: null, certCount: 0 },
+      {
+        ...full.info,
+        certificate: null,
+        certCount: 0,
+      },
+    );
+  }
+  // the TLS 1.2 capture does carry a certificate chain, which the full session reads
+  const t12 = feed(segments('tls12-sni-sct'));
+  assert.equal(t12.info.certCount, 3);
+});

@@ -64,6 +64,8 @@ const DNS_APPS = new Set(['dns', 'mdns', 'llmnr', 'nbns']);
 /** payload packets we wait for a flow without app to be classified before giving up on it */
 const UNDECIDED_PACKETS = 4;
 const MAX_DNS_TCP_BUF = 65537;
+/** Telnet announces no FTP data connection */
+const noExpect = (): void => undefined;
 
 export interface AppLayerOptions {
   limits?: ReassemblyLimits;
@@ -131,7 +133,11 @@ export class AppLayer {
   readonly stats = { tcpFlows: 0, udpMessages: 0, tlsRows: 0, httpRows: 0, dnsRows: 0, ftpDataFlows: 0 };
   /** "ip port" -> announced FTP data connection */
   private readonly expectations = new Map<string, FtpExpectation>();
+  /** port -> announced FTP data connections on it (a quick test before the endpoint text is made) */
+  private readonly expectedPorts = new Map<number, number>();
   private readonly httpLimits: HttpSessionLimits = DEFAULT_HTTP_LIMITS;
+  /** some table HTTP feeds is kept: http rows, the files its bodies are, the credentials of its requests */
+  private readonly httpWanted: boolean;
   /** extraction: bytes kept per file, and what is left of the budget for all transfers in flight */
   private readonly keepFileBytes: number;
   private readonly keepBudget: { left: number } | undefined;
@@ -155,7 +161,14 @@ export class AppLayer {
     this.limits = opts.limits ?? DEFAULT_LIMITS;
     this.budget = new ReassemblyBudget(opts.maxHeldBytes ?? 64 << 20);
     this.keepFileBytes = Math.max(0, opts.keepFileBytes ?? 0);
-    if (this.keepFileBytes > 0) {
+    this.httpWanted = !!(sinks.http || sinks.file || sinks.credential);
+    if (!sinks.file) {
+      // without file rows a body is only counted: no hash, no head kept for sniffing
+      this.httpLimits = {
+        ...DEFAULT_HTTP_LIMITS,
+        body: { ...DEFAULT_HTTP_LIMITS.body, keepBytes: 0, hash: false },
+      };
+    } else if (this.keepFileBytes > 0) {
       this.keepBudget = { left: opts.maxKeptFileBytes ?? 256 << 20 };
       const body = DEFAULT_HTTP_LIMITS.body;
       this.httpLimits = {
@@ -249,25 +262,33 @@ export class AppLayer {
   private startStream(st: FlowApp, app: string): void {
     st.kind = app;
     this.stats.tcpFlows++;
-    if (app === 'http')
+    if (app === 'http') {
+      // nothing to learn for a run that keeps no table HTTP feeds (HTTP never ends the reassembly early)
+      if (!this.httpWanted) return;
       st.http = new HttpSession((tx) => {
         this.stats.httpRows++;
         emitHttp(tx, st.flow.id, st.endpoints(), this.sinks, this.keepBudget);
       }, this.httpLimits);
-    else if (app === 'tls') st.tls = new TlsSession();
-    else if (DNS_APPS.has(app))
-      st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
-    else if (app === 'ftp-data') {
+    } else if (app === 'tls') st.tls = new TlsSession(this.sinks.tls !== undefined);
+    else if (DNS_APPS.has(app)) {
+      if (this.sinks.dns) st.dns = new DnsFlow(st.flow.id, st.endpoints(), app, 'tcp', (r) => this.dnsRow(r));
+    } else if (app === 'ftp-data') {
       /* set up by matchFtpData */
-    } else if (app === 'smb2')
-      st.line = smb2Stream(
-        st.flow.id,
-        st.endpoints(),
-        this.sinks,
-        this.keepFileBytes > 0 ? { bytes: this.keepFileBytes, budget: this.keepBudget } : null,
-      );
-    else if (app === 'sip') st.line = sipStream(st.flow.id, st.endpoints(), this.sinks);
-    else
+    } else if (app === 'smb2') {
+      // SMB2, SIP and Telnet sessions never end the reassembly early: without their tables, nothing to do
+      if (this.sinks.smb || this.sinks.file)
+        st.line = smb2Stream(
+          st.flow.id,
+          st.endpoints(),
+          this.sinks,
+          this.keepFileBytes > 0 ? { bytes: this.keepFileBytes, budget: this.keepBudget } : null,
+        );
+    } else if (app === 'sip') {
+      if (this.sinks.sip) st.line = sipStream(st.flow.id, st.endpoints(), this.sinks);
+    } else if (app === 'telnet') {
+      if (this.sinks.credential)
+        st.line = lineProtocolFor(app, st.flow.id, st.endpoints(), this.sinks, noExpect);
+    } else
       st.line = lineProtocolFor(
         app,
         st.flow.id,
@@ -279,21 +300,35 @@ export class AppLayer {
   }
 
   private expect(e: FtpExpectation): void {
-    if (this.expectations.size >= MAX_EXPECTATIONS) {
-      const first = this.expectations.keys().next().value as string;
-      this.expectations.delete(first);
-    }
-    this.expectations.set(`${e.ip ?? e.serverIp} ${e.port}`, e);
+    if (this.expectations.size >= MAX_EXPECTATIONS)
+      this.forget(this.expectations.keys().next().value as string);
+    const key = `${e.ip ?? e.serverIp} ${e.port}`;
+    // a key seen again keeps its place in the eviction order (Map.set), and its port is counted once
+    if (!this.expectations.has(key))
+      this.expectedPorts.set(e.port, (this.expectedPorts.get(e.port) ?? 0) + 1);
+    this.expectations.set(key, e);
+  }
+
+  private forget(key: string): void {
+    const e = this.expectations.get(key);
+    if (!e) return;
+    this.expectations.delete(key);
+    const n = (this.expectedPorts.get(e.port) ?? 1) - 1;
+    if (n > 0) this.expectedPorts.set(e.port, n);
+    else this.expectedPorts.delete(e.port);
   }
 
   /** A new TCP flow to an announced FTP data endpoint becomes that transfer. */
   private matchFtpData(st: FlowApp): void {
+    // most new flows match no announced port: no endpoint text made for them
+    const f = st.flow;
+    if (!this.expectedPorts.has(f.srcPort) && !this.expectedPorts.has(f.dstPort)) return;
     const ep = st.endpoints();
     for (const i of [1, 0] as const) {
       const key = `${ep.ip[i]} ${ep.port[i]}`;
       const e = this.expectations.get(key);
       if (!e) continue;
-      this.expectations.delete(key);
+      this.forget(key);
       st.flow.app = 'ftp-data';
       st.flow.appSource = 'ftp';
       this.stats.ftpDataFlows++;
@@ -362,11 +397,20 @@ export class AppLayer {
     const end = off + l.payloadLen;
     this.stats.udpMessages++;
     if (DNS_APPS.has(app)) {
+      if (!this.sinks.dns) {
+        st.off = true;
+        return;
+      }
       st.dns ??= new DnsFlow(flow.id, st.endpoints(), app, 'udp', (r) => this.dnsRow(r));
       st.dns.message(dir, b, off, end, rec.frame, rec.tsSec, rec.tsNsec);
       return;
     }
     if (app === 'quic') {
+      // a QUIC flow gives a tls row only
+      if (!this.sinks.tls) {
+        st.off = true;
+        return;
+      }
       st.quic ??= new QuicSession();
       st.quic.datagram(dir, b, off, end, rec.frame, rec.tsSec, rec.tsNsec);
       if (st.quic.info.clientHello) {
@@ -393,11 +437,11 @@ export class AppLayer {
     if (!t || st.tlsDone) return;
     st.tlsDone = true;
     const i = t.info;
-    if (!i.clientHello && !i.serverHello) return;
+    if ((!i.clientHello && !i.serverHello) || !this.sinks.tls) return;
     const ep = st.endpoints();
     const base = rowBase(st.flow.id, ep, i.clientDir < 0 ? 0 : i.clientDir, i.packet, i.tsSec, i.tsNsec);
     this.stats.tlsRows++;
-    this.sinks.tls?.(tlsRow(base, 'tls', i.clientHello, i.serverHello, i.certificate, i.certCount));
+    this.sinks.tls(tlsRow(base, 'tls', i.clientHello, i.serverHello, i.certificate, i.certCount));
   }
 
   private emitQuic(st: FlowApp): void {
@@ -405,7 +449,7 @@ export class AppLayer {
     if (!q || st.quicDone) return;
     st.quicDone = true;
     const i = q.info;
-    if (!i.clientHello) return;
+    if (!i.clientHello || !this.sinks.tls) return;
     const base = rowBase(
       st.flow.id,
       st.endpoints(),
@@ -415,6 +459,6 @@ export class AppLayer {
       i.tsNsec,
     );
     this.stats.tlsRows++;
-    this.sinks.tls?.(tlsRow(base, 'quic', i.clientHello, null, null, 0));
+    this.sinks.tls(tlsRow(base, 'quic', i.clientHello, null, null, 0));
   }
 }

@@ -30,8 +30,10 @@ function clientDir(ep: Endpoints, clientPort: number, dir: 0 | 1, isRequest: boo
   return isRequest ? dir : dir === 0 ? 1 : 0;
 }
 
+/** null when the app has no parser, or its rows are not kept (the flow is then not parsed at all) */
 export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: AppSinks): UdpParser | null {
   if (app === 'dhcp') {
+    if (!sinks.dhcp) return null;
     return {
       datagram(dir, b, off, end, packet, sec, nsec) {
         const m = decodeDhcp(b, off, end);
@@ -56,6 +58,7 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
     };
   }
   if (app === 'dhcpv6') {
+    if (!sinks.dhcp) return null;
     return {
       datagram(dir, b, off, end, packet, sec, nsec) {
         const m = decodeDhcpv6(b, off, end);
@@ -80,6 +83,7 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
     };
   }
   if (app === 'snmp') {
+    if (!sinks.credential) return null;
     // one credential row per distinct community string and direction of use
     const seen = new Set<string>();
     return {
@@ -103,6 +107,7 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
     };
   }
   if (app === 'sip') {
+    if (!sinks.sip) return null;
     return {
       datagram(dir, b, off, end, packet, sec, nsec) {
         const m = decodeSip(b, off, end);
@@ -112,6 +117,7 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
     };
   }
   if (app === 'ntp') {
+    if (!sinks.ntp) return null;
     return {
       datagram(dir, b, off, end, packet, sec, nsec) {
         const m = decodeNtp(b, off, end);
