@@ -13,6 +13,11 @@ export const KEY_IP = 1;
 /** A link-layer conversation between two MAC addresses (ARP and other non-IP frames). */
 export const KEY_L2 = 2;
 
+// FlowKey.ident and FlowState's meta: kind 2 bits | ver 3 | l4 4 | (FlowState: srcIsA 1) | proto 16
+export const M_VER = 2;
+export const M_L4 = 5;
+export const M_PROTO = 10;
+
 export class FlowKey {
   kind = KEY_IP;
   /** 4, 6, or 0 for link-layer keys */
@@ -28,6 +33,14 @@ export class FlowKey {
   /** the packet's source is endpoint A */
   srcIsA = true;
   hash = 0;
+  // Derived once per key (derive()), so that FlowState.matches compares plain numbers: kind, version, l4 and
+  // protocol packed as in FlowState's meta; pa << 16 | pb; the last address words as int32; whether any of
+  // the other six address words is not zero.
+  ident = 0;
+  ports = 0;
+  a3 = 0;
+  b3 = 0;
+  wide = false;
   private readonly s = new Uint32Array(4);
   private readonly d = new Uint32Array(4);
 
@@ -68,6 +81,15 @@ export class FlowKey {
     this.pa = srcIsA ? sp : dp;
     this.pb = srcIsA ? dp : sp;
     this.hash = this.mix(a3, b3);
+    this.ident =
+      (this.kind & 3) |
+      ((this.ver & 7) << M_VER) |
+      ((this.l4 & 15) << M_L4) |
+      ((this.proto & 0xffff) << M_PROTO);
+    this.ports = ((this.pa & 0xffff) << 16) | (this.pb & 0xffff);
+    this.a3 = a3 | 0;
+    this.b3 = b3 | 0;
+    this.wide = false;
   }
 
   fromMacs(buf: Uint8Array, srcOff: number, dstOff: number, etherType: number): void {
@@ -108,6 +130,22 @@ export class FlowKey {
     this.pa = this.srcIsA ? sp : dp;
     this.pb = this.srcIsA ? dp : sp;
     this.hash = this.mix(ka[3]!, kb[3]!);
+    this.derive();
+  }
+
+  /** Sets the derived fields (ident, ports, a3, b3, wide) from the key's fields (keyFromWords calls it too). */
+  derive(): void {
+    const a = this.a;
+    const b = this.b;
+    this.ident =
+      (this.kind & 3) |
+      ((this.ver & 7) << M_VER) |
+      ((this.l4 & 15) << M_L4) |
+      ((this.proto & 0xffff) << M_PROTO);
+    this.ports = ((this.pa & 0xffff) << 16) | (this.pb & 0xffff);
+    this.a3 = a[3]! | 0;
+    this.b3 = b[3]! | 0;
+    this.wide = (a[0]! | a[1]! | a[2]! | b[0]! | b[1]! | b[2]!) !== 0;
   }
 
   /**

@@ -5,7 +5,7 @@
  * behind accessors. ~270 bytes per flow on 64-bit Node (it was ~1 KB with typed-array addresses and pair
  * arrays; measured by allocating 200 k flows, see flow-state.test.ts).
  */
-import { KEY_IP, v4PortSig, type FlowKey } from './flow-key.js';
+import { KEY_IP, M_L4, M_PROTO, M_VER, v4PortSig, type FlowKey } from './flow-key.js';
 import type { HostState } from './hosts.js';
 import { CLS_OTHER, CLS_TCP_OPEN } from './flow-timeouts.js';
 import { L4_TCP, L4_UDP } from '../dissect/dissector.js';
@@ -19,11 +19,9 @@ export const TCPS_CLOSED = 5;
 export const TCPS_RESET = 6;
 export const TCP_STATE_NAMES = ['midstream', 'syn', 'syn_ack', 'established', 'fin', 'closed', 'reset'];
 
-// meta (fixed at creation): kind 2 bits | ver 3 | l4 4 | srcIsA 1 | proto 16 (IP protocol or EtherType)
-const M_VER = 2;
-const M_L4 = 5;
+// meta (fixed at creation): kind 2 bits | ver 3 | l4 4 | srcIsA 1 | proto 16 (IP protocol or EtherType), the
+// layout of FlowKey.ident with the direction bit added
 const M_SRC_IS_A = 1 << 9;
-const M_PROTO = 10;
 
 // st (changes per packet): tcpFlags 8 bits | tcpState 3 | cls 2 | heuristicTries 3 | tunnelDepth 8 | flags
 const S_STATE = 8;
@@ -276,23 +274,18 @@ export class FlowState {
   }
 
   matches(key: FlowKey): boolean {
-    if (this.hash !== key.hash || this.ports !== (((key.pa & 0xffff) << 16) | (key.pb & 0xffff)))
+    if (
+      this.hash !== key.hash ||
+      this.ports !== key.ports ||
+      this.a3 !== key.a3 ||
+      this.b3 !== key.b3 ||
+      (this.meta & ~M_SRC_IS_A) !== key.ident
+    )
       return false;
+    const h = this.hi;
+    if (h === null) return !key.wide;
     const a = key.a;
     const b = key.b;
-    if (this.a3 !== (a[3]! | 0) || this.b3 !== (b[3]! | 0)) return false;
-    const m = this.meta & ~M_SRC_IS_A;
-    if (
-      m !==
-      ((key.kind & 3) |
-        ((key.ver & 7) << M_VER) |
-        ((key.l4 & 15) << M_L4) |
-        ((key.proto & 0xffff) << M_PROTO))
-    ) {
-      return false;
-    }
-    const h = this.hi;
-    if (h === null) return (a[0]! | a[1]! | a[2]! | b[0]! | b[1]! | b[2]!) === 0;
     return h[0] === a[0] && h[1] === a[1] && h[2] === a[2] && h[3] === b[0] && h[4] === b[1] && h[5] === b[2];
   }
 
@@ -482,4 +475,5 @@ export function keyFromWords(key: FlowKey, words: Int32Array, at: number, hi: Ui
   key.pa = (ports >>> 16) & 0xffff;
   key.pb = ports & 0xffff;
   key.hash = words[at + 4]!;
+  key.derive();
 }
