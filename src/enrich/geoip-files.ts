@@ -19,6 +19,8 @@ const MMDB_MARKER = Buffer.from([
   0xab, 0xcd, 0xef, 0x4d, 0x61, 0x78, 0x4d, 0x69, 0x6e, 0x64, 0x2e, 0x63, 0x6f, 0x6d,
 ]);
 
+const MMDB_CACHE_MAX = 10_000;
+
 function ipText(ip: ParsedIp): string {
   if (ip.v === 4) return `${ip.n >>> 24}.${(ip.n >>> 16) & 255}.${(ip.n >>> 8) & 255}.${ip.n & 255}`;
   return ip.hex.match(/.{4}/g)!.join(':');
@@ -32,8 +34,18 @@ interface MmdbMeta {
 
 function mmdbSource(buf: Buffer, info: Omit<GeoSourceInfo, 'date' | 'provides'>): GeoSource {
   let reader: Reader<object>;
+  // decoded records by data offset (what maxmind.open does with its LRU): neighbouring networks share a city or
+  // organisation record, so a capture's addresses decode far fewer records than they look up; read-only here
+  const decoded = new Map<number, unknown>();
+  const cache = {
+    get: (offset: number) => decoded.get(offset),
+    set: (offset: number, value: unknown) => {
+      if (decoded.size >= MMDB_CACHE_MAX) decoded.clear();
+      decoded.set(offset, value);
+    },
+  };
   try {
-    reader = new Reader<object>(buf);
+    reader = new Reader<object>(buf, { cache });
   } catch (e) {
     throw new PcaplensError('E_IO', `${info.name}: not a readable MMDB file (${(e as Error).message})`, {
       cause: e,

@@ -99,8 +99,13 @@ export class PassiveNames {
 
   /** True when a DNS-family answer in the capture gave this address (what a client could have looked up). */
   resolved(ip: string): boolean {
-    return this.names(ip).some(
-      (h) => h.source === 'dns' || h.source === 'mdns' || h.source === 'llmnr' || h.source === 'nbns',
+    // the stored list as it is: names() would copy and sort it for every flow the analyses ask about
+    const list = this.map.get(ip.trim().toLowerCase());
+    return (
+      list !== undefined &&
+      list.some(
+        (h) => h.source === 'dns' || h.source === 'mdns' || h.source === 'llmnr' || h.source === 'nbns',
+      )
     );
   }
 
