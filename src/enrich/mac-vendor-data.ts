@@ -12,9 +12,11 @@ let table: MacVendorTable | null = null;
 
 export function bundledMacVendors(): MacVendorTable {
   if (!table) {
-    const record = require('oui-data') as Record<string, string>;
+    // read, not require()d: the module cache would keep the whole registry text alive after the table is built
+    const file = require.resolve('oui-data');
+    const record = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
     // The package exports only its JSON, so its package.json is read beside it.
-    const dir = dirname(require.resolve('oui-data'));
+    const dir = dirname(file);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string };
     table = new MacVendorTable(record, {
       name: 'IEEE OUI/MA-M/MA-S registry (npm oui-data)',
