@@ -106,10 +106,9 @@ async function run(): Promise<void> {
         app = [];
         while (credits <= 0) await new Promise<void>((r) => (wake = r));
         credits--;
-        const transfer: ArrayBuffer[] = [s.buffer as ArrayBuffer];
-        for (const a of msg.chunk.app)
-          transfer.push(a.keys.buffer as ArrayBuffer, a.keyLen.buffer as ArrayBuffer);
-        port.postMessage(msg, transfer);
+        // copied, not transferred: a detached buffer would make V8 rebuild this thread's decoders with a
+        // detached check on every typed-array access (flow-json-pipe.ts)
+        port.postMessage(msg);
       },
     },
     {
