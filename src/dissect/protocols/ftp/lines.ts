@@ -1,3 +1,5 @@
+import { latin1 } from '../../../shared/bytes-text.js';
+
 /**
  * Splits a byte stream into text lines (CRLF or LF), for the text protocols (FTP, SMTP, POP3, IMAP).
  * A line longer than maxLine is cut there (the rest up to its end is dropped and the line marked), so a
@@ -16,19 +18,35 @@ export class LineSplitter {
   }
 
   push(b: Uint8Array, start = 0, end = b.length): void {
-    for (let i = start; i < end; i++) {
-      const c = b[i]!;
-      if (c === 10) {
-        let n = this.len;
-        if (n > 0 && this.buf[n - 1] === 13) n--;
+    let i = start;
+    while (i < end) {
+      let lf = b.indexOf(10, i);
+      if (lf >= end) lf = -1;
+      const n = (lf < 0 ? end : lf) - i;
+      // bytes past maxLine of one line are dropped, and the line marked cut
+      const room = this.maxLine - this.len;
+      const take = n > room ? room : n;
+      if (n > room) this.dropping = true;
+      if (lf >= 0 && this.len === 0) {
+        // the whole line is in b: its text is made from b, not copied first
+        const m = take > 0 && b[i + take - 1] === 13 ? take - 1 : take;
         const cut = this.dropping;
-        this.len = 0;
         this.dropping = false;
-        this.onLine(lineText(this.buf, n), cut);
+        this.onLine(latin1(b, i, i + m, m), cut);
+        i = lf + 1;
         continue;
       }
-      if (this.len < this.maxLine) this.buf[this.len++] = c;
-      else this.dropping = true;
+      if (take > 0) {
+        this.buf.set(b.subarray(i, i + take), this.len);
+        this.len += take;
+      }
+      if (lf < 0) return;
+      const m = this.len > 0 && this.buf[this.len - 1] === 13 ? this.len - 1 : this.len;
+      const cut = this.dropping;
+      this.len = 0;
+      this.dropping = false;
+      this.onLine(latin1(this.buf, 0, m, m), cut);
+      i = lf + 1;
     }
   }
 
@@ -42,14 +60,4 @@ export class LineSplitter {
   get pending(): number {
     return this.len;
   }
-}
-
-/** latin1 text of buf[0, n): one call for a line of usual length, not a string per byte */
-function lineText(buf: Uint8Array, n: number): string {
-  if (n === 0) return '';
-  if (n <= 8192) return String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
-  let s = '';
-  for (let k = 0; k < n; k += 8192)
-    s += String.fromCharCode.apply(null, buf.subarray(k, Math.min(n, k + 8192)) as unknown as number[]);
-  return s;
 }

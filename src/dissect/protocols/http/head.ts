@@ -3,6 +3,8 @@
  * exceed maxHead bytes, at most maxHeaders fields are kept (the rest counted), each value at most 8 KiB.
  */
 
+import { latin1 } from '../../../shared/bytes-text.js';
+
 export interface HttpHead {
   isRequest: boolean;
   method: string;
@@ -122,7 +124,7 @@ export function parseHttpHead(
   let eol = off;
   while (eol < he && buf[eol] !== 10) eol++;
   const lineEnd = eol > off && buf[eol - 1] === 13 ? eol - 1 : eol;
-  const line = text(buf, off, lineEnd, MAX_VALUE);
+  const line = latin1(buf, off, lineEnd, MAX_VALUE);
   const head: HttpHead = {
     isRequest: false,
     method: '',
@@ -162,30 +164,19 @@ export function parseHttpHead(
     if ((buf[p] === 0x20 || buf[p] === 0x09) && head.headers.length > 0) {
       const last = head.headers[head.headers.length - 1]!;
       if (last[1].length < MAX_VALUE)
-        last[1] = (last[1] + ' ' + text(buf, p, le, MAX_VALUE).trim()).slice(0, MAX_VALUE);
+        last[1] = (last[1] + ' ' + latin1(buf, p, le, MAX_VALUE).trim()).slice(0, MAX_VALUE);
     } else {
       let c = p;
       while (c < le && buf[c] !== 0x3a) c++;
       if (c < le && c > p) {
         if (head.headers.length < limits.maxHeaders) {
-          head.headers.push([text(buf, p, c, 256).trim(), text(buf, c + 1, le, MAX_VALUE).trim()]);
+          head.headers.push([latin1(buf, p, c, 256).trim(), latin1(buf, c + 1, le, MAX_VALUE).trim()]);
         } else head.droppedHeaders++;
       }
     }
     p = e + 1;
   }
   return head;
-}
-
-/**
- * latin1 text of buf[start, min(end, start + max)) in one call (the shared latin1 builds it a byte at a time);
- * max is at most MAX_VALUE, well under the argument count a call takes.
- */
-function text(buf: Uint8Array, start: number, end: number, max: number): string {
-  const stop = Math.min(end, start + max, buf.length);
-  return stop <= start
-    ? ''
-    : String.fromCharCode.apply(null, buf.subarray(start, stop) as unknown as number[]);
 }
 
 /** Value of the first header named name (case-insensitive), or null. */

@@ -1,4 +1,5 @@
 /** SIP message heads (RFC 3261 section 7): request or status line and the dialog headers, compact forms included. */
+import { latin1 } from '../../../shared/bytes-text.js';
 
 export interface SipMessage {
   isRequest: boolean;
@@ -16,9 +17,9 @@ export interface SipMessage {
 const MAX_HEAD = 8192;
 const MAX_LINES = 128;
 
-/** latin1 text of b[start, end) (end - start <= MAX_HEAD) in one call instead of a string per byte */
+/** latin1 text of b[start, end) */
 function text(b: Uint8Array, start: number, end: number): string {
-  return end <= start ? '' : String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+  return latin1(b, start, end, end - start);
 }
 
 /** the bytes String.prototype.trim removes that latin1 text can hold */

@@ -3,6 +3,7 @@
  * empty line and a body of Content-Length (compact "l") bytes. Heads are held up to MAX_HEAD bytes per
  * direction; bodies are skipped, not kept. A head that never ends, or garbage, stops that direction.
  */
+import { latin1 } from '../../../shared/bytes-text.js';
 import { decodeSip, type SipMessage } from './decode.js';
 
 const MAX_HEAD = 8192;
@@ -28,8 +29,7 @@ function headEnd(b: Uint8Array, n: number): number {
 }
 
 function contentLength(b: Uint8Array, n: number): number {
-  let text = '';
-  for (let i = 0; i < n; i++) text += String.fromCharCode(b[i]!);
+  const text = latin1(b, 0, n, n);
   const m = /\r?\n(?:content-length|l)[ \t]*:[ \t]*(\d{1,9})/i.exec(text);
   return m ? Number(m[1]) : 0;
 }
