@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync, deflateSync, zlibSync } from 'fflate';
 import { HEAD_BAD, HEAD_MORE, header, looksLikeHttp, parseHttpHead, type HttpHead } from './head.js';
 import { BodyReader } from './body.js';
-import { HttpSession, type HttpTransaction } from './session.js';
+import { DEFAULT_HTTP_LIMITS, HttpSession, type HttpTransaction } from './session.js';
 import { basicAuth, fileName } from './extract.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -348,4 +348,30 @@ test('a body read without hash and head (no file rows): the same lengths and fla
     assert.deepEqual({ ...b, sha256: null, head: null }, { ...f, sha256: null, head: null });
     assert.equal(b.len, text.length);
   }
+});
+
+test('session: heads of any size up to maxHead, split anywhere, parse the same; one past it is refused', () => {
+  for (const fields of [1, 60, 200, 900]) {
+    let head = 'GET /big HTTP/1.1\r\nHost: h\r\n';
+    for (let i = 0; i < fields; i++) head += `X-Field-${i}: value ${i}\r\n`;
+    const req = enc(head + '\r\n');
+    const whole = run([[0, req]]);
+    assert.equal(whole.length, 1, `${fields} fields`);
+    assert.equal(whole[0]!.request!.headers.length, Math.min(fields + 1, 128));
+    for (const step of [1, 7, 2047, 2049, 5000]) {
+      const chunks: [0 | 1, Uint8Array][] = [];
+      for (let o = 0; o < req.length; o += step) chunks.push([0, req.subarray(o, o + step)]);
+      const got = run(chunks);
+      assert.deepEqual(
+        got.map((t) => t.request),
+        whole.map((t) => t.request),
+        `${fields} fields in pieces of ${step}`,
+      );
+    }
+  }
+  // past maxHead (16 KiB here) the direction is given up: no transaction
+  let huge = 'GET / HTTP/1.1\r\n';
+  while (huge.length < 20_000) huge += 'X-Pad: ' + 'p'.repeat(100) + '\r\n';
+  const limits = { ...DEFAULT_HTTP_LIMITS, head: { maxHead: 16 * 1024, maxHeaders: 128 } };
+  assert.equal(run([[0, enc(huge + '\r\n')]], limits).length, 0);
 });

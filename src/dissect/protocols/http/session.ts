@@ -45,9 +45,14 @@ const S_BODY = 1;
 /** not HTTP any more (upgrade, CONNECT tunnel, garbage): ignore the rest of this direction */
 const S_OPAQUE = 2;
 
+/** head buffer of a side that has sent nothing yet: one for all (many connections carry no head one way) */
+const NO_HEAD_BUF = new Uint8Array(0);
+/** the first head buffer; grown up to maxHead on demand (most heads are small) */
+const FIRST_HEAD_BUF = 2048;
+
 class Side {
   state = S_HEAD;
-  headBuf: Uint8Array;
+  headBuf = NO_HEAD_BUF;
   headLen = 0;
   body: BodyReader | null = null;
   current: HttpTransaction | null = null;
@@ -56,10 +61,6 @@ class Side {
   junk = 0;
   headTsSec = 0;
   headTsNsec = 0;
-  constructor(maxHead: number) {
-    // grown up to maxHead on demand: most heads are small, and a run holds two per live HTTP connection
-    this.headBuf = new Uint8Array(Math.min(maxHead, 2048));
-  }
 }
 
 export class HttpSession {
@@ -74,7 +75,7 @@ export class HttpSession {
     private readonly emit: (tx: HttpTransaction) => void,
     private readonly limits: HttpSessionLimits = DEFAULT_HTTP_LIMITS,
   ) {
-    this.sides = [new Side(limits.head.maxHead), new Side(limits.head.maxHead)];
+    this.sides = [new Side(), new Side()];
   }
 
   data(dir: 0 | 1, buf: Uint8Array, packet: number, tsSec: number, tsNsec: number): void {
@@ -107,7 +108,7 @@ export class HttpSession {
       const maxHead = this.limits.head.maxHead;
       if (s.headLen + (end - p) > s.headBuf.length && s.headBuf.length < maxHead) {
         const grown = new Uint8Array(
-          Math.min(maxHead, Math.max(s.headBuf.length * 2, s.headLen + (end - p))),
+          Math.min(maxHead, Math.max(s.headBuf.length * 2, s.headLen + (end - p), FIRST_HEAD_BUF)),
         );
         grown.set(s.headBuf.subarray(0, s.headLen));
         s.headBuf = grown;

@@ -4,6 +4,7 @@
  * RFC822.TEXT and BINARY[] go to the MIME/IMF extractor like POP3 RETR; other literals (header fields,
  * parts) are skipped by count so their lines are never read as responses.
  */
+import { latin1 } from '../../../shared/bytes-text.js';
 import { SaslExchange } from '../smtp/sasl.js';
 import type { Emit } from '../ftp/text-events.js';
 import { LineSplitter } from '../ftp/lines.js';
@@ -57,6 +58,8 @@ export class ImapSession {
     private readonly emit: Emit,
     /** file extraction: message and attachment bytes kept, at most keep.bytes each */
     private readonly keep: KeepBytes | null = null,
+    /** false: mail text is not read (nothing takes messages or attachments) */
+    private readonly readMessages = true,
   ) {
     this.sasl = new SaslExchange(emit, 'authenticate');
   }
@@ -84,8 +87,7 @@ export class ImapSession {
       }
       let n = this.lineLen;
       if (n > 0 && this.line[n - 1] === 13) n--;
-      let text = '';
-      for (let k = 0; k < n; k++) text += String.fromCharCode(this.line[k]!);
+      const text = latin1(this.line, 0, n, n);
       const cut = this.lineCut;
       this.lineLen = 0;
       this.lineCut = false;
@@ -116,7 +118,7 @@ export class ImapSession {
     this.literalLeft = n;
     const m = /^\* \d+ FETCH /i.test(text) || this.inFetch ? MESSAGE_ITEM.exec(text) : null;
     if (m) {
-      const msg = new MessageText(this.emit, this.keep);
+      const msg = new MessageText(this.emit, this.keep, this.readMessages);
       this.literal = msg;
       this.literalLines = new LineSplitter((l, cut) => msg.line(l, cut));
     }

@@ -4,7 +4,7 @@
  * reported through `emit` as each one ends. Lines are byte strings (one char per byte) without CRLF, already
  * dot-unstuffed by the caller.
  */
-import { createSha256 } from '../../../shared/sha256.js';
+import { createSha256, type IncrementalSha256 } from '../../../shared/sha256.js';
 import { toHex } from '../../../shared/md5.js';
 import type { Emit } from '../ftp/text-events.js';
 import { decodeWords } from './header-params.js';
@@ -23,8 +23,8 @@ export class MessageText {
   private subject: string | null = null;
   private size = 0;
   private cut = false;
-  private readonly hash = createSha256();
-  private readonly mime: MimeParts;
+  private readonly hash: IncrementalSha256 | null;
+  private readonly mime: MimeParts | null;
   private buf = new Uint8Array(1024);
   private kept: Uint8Array[] = [];
   private keptLen = 0;
@@ -32,23 +32,34 @@ export class MessageText {
   constructor(
     emit: Emit,
     private readonly keep: KeepBytes | null,
+    /**
+     * false when nothing takes the message or its attachments (a run without file rows): lines pass unread,
+     * finish() tells size 0 and no hash, no attachment is reported
+     */
+    read = true,
   ) {
-    this.mime = new MimeParts(
-      (a) =>
-        emit({
-          type: 'attachment',
-          name: a.name,
-          contentType: a.contentType,
-          size: a.size,
-          sha256: a.sha256,
-          complete: a.complete,
-          content: a.content,
-        }),
-      keep,
-    );
+    this.hash = read ? createSha256() : null;
+    this.mime = !read
+      ? null
+      : new MimeParts(
+          (a) =>
+            emit({
+              type: 'attachment',
+              name: a.name,
+              contentType: a.contentType,
+              size: a.size,
+              sha256: a.sha256,
+              complete: a.complete,
+              content: a.content,
+            }),
+          keep,
+        );
   }
 
   line(text: string, cut = false): void {
+    const hash = this.hash;
+    const mime = this.mime;
+    if (hash === null || mime === null) return;
     const need = text.length + 2;
     if (this.buf.length < need) this.buf = new Uint8Array(Math.max(need, this.buf.length * 2));
     const b = this.buf;
@@ -56,7 +67,7 @@ export class MessageText {
     b[text.length] = 13;
     b[text.length + 1] = 10;
     this.size += need;
-    this.hash.update(b, 0, need);
+    hash.update(b, 0, need);
     if (cut) this.cut = true;
     if (this.keep) this.keepBytes(b, need, this.keep);
     if (this.inHeaders) {
@@ -64,12 +75,12 @@ export class MessageText {
       else if (this.subject === null && /^subject:/i.test(text))
         this.subject = decodeWords(text.slice(8).trim());
     }
-    this.mime.line(text, cut);
+    mime.line(text, cut);
   }
 
   /** The message ended (complete: its terminating line was seen). */
   finish(complete: boolean): MessageSummary {
-    this.mime.end(complete);
+    this.mime?.end(complete);
     const whole = complete && !this.cut;
     let content: Uint8Array | undefined;
     if (this.keep) {
@@ -86,7 +97,7 @@ export class MessageText {
     return {
       subject: this.subject,
       size: this.size,
-      sha256: whole ? toHex(this.hash.digest()) : null,
+      sha256: whole && this.hash ? toHex(this.hash.digest()) : null,
       ...(content ? { content } : {}),
     };
   }

@@ -25,6 +25,8 @@ export class Pop3Session {
     private readonly emit: Emit,
     /** file extraction: message and attachment bytes kept, at most keep.bytes each */
     private readonly keep: KeepBytes | null = null,
+    /** false: mail text is not read (nothing takes messages or attachments) */
+    private readonly readMessages = true,
   ) {
     this.sasl = new SaslExchange(emit, 'auth');
   }
@@ -78,7 +80,7 @@ export class Pop3Session {
     const cmd = this.pending.shift();
     if (line.startsWith('+OK')) {
       if (this.stls) this.emit({ type: 'starttls' });
-      else if (cmd === 'RETR') this.multi = new MessageText(this.emit, this.keep);
+      else if (cmd === 'RETR') this.multi = new MessageText(this.emit, this.keep, this.readMessages);
       else if (cmd) this.multi = 'skip';
     } else if (line.startsWith('-ERR')) {
       this.sasl.cancel();

@@ -124,3 +124,70 @@ test('Telnet: IAC negotiation stripped, echoed keystrokes, backspace, login and 
     { type: 'credential', method: 'login prompt', username: 'fake', password: 'user', detail: null },
   ]);
 });
+
+test('mail text unread (no file rows): the same events but messages and attachments, in the same order', () => {
+  const body = [
+    'Subject: report',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: application/octet-stream; name="a.bin"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    'TVpQAAIAAAAEAA8A//8AALgAAAAAAAAAQAAaAAAAAAAAAAAA',
+    '--b--',
+  ];
+  const smtp: Script = [
+    ['s', '220 mx'],
+    ['c', 'AUTH PLAIN AGFsaWNlAHNlY3JldA=='], // \0alice\0secret
+    ['s', '235 ok'],
+    ['c', 'MAIL FROM:<a@x.org>'],
+    ['c', 'DATA'],
+    ['s', '354 go'],
+    ...body.map((l): ['c', string] => ['c', l]),
+    ['c', '.'],
+    ['s', '250 queued'],
+    ['c', 'STARTTLS'],
+    ['s', '220 ready'],
+  ];
+  const pop3: Script = [
+    ['s', '+OK ready'],
+    ['c', 'USER bob'],
+    ['s', '+OK'],
+    ['c', 'PASS pw'],
+    ['s', '+OK'],
+    ['c', 'RETR 1'],
+    ['s', '+OK message follows'],
+    ...body.map((l): ['s', string] => ['s', l]),
+    ['s', '.'],
+    ['c', 'STLS'],
+    ['s', '+OK begin TLS'],
+  ];
+  const nonFile = (ev: TextEvent[]) => ev.filter((e) => e.type !== 'message' && e.type !== 'attachment');
+  for (const [make, script] of [
+    [(emit: (e: TextEvent) => void, read: boolean) => new SmtpSession(emit, null, read), smtp],
+    [(emit: (e: TextEvent) => void, read: boolean) => new Pop3Session(emit, null, read), pop3],
+  ] as const) {
+    const full: TextEvent[] = [];
+    const bare: TextEvent[] = [];
+    run(
+      make((e) => full.push(e), true),
+      script,
+    );
+    run(
+      make((e) => bare.push(e), false),
+      script,
+    );
+    // an attachment is reported as it ends, before the message that holds it
+    assert.deepEqual(
+      full.map((e) => e.type),
+      ['credential', 'attachment', 'message', 'starttls'],
+    );
+    assert.ok(full.some((e) => e.type === 'attachment'));
+    assert.deepEqual(nonFile(bare), nonFile(full));
+    assert.ok(!bare.some((e) => e.type === 'attachment'));
+    const m = bare.find((e) => e.type === 'message') as Extract<TextEvent, { type: 'message' }>;
+    assert.equal(m.sha256, null);
+    assert.equal(m.size, 0);
+  }
+});

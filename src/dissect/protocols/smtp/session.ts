@@ -22,6 +22,8 @@ export class SmtpSession {
     private readonly emit: Emit,
     /** file extraction: message and attachment bytes kept, at most keep.bytes each, taken from keep.budget */
     private readonly keep: KeepBytes | null = null,
+    /** false: mail text is not read (nothing takes messages or attachments) */
+    private readonly readMessages = true,
   ) {
     this.sasl = new SaslExchange(emit, 'auth');
   }
@@ -61,7 +63,7 @@ export class SmtpSession {
     if (line[3] === '-') return;
     if (code === 354 && this.dataAsked) {
       this.dataAsked = false;
-      this.message = new MessageText(this.emit, this.keep);
+      this.message = new MessageText(this.emit, this.keep, this.readMessages);
     } else if (code === 220 && this.startTlsAsked) {
       this.emit({ type: 'starttls' });
     } else if (code >= 500) this.sasl.cancel();

@@ -130,6 +130,8 @@ export function lineProtocolFor(
   let server: (l: string, cut: boolean) => void;
   let close = (): void => {};
   let imapServer: ImapSession | null = null;
+  // mail text and attachments only ever become file rows
+  const readMessages = sinks.file !== undefined;
   if (app === 'telnet') {
     const t = new TelnetSession(emit, clientDir);
     return {
@@ -156,18 +158,18 @@ export function lineProtocolFor(
     };
     server = (l) => f.server(l, authTls);
   } else if (app === 'smtp') {
-    const s = new SmtpSession(emit, keep);
+    const s = new SmtpSession(emit, keep, readMessages);
     client = (l, cut) => s.client(l, cut);
     server = (l) => s.server(l);
     close = () => s.close();
   } else if (app === 'pop3') {
-    const s = new Pop3Session(emit, keep);
+    const s = new Pop3Session(emit, keep, readMessages);
     client = (l) => s.client(l);
     server = (l, cut) => s.server(l, cut);
     close = () => s.close();
   } else if (app === 'imap') {
     // the server side is read as bytes: FETCH literals are counted, not split into lines
-    const s = new ImapSession(emit, keep);
+    const s = new ImapSession(emit, keep, readMessages);
     client = (l) => s.client(l);
     server = (l) => s.server(l);
     close = () => s.close();
