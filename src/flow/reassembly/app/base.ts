@@ -4,15 +4,22 @@ import { isoTime } from '../../../shared/time.js';
 import type { FlowState } from '../../flow-state.js';
 import { wordsToString } from '../../addr-words.js';
 
-/** Endpoint text of a flow, computed once per flow on first use: [forward sender, forward receiver]. */
+/** Endpoints of a flow, [forward sender, forward receiver]; the address text is made on first use only. */
 export class Endpoints {
-  readonly ip: [string, string];
   readonly port: [number, number];
-  constructor(f: FlowState) {
-    const src = f.srcIsA ? f.a : f.b;
-    const dst = f.srcIsA ? f.b : f.a;
-    this.ip = [wordsToString(src, f.ver), wordsToString(dst, f.ver)];
-    this.port = [f.srcPort, f.dstPort];
+  private ipText: [string, string] | null = null;
+  // the flow's addresses never change, and a flow object is not reused while an app hook may hold it
+  constructor(private readonly flow: FlowState) {
+    this.port = [flow.srcPort, flow.dstPort];
+  }
+  get ip(): [string, string] {
+    if (this.ipText === null) {
+      const f = this.flow;
+      const src = f.srcIsA ? f.a : f.b;
+      const dst = f.srcIsA ? f.b : f.a;
+      this.ipText = [wordsToString(src, f.ver), wordsToString(dst, f.ver)];
+    }
+    return this.ipText;
   }
 }
 
