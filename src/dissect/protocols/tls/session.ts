@@ -152,6 +152,15 @@ export class TlsSession {
       this.msgPacket = this.packet;
       this.msgTsSec = this.tsSec;
       this.msgTsNsec = this.tsNsec;
+      // whole messages inside these bytes are read where they are (the usual hello); only a message cut by
+      // the segment's end, or one too large, is gathered in the buffer below
+      while (end - p >= 4 && !s.quiet) {
+        const len = (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+        if (len > MAX_HANDSHAKE_MSG || end - p - 4 < len) break;
+        this.message(dir, s, b[p]!, b, p + 4, p + 4 + len);
+        p += 4 + len;
+      }
+      if (p >= end) return;
     }
     const need = s.hsLen + (end - p);
     if (need > s.hs.length) {

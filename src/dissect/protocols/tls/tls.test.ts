@@ -183,3 +183,24 @@ test('without certificates: the same hellos, no certificate, and the session fin
   const t12 = feed(segments('tls12-sni-sct'));
   assert.equal(t12.info.certCount, 3);
 });
+
+test('handshake messages read in place (whole in a segment) or gathered (cut anywhere) give the same info', () => {
+  for (const name of ['tls12-sni-sct', 'sll2-tls13-sni']) {
+    const segs = segments(name);
+    const whole = feed(segs);
+    // piece 0: segments as captured, where hellos and the certificate chain sit whole in their segments
+    for (const piece of [1, 3, 5, 100, 1000, 1449])
+      assert.deepEqual(feed(segs, piece).info, whole.info, `${name} in pieces of ${piece}`);
+    // and the whole stream of each direction at once: several messages in one call
+    const joined = ([0, 1] as const).map((d): [0 | 1, Uint8Array] => [
+      d,
+      Uint8Array.from(segs.filter(([dir]) => dir === d).flatMap(([, b]) => [...b])),
+    ]);
+    const once = feed(joined).info;
+    assert.deepEqual(
+      { ...once, packet: 0, tsSec: 0 },
+      { ...whole.info, packet: 0, tsSec: 0 },
+      `${name} joined`,
+    );
+  }
+});
