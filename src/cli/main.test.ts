@@ -195,3 +195,26 @@ test('bin/pcaplens.js runs the built CLI', { skip: !existsSync(dist) && 'no dist
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^pcaplens: [^\n]+\n$/);
 });
+
+test('summary --tables: every application table decoded, its row count equal to the table command', async () => {
+  for (const name of [
+    'dhcp-dora.pcap',
+    'nflog-http.pcap',
+    'pppoe-over-qinq-tls.pcap',
+    'ipv6-fragments-mdns.pcap',
+  ]) {
+    const s = await run(['summary', fx(name), '--format', 'json', '--tables']);
+    assert.equal(s.code, 0, s.err);
+    const rows = JSON.parse(s.out).app_rows as Record<string, number>;
+    let some = 0;
+    for (const table of ['dns', 'http', 'tls', 'dhcp', 'credentials', 'files', 'ssh', 'smb', 'sip', 'ntp']) {
+      const t = await run([table, fx(name), '--format', 'json']);
+      assert.equal(t.code, 0, t.err);
+      assert.equal(rows[table], JSON.parse(t.out).length, `${name} ${table}`);
+      some += rows[table]!;
+    }
+    assert.ok(some > 0, name);
+  }
+  const plain = JSON.parse((await run(['summary', fx('dhcp-dora.pcap'), '--format', 'json'])).out);
+  assert.equal(plain.app_rows, undefined);
+});

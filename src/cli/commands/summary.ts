@@ -8,12 +8,13 @@ import { discardFlows, discardRows, runAnalysis, threadsArg, THREADS_HELP } from
 import { defaultEnrichment } from '../../engine/enrich-sources.js';
 import { FORMAT_HELP, type Command } from './command.js';
 import { isStoredRef } from '../store-args.js';
+import { APP_TABLES, type AppRowSink, type AppTable } from '../../engine/app-run.js';
 import { runStoredSummary, STORED_HELP } from '../stored-table.js';
 
 export const summaryCommand: Command = {
   name: 'summary',
   summary: 'what is in the captures: files, formats, link types, totals, time span, protocols, problems',
-  help: `Usage: pcaplens summary <capture...> [--format json|csv|table] [--threads N]
+  help: `Usage: pcaplens summary <capture...> [--format json|csv|table] [--tables] [--threads N]
 
 Per file: format (pcap/pcapng, "+gzip" when compressed), link types, packets, bytes, first/last time and the
 problems found (with their byte offsets). Totals over all files, frames per protocol, number of flows and hosts.
@@ -21,6 +22,8 @@ json prints one object; csv and table print field/value pairs (nested fields wit
 
 Options:
 ${FORMAT_HELP}
+  --tables          also decode every application table and count its rows (app_rows: dns, http, tls, ...):
+                    the full application-layer run, as each table command would make its rows
 ${THREADS_HELP}
 
 ${STORED_HELP}
@@ -31,7 +34,7 @@ Example:
   async run(argv: string[], io: CliIo): Promise<number> {
     if (isStoredRef(argv)) return runStoredSummary(argv, io, this.help);
     const args = parseTableArgs(argv, 'summary', io.stdout.isTTY === true, {
-      extra: { threads: { type: 'string' } },
+      extra: { threads: { type: 'string' }, tables: { type: 'boolean' } },
     });
     if (args.help) {
       io.stdout.write(this.help);
@@ -39,16 +42,22 @@ Example:
     }
     const threads = threadsArg(args.values.threads, 'summary');
     // only totals are printed: flows and application rows are dropped as they come (memory bounded by the
-    // live flows); the application layer still runs for its problems (reassembly limits)
+    // live flows); the application layer still runs for its problems (reassembly limits), and with --tables
+    // makes every table's rows to count them
+    const counts = args.values.tables === true ? appRowCounts() : null;
     const { summary: read } = await runAnalysis(
       args.files,
       io,
       discardFlows,
-      { onRow: discardRows },
-      { threads, tables: [], hostCount: true },
+      { onRow: counts ? counts.sink : discardRows },
+      { threads, tables: counts ? APP_TABLES : [], hostCount: true },
     );
     // the data sets hosts/alerts/import would use, with versions and dates (as import keeps them)
-    const summary = { ...read, enrichment_sources: defaultEnrichment().sources() };
+    const summary = {
+      ...read,
+      ...(counts ? { app_rows: counts.rows } : {}),
+      enrichment_sources: defaultEnrichment().sources(),
+    };
     if (args.format === 'json') {
       await writeOut(io.stdout, jsonObject(summary));
     } else {
@@ -62,3 +71,9 @@ Example:
     return 0;
   },
 };
+
+/** Rows per application table, counted as the layer makes them (and dropped). */
+function appRowCounts(): { rows: Record<AppTable, number>; sink: AppRowSink } {
+  const rows = Object.fromEntries(APP_TABLES.map((t) => [t, 0])) as Record<AppTable, number>;
+  return { rows, sink: (table) => void rows[table]++ };
+}
