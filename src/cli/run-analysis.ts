@@ -3,13 +3,8 @@
  * line per problem on stderr (naming file and offset), capped so a badly broken file cannot flood the terminal.
  */
 import { analyzeFiles, type AnalyzeFilesResult, type AnalyzeOptions } from '../engine/analyze-files.js';
-import { onlyTables, type AppTable } from '../engine/app-run.js';
-import {
-  analyzeAppSplit,
-  APP_SPLIT_MAX_THREADS,
-  APP_SPLIT_MIN_SIZE,
-  appSplitThreads,
-} from '../engine/parallel/app-split.js';
+import { onlyTables, type AppTable } from '../engine/app-tables.js';
+import { APP_SPLIT_MAX_THREADS, APP_SPLIT_MIN_SIZE } from '../engine/parallel/app-split-limits.js';
 import { PcaplensError } from '../shared/errors.js';
 import type { FlowRow } from '../shared/rows.js';
 import type { Problem } from '../shared/problem.js';
@@ -60,6 +55,9 @@ export interface SplitRun {
   hostCount?: boolean;
 }
 
+/** The split's module, loaded by the commands that may split (a flows run never does). */
+const appSplit = () => import('../engine/parallel/app-split.js');
+
 function splitMinSize(): number {
   const v = Number(process.env.PCAPLENS_APP_SPLIT_MIN_SIZE);
   return Number.isInteger(v) && v >= 0 ? v : APP_SPLIT_MIN_SIZE;
@@ -80,11 +78,13 @@ export async function runAnalysis(
   try {
     const threads =
       split && onFlow === discardFlows && extra.app !== false && !extra.fileBytes && !extra.flowText
-        ? await appSplitThreads(files, split.threads, splitMinSize())
+        ? await (await appSplit()).appSplitThreads(files, split.threads, splitMinSize())
         : 1;
     const result =
       threads > 1
-        ? await analyzeAppSplit(files[0]!, {
+        ? await (
+            await appSplit()
+          ).analyzeAppSplit(files[0]!, {
             threads,
             tables: split!.tables,
             hosts: extra.hosts === false ? false : split!.hostCount ? 'count' : true,

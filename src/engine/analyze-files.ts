@@ -18,7 +18,8 @@ import { FileStats, type FileInfo } from './file-stats.js';
 import type { PacketRecord as Rec } from '../wire/record.js';
 import { ProgressThrottle, type Progress } from './progress.js';
 import { analyzeFlowsRange, rangeSplitPlan } from './parallel/range-split.js';
-import { AppRun, emptyAppRows, type AppRowSink, type AppRows, type FileBytesOptions } from './app-run.js';
+import type { FileBytesOptions } from './app-run.js';
+import { emptyAppRows, type AppRowSink, type AppRows } from './app-tables.js';
 
 export interface AnalyzeOptions {
   onProgress?: (p: Progress) => void;
@@ -194,7 +195,9 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
 
 async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): Promise<AnalyzeFilesResult> {
   const stats = new FileStats(infos.length);
-  const app = opts.app === false ? null : new AppRun(opts.onRow, opts.fileBytes);
+  // loaded only for a run with the application layer: a flows-only run starts without its ~100 modules
+  const app =
+    opts.app === false ? null : new (await import('./app-run.js')).AppRun(opts.onRow, opts.fileBytes);
   const analysis = new Analysis({
     idleTimeoutSec: opts.idleTimeoutSec,
     timeouts: opts.timeouts,

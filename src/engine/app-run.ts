@@ -4,24 +4,33 @@
  * those are decided by the flow layer alone, so a flows-only run gives the same flow rows as a full one.
  */
 import { createHash } from 'node:crypto';
-import type {
-  CredentialRow,
-  DhcpRow,
-  DnsRow,
-  FileRow,
-  HttpRow,
-  NtpRow,
-  SipRow,
-  SmbRow,
-  SshRow,
-  TlsRow,
-} from '../shared/app-rows.js';
+import type { FileRow } from '../shared/app-rows.js';
 import type { Problem } from '../shared/problem.js';
 import type { AnalysisOptions } from '../flow/analysis.js';
 import { AppLayer } from '../flow/reassembly/app/app-layer.js';
 import type { AppSinks } from '../flow/reassembly/app/sinks.js';
 import { registerSha256Backend, type IncrementalSha256 } from '../shared/sha256.js';
-import { FLOW_ROW_TABLES } from '../shared/filter/bindings.js';
+import {
+  emptyAppRows,
+  type AppRowSink,
+  type AppRowTypes,
+  type AppRows,
+  type AppTable,
+  type TableRowSink,
+} from './app-tables.js';
+
+// the table names, row types and sinks live in app-tables.ts, so that a run without the application layer
+// (flows) does not load this module and the parsers behind it
+export {
+  APP_TABLES,
+  emptyAppRows,
+  onlyTables,
+  type AppRowSink,
+  type AppRowTypes,
+  type AppRows,
+  type AppTable,
+  type TableRowSink,
+} from './app-tables.js';
 
 /** Node's native SHA-256 for file bodies (the pure one runs ~150 MB/s, a tenth of the app layer's CPU). */
 class NodeSha256 implements IncrementalSha256 {
@@ -35,37 +44,6 @@ class NodeSha256 implements IncrementalSha256 {
   }
 }
 registerSha256Backend(() => new NodeSha256());
-
-/** The application tables, named as the store's tables. */
-export const APP_TABLES = FLOW_ROW_TABLES;
-export type AppTable = (typeof APP_TABLES)[number];
-
-export interface AppRowTypes {
-  dns: DnsRow;
-  http: HttpRow;
-  tls: TlsRow;
-  dhcp: DhcpRow;
-  credentials: CredentialRow;
-  files: FileRow;
-  ssh: SshRow;
-  smb: SmbRow;
-  sip: SipRow;
-  ntp: NtpRow;
-}
-export type AppRows = { [T in AppTable]: AppRowTypes[T][] };
-export type AppRowSink = <T extends AppTable>(table: T, row: AppRowTypes[T]) => void;
-
-/**
- * An AppRowSink that takes the rows of `tables` only (a table command, or the summary with none): the layer
- * then does not make the other tables' rows, and skips the parsers that only feed them. Parsers whose state
- * steers reassembly (TLS, the line protocols) still run, so the reassembly problems stay the same.
- */
-export type TableRowSink = AppRowSink & { readonly tables: readonly AppTable[] };
-
-export function onlyTables(tables: readonly AppTable[], sink: AppRowSink): TableRowSink {
-  const put: AppRowSink = (table, row) => sink(table, row);
-  return Object.assign(put, { tables: [...tables] });
-}
 
 /** Extraction: the bytes of transferred files, kept bounded while the transfer runs, handed out with the row. */
 export interface FileBytesOptions {
@@ -86,10 +64,6 @@ function magicHex(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < b.length && i < MAGIC_BYTES; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
   return s;
-}
-
-export function emptyAppRows(): AppRows {
-  return Object.fromEntries(APP_TABLES.map((t) => [t, []])) as unknown as AppRows;
 }
 
 export class AppRun {

@@ -25,10 +25,9 @@ import { mergeShardHosts, type ShardHosts } from './host-merge.js';
 import { mergeSummary } from './parallel-analyze.js';
 import { ShardMerge, type ShardChunk } from './shard-merge.js';
 import { workerEntry } from './worker-thread.js';
+import { APP_SPLIT_MAX_THREADS, APP_SPLIT_MIN_SIZE } from './app-split-limits.js';
 
-/** Plain files from this size on are split (a worker costs ~0.1 s to start); as flow-split.ts. */
-export const APP_SPLIT_MIN_SIZE = 64 * 1024 * 1024;
-export const APP_SPLIT_MAX_THREADS = 16;
+export { APP_SPLIT_MAX_THREADS, APP_SPLIT_MIN_SIZE } from './app-split-limits.js';
 
 const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a]);
 

@@ -1,7 +1,7 @@
 /** QUIC descriptor: fields, port bindings and the long-header heuristic. */
 import type { ProtocolDescriptor } from '../../dissector.js';
 import type { FieldDef } from '../../../shared/fields.js';
-import { looksLikeQuic } from './session.js';
+import { looksLikeQuic } from './heuristic.js';
 
 export const QUIC_FIELDS: FieldDef[] = [
   {

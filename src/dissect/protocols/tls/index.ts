@@ -1,7 +1,7 @@
 /** TLS descriptor: fields, port bindings and the record-header heuristic. */
 import type { ProtocolDescriptor } from '../../dissector.js';
 import type { FieldDef } from '../../../shared/fields.js';
-import { looksLikeTls } from './session.js';
+import { looksLikeTls } from './heuristic.js';
 
 export const TLS_FIELDS: FieldDef[] = [
   { id: 'tls.server_name', type: 'string', doc: 'SNI host name from the ClientHello' },

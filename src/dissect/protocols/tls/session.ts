@@ -5,6 +5,9 @@
  */
 import { parseClientHello, parseServerHello, type ClientHello, type ServerHello } from './hello.js';
 import { parseCertificateMessage, type Certificate } from './x509.js';
+import { looksLikeTls } from './heuristic.js';
+
+export { looksLikeTls };
 
 /** handshake messages larger than this are skipped (a certificate chain is rarely above 32 KiB) */
 export const MAX_HANDSHAKE_MSG = 256 * 1024;
@@ -45,15 +48,6 @@ export interface TlsHandshakeInfo {
   alerts: number;
   /** a side's bytes did not look like TLS records */
   notTls: boolean;
-}
-
-/** True when bytes start with a TLS record header carrying a handshake (the content heuristic). */
-export function looksLikeTls(b: Uint8Array, off: number, end: number): boolean {
-  if (end - off < 6) return false;
-  const type = b[off]!;
-  return (
-    type === CT_HANDSHAKE && b[off + 1] === 3 && b[off + 2]! <= 4 && (b[off + 5] === 1 || b[off + 5] === 2)
-  );
 }
 
 export class TlsSession {
