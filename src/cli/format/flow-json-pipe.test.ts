@@ -12,6 +12,7 @@ import { MemoryStream } from '../io.js';
 import { FlowJsonPipe } from './flow-json-pipe.js';
 import { CORPUS_DIR } from '../../../test/golden/paths.js';
 import { RowStream } from './row-stream.js';
+import { PcapWriter } from '../../wire/pcap-writer.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fx = (name: string): string => join(root, 'test/fixtures', name);
@@ -116,7 +117,7 @@ test(
   },
 );
 
-test('flow JSON pipe: batches are copied to the worker, never transferred (no buffer of the reading thread is detached)', async () => {
+test('flow JSON pipe: batches stay in shared memory, nothing is transferred (no buffer of the reading thread is detached)', async () => {
   const transfers: unknown[] = [];
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (this: Worker, value: unknown, transferList?: readonly unknown[]) {
@@ -139,4 +140,48 @@ test('flow JSON pipe: batches are copied to the worker, never transferred (no bu
     Worker.prototype.postMessage = post;
   }
   assert.deepEqual(transfers, []);
+});
+
+test('flow JSON pipe: a burst of live flows at the end (more batches than may wait) keeps every row, in order', async () => {
+  // 40 000 one-packet UDP conversations, all still live when the input ends: finish() hands them over at once,
+  // 20 batches, so the reading thread has to wait for the worker (FlowJsonPipe.holdBack) to get them all out
+  const dir = mkdtempSync(join(tmpdir(), 'pcaplens-burst-'));
+  try {
+    const chunks: Uint8Array[] = [];
+    const w = new PcapWriter((c) => chunks.push(c.slice()), { linkType: 1 });
+    const frame = new Uint8Array(42);
+    const v = new DataView(frame.buffer);
+    v.setUint16(12, 0x0800);
+    frame[14] = 0x45;
+    v.setUint16(16, 28);
+    frame[22] = 64;
+    frame[23] = 17;
+    v.setUint32(26, 0x0a000001);
+    v.setUint32(30, 0x0a000002);
+    v.setUint16(38, 8);
+    for (let i = 0; i < 40_000; i++) {
+      v.setUint16(34, 1024 + (i % 60_000));
+      v.setUint16(36, 20_000 + Math.floor(i / 60_000));
+      v.setUint32(30, 0x0a000002 + Math.floor(i / 1000));
+      w.write(1_700_000_000 + Math.floor(i / 100), 0, frame, 0, 42, 60);
+    }
+    w.flush();
+    const path = join(dir, 'burst.pcap');
+    writeFileSync(path, Buffer.concat(chunks));
+    const out = new MemoryStream(false);
+    const stream = new RowStream(out, 'json', FLOW_COLUMNS);
+    const pipe = new FlowJsonPipe(stream, null);
+    try {
+      await analyzeFiles([path], { hosts: false, app: false, ...pipe.analysisOptions });
+      await pipe.end();
+    } finally {
+      await pipe.close();
+    }
+    await stream.end();
+    const rows = JSON.parse(out.text) as { id: number }[];
+    assert.equal(rows.length, 40_000);
+    assert.equal(out.text, await classic(path));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -12,11 +12,14 @@ import { workerEntry } from '../../engine/parallel/worker-thread.js';
 
 /** flows per batch */
 const BATCH = 2048;
-/** batches sent and not yet written back at most, before the reading thread waits (afterChunk) */
+/** batches sent and not yet handled by the worker at most, before the reading thread waits (send) */
 const MAX_PENDING = 8;
+/** a wait for the worker longer than this means it is stuck or gone: the reading thread stops waiting */
+const STUCK_MS = 60_000;
 
 export interface PipeRequest {
-  words: Float64Array;
+  /** the ring slot holding the batch (PipeWorkerData.ring, BATCH * FLOW_WORDS numbers a slot) */
+  slot: number;
   n: number;
   names: string[];
 }
@@ -32,17 +35,30 @@ export interface PipeReply {
 export interface PipeWorkerData {
   /** the process's standard output, when the stream writes there: the worker writes to it directly */
   fd: number | null;
+  /** done[0]: batches the worker has handled (shared: the reading thread waits on it without its event loop) */
+  done: Int32Array;
+  /** RING_SLOTS batches of flows as numbers, shared: a batch is written once, in place, and read in place */
+  ring: Float64Array;
 }
+
+/** numbers per ring slot */
+export const SLOT_WORDS = BATCH * FLOW_WORDS;
+/** one slot more than batches may wait: the slot written next is always one the worker is done with */
+const RING_SLOTS = MAX_PENDING + 1;
 
 const here = import.meta.url;
 
 export class FlowJsonPipe {
   private readonly worker: Worker;
-  private readonly words = new Float64Array(BATCH * FLOW_WORDS);
+  private readonly ring = new Float64Array(new SharedArrayBuffer(RING_SLOTS * SLOT_WORDS * 8));
+  /** where the batch being filled starts in the ring */
+  private base = 0;
   private n = 0;
   private readonly names: string[] = [];
   private readonly nameIndex = new Map<string, number>();
   private pending = 0;
+  private sent = 0;
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
   private wake: (() => void) | null = null;
   private failed: Error | null = null;
 
@@ -56,7 +72,10 @@ export class FlowJsonPipe {
     onClosed: () => void = () => undefined,
   ) {
     const entry = workerEntry(here, 'flow-json-pipe-worker');
-    this.worker = new Worker(entry.src, { eval: entry.eval, workerData: { fd } satisfies PipeWorkerData });
+    this.worker = new Worker(entry.src, {
+      eval: entry.eval,
+      workerData: { fd, done: this.done, ring: this.ring } satisfies PipeWorkerData,
+    });
     this.worker.on('message', (m: PipeReply) => {
       if (m.closed) onClosed();
       if (m.text === null) this.stream.countRowsWritten(m.rows);
@@ -94,19 +113,39 @@ export class FlowJsonPipe {
 
   /** A finished flow (Analysis onFlowState): copied, so the flow object may be reused at once. */
   readonly push = (f: FlowState): void => {
-    f.saveTo(this.words, this.n * FLOW_WORDS, this.name);
+    f.saveTo(this.ring, this.base + this.n * FLOW_WORDS, this.name);
     if (++this.n === BATCH) this.send();
   };
 
   private send(): void {
     if (this.n === 0) return;
-    // Copied, not transferred: the first ArrayBuffer a thread detaches invalidates V8's "never detached"
-    // assumption, and every optimized function of that thread that reads a typed array (all the decoders) is
-    // thrown away and rebuilt with a detached check on each access. On the bench capture that was 42 functions,
-    // and copying took 13-27 % off the reading thread's busy time in three paired runs; a batch is 480 KB.
-    this.worker.postMessage({ words: this.words, n: this.n, names: this.names } satisfies PipeRequest);
+    // The batch stays where it was written, in memory shared with the worker: only the slot number is posted.
+    // Transferring a buffer instead would detach it, and the first ArrayBuffer a thread detaches invalidates
+    // V8's "never detached" assumption: every optimized function of that thread that reads a typed array (all
+    // the decoders) is thrown away and rebuilt with a detached check on each access. On the bench capture that
+    // was 42 functions and 13-27 % of this thread's busy time. Copying a batch (480 KB) instead left the worker
+    // with copies its garbage collector let pile up (+18 MB peak RSS on the 1 GiB capture over the 512 MiB one).
+    const slot = this.sent % RING_SLOTS;
+    this.worker.postMessage({ slot, n: this.n, names: this.names } satisfies PipeRequest);
     this.n = 0;
     this.pending++;
+    this.sent++;
+    this.holdBack();
+    this.base = (this.sent % RING_SLOTS) * SLOT_WORDS;
+  }
+
+  /**
+   * Waits, blocking this thread, while more than MAX_PENDING batches are not handled yet: the copies queued for
+   * the worker stay bounded also where this thread cannot await, as when Analysis.finish() hands over every
+   * live flow at once (on the bench capture that burst was 38 batches, 18 MB, without the wait).
+   */
+  private holdBack(): void {
+    let waited = 0;
+    for (;;) {
+      const done = Atomics.load(this.done, 0);
+      if (this.sent - done <= MAX_PENDING || waited >= STUCK_MS) return;
+      if (Atomics.wait(this.done, 0, done, 1000) === 'timed-out') waited += 1000;
+    }
   }
 
   private async waitBelow(max: number): Promise<void> {
