@@ -43,9 +43,11 @@ export function isoTime(sec: number, nsec: number): string {
   return cachedPrefix + frac + 'Z';
 }
 
-// isoTimeInto's own cache: "YYYY-MM-DDTHH:MM:SS." of the latest second, as bytes
-let bytesSec = -1;
-const BYTES_PREFIX = new Uint8Array(20);
+// isoTimeInto's own cache: "YYYY-MM-DDTHH:MM:SS." of the two latest seconds, as bytes (a flow row writes its
+// first and its last time, which mostly fall in two different seconds)
+const bytesSec = [-1, -1];
+const BYTES_PREFIX = [new Uint8Array(20), new Uint8Array(20)];
+let bytesNext = 0;
 
 /**
  * isoTime's text as ASCII bytes at out[at..] (27 or 30 of them), for rows written straight as bytes; answers
@@ -53,13 +55,18 @@ const BYTES_PREFIX = new Uint8Array(20);
  */
 export function isoTimeInto(out: Uint8Array, at: number, sec: number, nsec: number): number {
   if (!Number.isInteger(sec) || sec < 0 || !Number.isInteger(nsec) || nsec < 0 || nsec >= 1e9) return 0;
-  if (sec !== bytesSec) {
+  let slot = sec === bytesSec[0] ? 0 : sec === bytesSec[1] ? 1 : -1;
+  if (slot < 0) {
     if (Math.floor(sec / 86400) > LAST_DAY) return 0;
+    slot = bytesNext;
+    bytesNext ^= 1;
     const prefix = isoTime(sec, 0);
-    for (let i = 0; i < 20; i++) BYTES_PREFIX[i] = prefix.charCodeAt(i);
-    bytesSec = sec;
+    const b = BYTES_PREFIX[slot]!;
+    for (let i = 0; i < 20; i++) b[i] = prefix.charCodeAt(i);
+    bytesSec[slot] = sec;
   }
-  for (let i = 0; i < 20; i++) out[at + i] = BYTES_PREFIX[i]!;
+  const prefix = BYTES_PREFIX[slot]!;
+  for (let i = 0; i < 20; i++) out[at + i] = prefix[i]!;
   let p = at + 20;
   let digits: number;
   let v: number;
