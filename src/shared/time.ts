@@ -43,11 +43,10 @@ export function isoTime(sec: number, nsec: number): string {
   return cachedPrefix + frac + 'Z';
 }
 
-// isoTimeInto's own cache: "YYYY-MM-DDTHH:MM:SS." of the two latest seconds, as bytes (a flow row writes its
-// first and its last time, which mostly fall in two different seconds)
-const bytesSec = [-1, -1];
-const BYTES_PREFIX = [new Uint8Array(20), new Uint8Array(20)];
-let bytesNext = 0;
+// isoTimeInto's own cache: "YYYY-MM-DDT" of the latest day, as bytes (flow rows span a few days at most; the
+// time of day is written digit by digit, which costs less than looking a second up)
+let bytesDay = -1;
+const DAY_PREFIX = new Uint8Array(11);
 
 /**
  * isoTime's text as ASCII bytes at out[at..] (27 or 30 of them), for rows written straight as bytes; answers
@@ -55,18 +54,27 @@ let bytesNext = 0;
  */
 export function isoTimeInto(out: Uint8Array, at: number, sec: number, nsec: number): number {
   if (!Number.isInteger(sec) || sec < 0 || !Number.isInteger(nsec) || nsec < 0 || nsec >= 1e9) return 0;
-  let slot = sec === bytesSec[0] ? 0 : sec === bytesSec[1] ? 1 : -1;
-  if (slot < 0) {
-    if (Math.floor(sec / 86400) > LAST_DAY) return 0;
-    slot = bytesNext;
-    bytesNext ^= 1;
-    const prefix = isoTime(sec, 0);
-    const b = BYTES_PREFIX[slot]!;
-    for (let i = 0; i < 20; i++) b[i] = prefix.charCodeAt(i);
-    bytesSec[slot] = sec;
+  const day = Math.floor(sec / 86400);
+  if (day !== bytesDay) {
+    if (day > LAST_DAY) return 0;
+    const prefix = isoTime(day * 86400, 0);
+    for (let i = 0; i < 11; i++) DAY_PREFIX[i] = prefix.charCodeAt(i);
+    bytesDay = day;
   }
-  const prefix = BYTES_PREFIX[slot]!;
-  for (let i = 0; i < 20; i++) out[at + i] = prefix[i]!;
+  for (let i = 0; i < 11; i++) out[at + i] = DAY_PREFIX[i]!;
+  const s = sec - day * 86400;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s / 60) % 60;
+  const x = s % 60;
+  out[at + 11] = 48 + Math.floor(h / 10);
+  out[at + 12] = 48 + (h % 10);
+  out[at + 13] = 58; // ':'
+  out[at + 14] = 48 + Math.floor(m / 10);
+  out[at + 15] = 48 + (m % 10);
+  out[at + 16] = 58;
+  out[at + 17] = 48 + Math.floor(x / 10);
+  out[at + 18] = 48 + (x % 10);
+  out[at + 19] = 46; // '.'
   let p = at + 20;
   let digits: number;
   let v: number;

@@ -24,10 +24,24 @@ const FLAG_TEXT = Array.from({ length: 256 }, (_, f) => Buffer.from(JSON.stringi
 const SRC = new Uint32Array(4);
 const DST = new Uint32Array(4);
 
+/** room made once per row for its key prefixes and fixed-size values (a row is under 1 KB) */
+const ROW_ROOM = 2048;
+
+/**
+ * A key prefix (or other constant bytes) without a capacity check: writeFlowStateJson made ROW_ROOM bytes of
+ * room at the row's start, and the buffer only ever grows.
+ */
+function put(sink: ByteSink, src: Uint8Array): void {
+  const b = sink.buf;
+  let p = sink.pos;
+  for (let i = 0; i < src.length; i++) b[p++] = src[i]!;
+  sink.pos = p;
+}
+
 function nullOr(sink: ByteSink, prefix: Uint8Array, present: boolean, v: number): void {
-  sink.bytes(prefix, false);
+  put(sink, prefix);
   if (present) sink.uint(v);
-  else sink.bytes(NULL, false);
+  else put(sink, NULL);
 }
 
 /** "a.b.c.d" of an unsigned 32-bit address, quoted. */
@@ -89,50 +103,51 @@ export function writeFlowStateJson(sink: ByteSink, f: FlowState): void {
   const tcp = proto === 'tcp';
   const srcPort = f.srcPort;
   const dstPort = f.dstPort;
-  sink.bytes(P[0]!, false);
+  sink.ensure(ROW_ROOM);
+  put(sink, P[0]!);
   sink.uint(f.id);
-  sink.bytes(P[1]!, false);
+  put(sink, P[1]!);
   sink.jsonString(proto);
-  sink.bytes(P[2]!, false);
+  put(sink, P[2]!);
   sink.uint(ver === 4 ? 4 : ver === 6 ? 6 : 0);
-  sink.bytes(P[3]!, false);
-  sink.jsonValue(f.proto);
-  sink.bytes(P[4]!, false);
+  put(sink, P[3]!);
+  sink.uint(f.proto);
+  put(sink, P[4]!);
   address(sink, SRC, ver);
   nullOr(sink, P[5]!, hasPorts, srcPort);
-  sink.bytes(P[6]!, false);
+  put(sink, P[6]!);
   address(sink, DST, ver);
   nullOr(sink, P[7]!, hasPorts, dstPort);
-  sink.bytes(P[8]!, false);
+  put(sink, P[8]!);
   mac(sink, f.srcMac);
-  sink.bytes(P[9]!, false);
+  put(sink, P[9]!);
   mac(sink, f.dstMac);
   nullOr(sink, P[10]!, f.vlan >= 0, f.vlan);
-  sink.bytes(P[11]!, false);
-  sink.jsonValue(f.packetsFwd);
-  sink.bytes(P[12]!, false);
-  sink.jsonValue(f.bytesFwd);
-  sink.bytes(P[13]!, false);
-  sink.jsonValue(f.packetsRev);
-  sink.bytes(P[14]!, false);
-  sink.jsonValue(f.bytesRev);
-  sink.bytes(P[15]!, false);
+  put(sink, P[11]!);
+  sink.uint(f.packetsFwd);
+  put(sink, P[12]!);
+  sink.uint(f.bytesFwd);
+  put(sink, P[13]!);
+  sink.uint(f.packetsRev);
+  put(sink, P[14]!);
+  sink.uint(f.bytesRev);
+  put(sink, P[15]!);
   time(sink, f.firstSec, f.firstNsec);
-  sink.bytes(P[16]!, false);
+  put(sink, P[16]!);
   time(sink, f.lastSec, f.lastNsec);
-  sink.bytes(P[17]!, false);
+  put(sink, P[17]!);
   sink.jsonValue(Math.max(0, f.lastSec - f.firstSec + (f.lastNsec - f.firstNsec) / 1e9));
-  sink.bytes(P[18]!, false);
+  put(sink, P[18]!);
   sink.jsonValue(f.app);
-  sink.bytes(P[19]!, false);
+  put(sink, P[19]!);
   sink.jsonValue(f.appSource);
-  sink.bytes(P[20]!, false);
-  sink.bytes(tcp ? FLAG_TEXT[f.tcpFlags & 255]! : NULL, false);
-  sink.bytes(P[21]!, false);
+  put(sink, P[20]!);
+  put(sink, tcp ? FLAG_TEXT[f.tcpFlags & 255]! : NULL);
+  put(sink, P[21]!);
   if (tcp) sink.jsonString(TCP_STATE_NAMES[f.tcpState]!);
-  else sink.bytes(NULL, false);
-  sink.bytes(P[22]!, false);
-  if (f.kind === KEY_L2) sink.bytes(NULL, false);
+  else put(sink, NULL);
+  put(sink, P[22]!);
+  if (f.kind === KEY_L2) put(sink, NULL);
   else {
     let sp: number | null = null;
     let dp: number | null = null;
@@ -150,7 +165,7 @@ export function writeFlowStateJson(sink: ByteSink, f: FlowState): void {
     b[sink.pos + 31] = 0x22;
     sink.pos += 32;
   }
-  sink.bytes(P[23]!, false);
-  sink.jsonValue(f.tunnelDepth);
-  sink.bytes(CLOSE, false);
+  put(sink, P[23]!);
+  sink.uint(f.tunnelDepth);
+  put(sink, CLOSE);
 }
