@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isoTime } from './time.js';
+import { dateText, isoTime } from './time.js';
 
 /** The definition isoTime's fast path must agree with: Date's text plus the fraction. */
 function reference(sec: number, nsec: number): string {
@@ -33,4 +33,12 @@ test('isoTime outside 1970..9999 or with odd parts still answers (Date text)', (
   assert.equal(isoTime(-1, 0), '1969-12-31T23:59:59.000000Z');
   assert.equal(isoTime(NaN, 0), '1970-01-01T00:00:00.000000Z');
   assert.equal(isoTime(1.5, 0), reference(1.5, 0));
+});
+
+test('dateText agrees with Date on every day from 1970 to 9999', () => {
+  for (let day = 0; day <= 2932896; day++) {
+    const want = new Date(day * 86400000).toISOString().slice(0, 11);
+    const got = dateText(day);
+    if (got !== want) assert.equal(got, want, `day ${day}`);
+  }
 });
