@@ -156,10 +156,23 @@ export function communityIdWords(
   dport: number | null,
   seed = 0,
 ): string {
+  digestOfWords(proto, ver, src, dst, sport, dport, seed);
+  return digestText(DIGEST);
+}
+
+/** digestOf over 4-word addresses. */
+function digestOfWords(
+  proto: number,
+  ver: number,
+  src: Uint32Array,
+  dst: Uint32Array,
+  sport: number | null,
+  dport: number | null,
+  seed: number,
+): void {
   const n = wordsInto(src, ver, SRC);
   wordsInto(dst, ver, DST);
   digestOf(proto, SRC, DST, n, sport, dport, seed);
-  return digestText(DIGEST);
 }
 
 /**
@@ -176,9 +189,7 @@ export function communityIdWordsInto(
   sport: number | null,
   dport: number | null,
 ): void {
-  const n = wordsInto(src, ver, SRC);
-  wordsInto(dst, ver, DST);
-  digestOf(proto, SRC, DST, n, sport, dport, 0);
+  digestOfWords(proto, ver, src, dst, sport, dport, 0);
   base64Digest(DIGEST);
   out[at] = 49; // '1'
   out[at + 1] = 58; // ':'

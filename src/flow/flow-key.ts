@@ -81,12 +81,7 @@ export class FlowKey {
     this.pa = srcIsA ? sp : dp;
     this.pb = srcIsA ? dp : sp;
     this.hash = this.mix(a3, b3);
-    this.ident =
-      (this.kind & 3) |
-      ((this.ver & 7) << M_VER) |
-      ((this.l4 & 15) << M_L4) |
-      ((this.proto & 0xffff) << M_PROTO);
-    this.ports = ((this.pa & 0xffff) << 16) | (this.pb & 0xffff);
+    this.packIdent();
     this.a3 = a3 | 0;
     this.b3 = b3 | 0;
     this.wide = false;
@@ -133,16 +128,20 @@ export class FlowKey {
     this.derive();
   }
 
-  /** Sets the derived fields (ident, ports, a3, b3, wide) from the key's fields (keyFromWords calls it too). */
-  derive(): void {
-    const a = this.a;
-    const b = this.b;
+  private packIdent(): void {
     this.ident =
       (this.kind & 3) |
       ((this.ver & 7) << M_VER) |
       ((this.l4 & 15) << M_L4) |
       ((this.proto & 0xffff) << M_PROTO);
     this.ports = ((this.pa & 0xffff) << 16) | (this.pb & 0xffff);
+  }
+
+  /** Sets the derived fields (ident, ports, a3, b3, wide) from the key's fields (keyFromWords calls it too). */
+  derive(): void {
+    const a = this.a;
+    const b = this.b;
+    this.packIdent();
     this.a3 = a[3]! | 0;
     this.b3 = b[3]! | 0;
     this.wide = (a[0]! | a[1]! | a[2]! | b[0]! | b[1]! | b[2]!) !== 0;
