@@ -4,6 +4,8 @@
  * writes them, so `flows @ID` and `flows file.pcap` print the same rows.
  */
 import type { CaptureSummary } from '../shared/rows.js';
+import type { CaptureRow } from '../shared/store-rows.js';
+import { APP_TABLES } from '../engine/app-tables.js';
 import { PcaplensError } from '../shared/errors.js';
 import { compileFilter, parseTimeBound } from '../shared/filter/index.js';
 import type { PageQuery, SortKey, Store, TableName } from '../store/store.js';
@@ -138,6 +140,7 @@ export async function runStoredSummary(argv: string[], io: CliIo, help: string):
   const { values: v, positionals } = parseCommand(argv, 'summary', {
     ...STORE_OPTIONS,
     format: { type: 'string', short: 'f' },
+    tables: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (v.help) {
@@ -149,34 +152,12 @@ export async function runStoredSummary(argv: string[], io: CliIo, help: string):
   const format = formatOf(v.format, io, 'summary');
   const summary = await withStore(v, async (store) => {
     const capture = await getStoredCapture(store, arg.captureId);
-    const kept = (await store.captureSummary?.(capture.id)) as CaptureSummary | null | undefined;
-    if (kept) return kept;
-    // captures stored before summaries were kept: what the capture row knows
-    const files = await store.captureFiles(capture.id);
-    const fallback: CaptureSummary = {
-      files: files.map((f) => ({
-        name: f.name,
-        format: f.format,
-        link_types: capture.link_types,
-        packets: files.length === 1 ? capture.packets : 0,
-        bytes: files.length === 1 ? capture.bytes : 0,
-        size: f.size,
-        first_ts: files.length === 1 ? capture.first_ts : null,
-        last_ts: files.length === 1 ? capture.last_ts : null,
-        problems: capture.errors.filter((p) => p.file === f.name),
-      })),
-      packets: capture.packets,
-      bytes: capture.bytes,
-      bytes_captured: 0,
-      first_ts: capture.first_ts,
-      last_ts: capture.last_ts,
-      duration: 0,
-      protocols: {},
-      flows: await store.countRows('flows', { captureId: capture.id }),
-      hosts: await store.countRows('hosts', { captureId: capture.id }),
-      problems: capture.errors,
-    };
-    return fallback;
+    const read = await storedSummary(store, capture);
+    if (v.tables !== true) return read;
+    // --tables: the rows each application table holds for the capture, as a direct run counts them
+    const appRows: Record<string, number> = {};
+    for (const t of APP_TABLES) appRows[t] = await store.countRows(t, { captureId: capture.id });
+    return { ...read, app_rows: appRows };
   });
   // written as summary.ts writes a direct run's
   if (format === 'json') await writeOut(io.stdout, jsonObject(summary));
@@ -190,4 +171,36 @@ export async function runStoredSummary(argv: string[], io: CliIo, help: string):
     );
   }
   return 0;
+}
+
+/** The summary kept at import, or for captures stored before summaries were kept, what the capture row knows. */
+async function storedSummary(store: Store, capture: CaptureRow): Promise<CaptureSummary> {
+  const kept = (await store.captureSummary?.(capture.id)) as CaptureSummary | null | undefined;
+  if (kept) return kept;
+  // captures stored before summaries were kept: what the capture row knows
+  const files = await store.captureFiles(capture.id);
+  const fallback: CaptureSummary = {
+    files: files.map((f) => ({
+      name: f.name,
+      format: f.format,
+      link_types: capture.link_types,
+      packets: files.length === 1 ? capture.packets : 0,
+      bytes: files.length === 1 ? capture.bytes : 0,
+      size: f.size,
+      first_ts: files.length === 1 ? capture.first_ts : null,
+      last_ts: files.length === 1 ? capture.last_ts : null,
+      problems: capture.errors.filter((p) => p.file === f.name),
+    })),
+    packets: capture.packets,
+    bytes: capture.bytes,
+    bytes_captured: 0,
+    first_ts: capture.first_ts,
+    last_ts: capture.last_ts,
+    duration: 0,
+    protocols: {},
+    flows: await store.countRows('flows', { captureId: capture.id }),
+    hosts: await store.countRows('hosts', { captureId: capture.id }),
+    problems: capture.errors,
+  };
+  return fallback;
 }

@@ -52,6 +52,13 @@ async function sameAsDirect(files: string[], opts: string[]): Promise<void> {
   const hosts = hostShape(await json(['hosts', ...at]));
   assert.deepEqual(hosts, hostShape(await json(['hosts', ...files])), `hosts ${files}`);
   assert.deepEqual(await json(['summary', ...at]), await json(['summary', ...files]), `summary ${files}`);
+  // --tables: the rows stored per application table are the rows a direct run makes
+  const storedRows = (await json<Row>(['summary', ...at, '--tables'])).app_rows;
+  assert.deepEqual(
+    storedRows,
+    (await json<Row>(['summary', ...files, '--tables'])).app_rows,
+    `app_rows ${files}`,
+  );
   assert.deepEqual(await json(['packets', ...at]), await json(['packets', ...files]), `packets ${files}`);
 }
 

@@ -23,7 +23,8 @@ json prints one object; csv and table print field/value pairs (nested fields wit
 Options:
 ${FORMAT_HELP}
   --tables          also decode every application table and count its rows (app_rows: dns, http, tls, ...):
-                    the full application-layer run, as each table command would make its rows
+                    the full application-layer run, as each table command would make its rows (with @ID:
+                    the rows the store holds per table)
 ${THREADS_HELP}
 
 ${STORED_HELP}
