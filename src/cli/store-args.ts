@@ -96,3 +96,13 @@ export function intOption(v: string | undefined, name: string, verb: string): nu
     throw new PcaplensError('E_USAGE', `${verb}: --${name} must be a whole number, not '${v}'`);
   return Number(v);
 }
+
+/** Help for the table commands run on a stored capture (@ID). */
+export const STORED_HELP = `Stored captures (pcaplens import): give @ID instead of files; the store answers, and these options apply:
+      --from TIME    rows active at or after TIME: ISO-8601 (2024-05-01T12:00:00Z) or +DURATION after the
+                     capture start (+30s, +5m, +1h30m)
+      --to TIME      rows active at or before TIME (same forms)
+      --sort COLS    comma-separated columns, each optionally -COL or COL:desc for descending
+                     (--sort=-bytes_fwd,id); default the table's key
+      --limit N      at most N rows
+${STORE_HELP}`;

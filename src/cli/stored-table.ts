@@ -18,17 +18,10 @@ import { flatten } from './format/cell.js';
 import { csvLine } from './format/csv.js';
 import { jsonObject } from './format/json.js';
 import { renderKeyValue } from './format/table.js';
-import { STORE_HELP, STORE_OPTIONS, captureArg, intOption, parseCommand, withStore } from './store-args.js';
+import { STORE_OPTIONS, captureArg, intOption, parseCommand, withStore } from './store-args.js';
 import { writeRows } from './commands/table-output.js';
 
-export const STORED_HELP = `Stored captures (pcaplens import): give @ID instead of files; the store answers, and these options apply:
-      --from TIME    rows active at or after TIME: ISO-8601 (2024-05-01T12:00:00Z) or +DURATION after the
-                     capture start (+30s, +5m, +1h30m)
-      --to TIME      rows active at or before TIME (same forms)
-      --sort COLS    comma-separated columns, each optionally -COL or COL:desc for descending
-                     (--sort=-bytes_fwd,id); default the table's key
-      --limit N      at most N rows
-${STORE_HELP}`;
+export { STORED_HELP } from './store-args.js';
 
 const PAGE = 50_000;
 

@@ -3,13 +3,11 @@ import { FLOW_COLUMNS, FLOW_TABLE_COLUMNS } from '../columns.js';
 import type { CliIo } from '../io.js';
 import { runAnalysis } from '../run-analysis.js';
 import { FILTER_HELP, FORMAT_HELP, type Command } from './command.js';
-import { rowFilter } from './row-filter.js';
 import { writeRows } from './table-output.js';
 import { RowStream } from '../format/row-stream.js';
 import { FlowJsonPipe } from '../format/flow-json-pipe.js';
 import { defaultFlowThreads } from '../../engine/parallel/range-split.js';
-import { isStoredRef } from '../store-args.js';
-import { runStoredTable, STORED_HELP } from '../stored-table.js';
+import { isStoredRef, STORED_HELP } from '../store-args.js';
 
 export const flowsCommand: Command = {
   name: 'flows',
@@ -38,13 +36,16 @@ Example:
   pcaplens flows traffic.pcapng --format csv > flows.csv
 `,
   async run(argv: string[], io: CliIo): Promise<number> {
-    if (isStoredRef(argv)) return runStoredTable('flows', argv, io, this.help);
+    // the store and the filter language load only for the runs that use them: a flows run starts sooner
+    if (isStoredRef(argv))
+      return (await import('../stored-table.js')).runStoredTable('flows', argv, io, this.help);
     const args = parseTableArgs(argv, 'flows', io.stdout.isTTY === true, { filter: true });
     if (args.help) {
       io.stdout.write(this.help);
       return 0;
     }
-    const keep = rowFilter(args.filter, 'flows');
+    const keep =
+      args.filter === null ? null : (await import('./row-filter.js')).rowFilter(args.filter, 'flows');
     if (args.format === 'table') {
       const { flows } = await runAnalysis(args.files, io, undefined, { hosts: false, app: false });
       const rows = keep ? flows.filter(keep) : flows;
