@@ -70,7 +70,7 @@ export async function runAnalysis(
   onFlow?: (row: FlowRow) => void,
   extra: Pick<
     AnalyzeOptions,
-    'hosts' | 'app' | 'onRow' | 'fileBytes' | 'flowText' | 'onFlowState' | 'afterChunk'
+    'hosts' | 'app' | 'onRow' | 'fileBytes' | 'flowText' | 'onFlowState' | 'afterChunk' | 'onEndOfInput'
   > = {},
   split?: SplitRun,
 ): Promise<AnalyzeFilesResult> {

@@ -3,14 +3,20 @@
  * an `fd` (the process's standard output) it writes the bytes itself and answers with the row count only;
  * otherwise the text goes back to be written by the main thread.
  */
-import { writeSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FLOW_WORDS, FlowState } from '../../flow/flow-state.js';
 import { FlowKey } from '../../flow/flow-key.js';
 import { ByteSink } from './byte-sink.js';
 import { writeFlowStateJson } from './flow-state-json.js';
-import { SLOT_WORDS, type PipeReply, type PipeRequest, type PipeWorkerData } from './flow-json-pipe.js';
+import {
+  SLOT_WORDS,
+  STUCK_MS,
+  type PipeReply,
+  type PipeRequest,
+  type PipeWorkerData,
+} from './flow-json-pipe.js';
+import { passTurn, waitTurn, writeAll } from './write-all.js';
 
 // This thread keeps nothing alive but a few buffers, yet V8 grew its young generation to the 16 MB semi-spaces
 // on a long run: 24 MB more peak RSS on the 1 GiB bench capture (159 -> 135 MB with the flag, +28 % -> +12 %
@@ -20,46 +26,29 @@ setFlagsFromString('--semi-space-growth-factor=1');
 const ROW_NEXT = Buffer.from(',\n');
 const OPEN = 0x5b; // '[': the stream's first row starts with "[\n" where the others have ",\n"
 const port = parentPort!;
-const { fd, done, ring } = workerData as PipeWorkerData;
+const { fd, done, ring, turn } = workerData as PipeWorkerData;
 const flow = new FlowState(0, new FlowKey());
 const sink = new ByteSink(1 << 20);
-const pause = new Int32Array(new SharedArrayBuffer(4));
-let rows = 0;
-
-/**
- * All of buf[0, n) to fd, waiting out a full pipe (EAGAIN on a non-blocking descriptor); false when the reader
- * has gone away (EPIPE: `pcaplens flows x.pcap | head`).
- */
-function writeAll(out: number, buf: Buffer, n: number): boolean {
-  let off = 0;
-  while (off < n) {
-    try {
-      off += writeSync(out, buf, off, n - off);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') return false;
-      if (code !== 'EAGAIN') throw e;
-      Atomics.wait(pause, 0, 0, 2);
-    }
-  }
-  return true;
-}
 
 port.on('message', (m: PipeRequest) => {
   const start = sink.pos;
-  const base = m.slot * SLOT_WORDS;
+  // a batch is either in the shared ring (m.slot) or, at the end of the input, a copy of its own (m.words)
+  const words = m.words ?? ring;
+  const base = m.words ? 0 : m.slot * SLOT_WORDS;
   for (let i = 0; i < m.n; i++) {
     sink.bytes(ROW_NEXT, false);
-    writeFlowStateJson(sink, flow.loadFrom(ring, base + i * FLOW_WORDS, m.names));
+    writeFlowStateJson(sink, flow.loadFrom(words, base + i * FLOW_WORDS, m.names));
   }
   if (fd === null) {
     port.postMessage({ text: sink.take(), rows: m.n } satisfies PipeReply);
     batchDone();
     return;
   }
-  if (rows === 0 && m.n > 0) sink.buf[start] = OPEN;
-  rows += m.n;
+  if (m.seq === 0) sink.buf[start] = OPEN;
+  // batches are written in their order, also when the reading thread writes some of them (FlowJsonPipe.end)
+  waitTurn(turn, m.seq, STUCK_MS);
   const written = writeAll(fd, sink.buf, sink.pos);
+  passTurn(turn);
   sink.pos = 0;
   sink.take();
   port.postMessage({ text: null, rows: m.n, ...(written ? {} : { closed: true }) } satisfies PipeReply);

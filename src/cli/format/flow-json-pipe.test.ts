@@ -142,32 +142,40 @@ test('flow JSON pipe: batches stay in shared memory, nothing is transferred (no 
   assert.deepEqual(transfers, []);
 });
 
-test('flow JSON pipe: a burst of live flows at the end (more batches than may wait) keeps every row, in order', async () => {
-  // 40 000 one-packet UDP conversations, all still live when the input ends: finish() hands them over at once,
-  // 20 batches, so the reading thread has to wait for the worker (FlowJsonPipe.holdBack) to get them all out
+/** 40 000 one-packet UDP conversations, all still live when the input ends (20 batches at once). */
+function burstCapture(dir: string): string {
+  const chunks: Uint8Array[] = [];
+  const w = new PcapWriter((c) => chunks.push(c.slice()), { linkType: 1 });
+  const frame = new Uint8Array(42);
+  const v = new DataView(frame.buffer);
+  v.setUint16(12, 0x0800);
+  frame[14] = 0x45;
+  v.setUint16(16, 28);
+  frame[22] = 64;
+  frame[23] = 17;
+  v.setUint32(26, 0x0a000001);
+  v.setUint16(38, 8);
+  for (let i = 0; i < 40_000; i++) {
+    v.setUint16(34, 1024 + (i % 60_000));
+    v.setUint16(36, 20_000 + Math.floor(i / 60_000));
+    v.setUint32(30, 0x0a000002 + Math.floor(i / 1000));
+    w.write(1_700_000_000 + Math.floor(i / 100), 0, frame, 0, 42, 60);
+  }
+  w.flush();
+  const path = join(dir, 'burst.pcap');
+  writeFileSync(path, Buffer.concat(chunks));
+  return path;
+}
+
+test('flow JSON pipe: a burst of live flows at the end keeps every row, in order, on both paths', async () => {
+  // finish() hands 20 batches over at once: through the text path the reading thread waits for the worker
+  // (FlowJsonPipe.holdBack); on the process's stdout it writes every other batch itself, in turn with the
+  // worker (FlowJsonPipe.tail)
   const dir = mkdtempSync(join(tmpdir(), 'pcaplens-burst-'));
   try {
-    const chunks: Uint8Array[] = [];
-    const w = new PcapWriter((c) => chunks.push(c.slice()), { linkType: 1 });
-    const frame = new Uint8Array(42);
-    const v = new DataView(frame.buffer);
-    v.setUint16(12, 0x0800);
-    frame[14] = 0x45;
-    v.setUint16(16, 28);
-    frame[22] = 64;
-    frame[23] = 17;
-    v.setUint32(26, 0x0a000001);
-    v.setUint32(30, 0x0a000002);
-    v.setUint16(38, 8);
-    for (let i = 0; i < 40_000; i++) {
-      v.setUint16(34, 1024 + (i % 60_000));
-      v.setUint16(36, 20_000 + Math.floor(i / 60_000));
-      v.setUint32(30, 0x0a000002 + Math.floor(i / 1000));
-      w.write(1_700_000_000 + Math.floor(i / 100), 0, frame, 0, 42, 60);
-    }
-    w.flush();
-    const path = join(dir, 'burst.pcap');
-    writeFileSync(path, Buffer.concat(chunks));
+    const path = burstCapture(dir);
+    const want = await classic(path);
+    assert.equal((JSON.parse(want) as unknown[]).length, 40_000);
     const out = new MemoryStream(false);
     const stream = new RowStream(out, 'json', FLOW_COLUMNS);
     const pipe = new FlowJsonPipe(stream, null);
@@ -178,9 +186,14 @@ test('flow JSON pipe: a burst of live flows at the end (more batches than may wa
       await pipe.close();
     }
     await stream.end();
-    const rows = JSON.parse(out.text) as { id: number }[];
-    assert.equal(rows.length, 40_000);
-    assert.equal(out.text, await classic(path));
+    assert.equal(out.text, want);
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', cliRunner(dir), 'flows', '--format', 'json', path],
+      { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, want);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,11 @@
  * a fifth of its time. Rows, their order and the bytes written are those of RowStream.add.
  */
 import { Worker } from 'node:worker_threads';
-import { FLOW_WORDS, type FlowState } from '../../flow/flow-state.js';
+import { FLOW_WORDS, FlowState } from '../../flow/flow-state.js';
+import { FlowKey } from '../../flow/flow-key.js';
+import { ByteSink } from './byte-sink.js';
+import { writeFlowStateJson } from './flow-state-json.js';
+import { passTurn, waitTurn, writeAll } from './write-all.js';
 import type { RowStream } from './row-stream.js';
 import { workerEntry } from '../../engine/parallel/worker-thread.js';
 
@@ -14,12 +18,16 @@ import { workerEntry } from '../../engine/parallel/worker-thread.js';
 const BATCH = 2048;
 /** batches sent and not yet handled by the worker at most, before the reading thread waits (send) */
 const MAX_PENDING = 8;
-/** a wait for the worker longer than this means it is stuck or gone: the reading thread stops waiting */
-const STUCK_MS = 60_000;
+/** a wait for the other thread longer than this means it is stuck or gone: the waiting one stops waiting */
+export const STUCK_MS = 60_000;
 
 export interface PipeRequest {
   /** the ring slot holding the batch (PipeWorkerData.ring, BATCH * FLOW_WORDS numbers a slot) */
   slot: number;
+  /** the batch's own copy instead of a ring slot (the end of the input, FlowJsonPipe.tail) */
+  words?: Float64Array;
+  /** the batch's place in the output: batches are written in this order */
+  seq: number;
   n: number;
   names: string[];
 }
@@ -39,6 +47,8 @@ export interface PipeWorkerData {
   done: Int32Array;
   /** RING_SLOTS batches of flows as numbers, shared: a batch is written once, in place, and read in place */
   ring: Float64Array;
+  /** turn[0]: batches written to fd so far (the next batch to write), shared by the two writing threads */
+  turn: Int32Array;
 }
 
 /** numbers per ring slot */
@@ -47,6 +57,7 @@ export const SLOT_WORDS = BATCH * FLOW_WORDS;
 const RING_SLOTS = MAX_PENDING + 1;
 
 const here = import.meta.url;
+const ROW_NEXT = Buffer.from(',\n');
 
 export class FlowJsonPipe {
   private readonly worker: Worker;
@@ -59,6 +70,16 @@ export class FlowJsonPipe {
   private pending = 0;
   private sent = 0;
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  private readonly turn = new Int32Array(new SharedArrayBuffer(4));
+  /** the next batch's place in the output */
+  private seq = 0;
+  /**
+   * Past the end of the input (onEndOfInput), when the worker writes to fd itself: every live flow is handed
+   * over at once and the worker's writing of them was the run's last ~45 ms on the bench capture, with this
+   * thread idle. So every other batch is kept here and written by this thread in end(), in its turn.
+   */
+  private tail = false;
+  private readonly kept: { words: Float64Array; n: number; seq: number }[] = [];
   private wake: (() => void) | null = null;
   private failed: Error | null = null;
 
@@ -68,13 +89,13 @@ export class FlowJsonPipe {
    */
   constructor(
     private readonly stream: RowStream,
-    fd: number | null,
-    onClosed: () => void = () => undefined,
+    private readonly fd: number | null,
+    private readonly onClosed: () => void = () => undefined,
   ) {
     const entry = workerEntry(here, 'flow-json-pipe-worker');
     this.worker = new Worker(entry.src, {
       eval: entry.eval,
-      workerData: { fd, done: this.done, ring: this.ring } satisfies PipeWorkerData,
+      workerData: { fd, done: this.done, ring: this.ring, turn: this.turn } satisfies PipeWorkerData,
     });
     this.worker.on('message', (m: PipeReply) => {
       if (m.closed) onClosed();
@@ -107,8 +128,16 @@ export class FlowJsonPipe {
   };
 
   /** What a flows-only run (analyzeFiles) takes to hand its finished flows to this pipe. */
-  get analysisOptions(): { onFlowState: (f: FlowState) => void; afterChunk: () => Promise<void> } {
-    return { onFlowState: this.push, afterChunk: this.afterChunk };
+  get analysisOptions(): {
+    onFlowState: (f: FlowState) => void;
+    afterChunk: () => Promise<void>;
+    onEndOfInput: () => void;
+  } {
+    return {
+      onFlowState: this.push,
+      afterChunk: this.afterChunk,
+      onEndOfInput: () => (this.tail = this.fd !== null),
+    };
   }
 
   /** A finished flow (Analysis onFlowState): copied, so the flow object may be reused at once. */
@@ -119,19 +148,50 @@ export class FlowJsonPipe {
 
   private send(): void {
     if (this.n === 0) return;
+    const seq = this.seq++;
+    if (this.tail) {
+      // copies, so that no ring slot is reused while the worker may wait for this thread's turn (end())
+      const words = this.ring.slice(this.base, this.base + this.n * FLOW_WORDS);
+      if (seq % 2 === 1) this.kept.push({ words, n: this.n, seq });
+      else this.post({ slot: -1, words, n: this.n, names: this.names, seq });
+      this.n = 0;
+      return;
+    }
     // The batch stays where it was written, in memory shared with the worker: only the slot number is posted.
     // Transferring a buffer instead would detach it, and the first ArrayBuffer a thread detaches invalidates
     // V8's "never detached" assumption: every optimized function of that thread that reads a typed array (all
     // the decoders) is thrown away and rebuilt with a detached check on each access. On the bench capture that
     // was 42 functions and 13-27 % of this thread's busy time. Copying a batch (480 KB) instead left the worker
     // with copies its garbage collector let pile up (+18 MB peak RSS on the 1 GiB capture over the 512 MiB one).
-    const slot = this.sent % RING_SLOTS;
-    this.worker.postMessage({ slot, n: this.n, names: this.names } satisfies PipeRequest);
+    this.post({ slot: this.sent % RING_SLOTS, n: this.n, names: this.names, seq });
     this.n = 0;
-    this.pending++;
-    this.sent++;
     this.holdBack();
     this.base = (this.sent % RING_SLOTS) * SLOT_WORDS;
+  }
+
+  private post(m: PipeRequest): void {
+    this.worker.postMessage(m);
+    this.pending++;
+    this.sent++;
+  }
+
+  /** Writes the batches kept past the end of the input, each in its turn between the worker's. */
+  private writeKept(fd: number): void {
+    const sink = new ByteSink(1 << 20);
+    const flow = new FlowState(0, new FlowKey());
+    for (const b of this.kept) {
+      for (let i = 0; i < b.n; i++) {
+        sink.bytes(ROW_NEXT, false);
+        writeFlowStateJson(sink, flow.loadFrom(b.words, i * FLOW_WORDS, this.names));
+      }
+      if (!waitTurn(this.turn, b.seq, STUCK_MS)) throw new Error('the flow JSON thread stopped writing');
+      const written = writeAll(fd, sink.buf, sink.pos);
+      passTurn(this.turn);
+      sink.pos = 0;
+      this.stream.countRowsWritten(b.n);
+      if (!written) this.onClosed();
+    }
+    this.kept.length = 0;
   }
 
   /**
@@ -168,6 +228,7 @@ export class FlowJsonPipe {
   async end(): Promise<void> {
     try {
       this.send();
+      if (this.fd !== null && this.kept.length > 0) this.writeKept(this.fd);
       await this.waitBelow(0);
     } finally {
       await this.worker.terminate();
