@@ -1,14 +1,15 @@
 /**
- * Live conversations: a Map from the numeric key hash to a chain of flows (collisions compared field by
+ * Live conversations: an index (hash-slots.ts) from the numeric key hash to a chain of flows (collisions compared field by
  * field), plus one doubly linked list per timeout class (flow-timeouts.ts) in order of last activity, so
  * idle and over-the-limit flows are found at the heads in O(1).
  */
 import type { FlowKey } from './flow-key.js';
 import type { FlowState } from './flow-state.js';
 import { CLS_COUNT } from './flow-timeouts.js';
+import { HashSlots } from './hash-slots.js';
 
 export class FlowTable {
-  private readonly buckets = new Map<number, FlowState>();
+  private readonly buckets = new HashSlots<FlowState>();
   private readonly heads: (FlowState | null)[] = new Array<FlowState | null>(CLS_COUNT).fill(null);
   private readonly tails: (FlowState | null)[] = new Array<FlowState | null>(CLS_COUNT).fill(null);
   size = 0;
@@ -21,7 +22,7 @@ export class FlowTable {
   get(key: FlowKey): FlowState | null {
     const last = this.last;
     if (last !== null && last.matches(key)) return last;
-    let f = this.buckets.get(key.hash) ?? null;
+    let f = this.buckets.get(key.hash);
     while (f !== null && !f.matches(key)) f = f.nextInBucket;
     if (f !== null) this.last = f;
     return f;
@@ -29,7 +30,7 @@ export class FlowTable {
 
   /** Adds a flow at the most-recently-active end of its class (f.cls). */
   add(f: FlowState): void {
-    f.nextInBucket = this.buckets.get(f.hash) ?? null;
+    f.nextInBucket = this.buckets.get(f.hash);
     this.buckets.set(f.hash, f);
     this.append(f);
     this.size++;
@@ -73,7 +74,7 @@ export class FlowTable {
   }
 
   remove(f: FlowState): void {
-    let cur = this.buckets.get(f.hash) ?? null;
+    let cur = this.buckets.get(f.hash);
     let prev: FlowState | null = null;
     while (cur !== null && cur !== f) {
       prev = cur;
