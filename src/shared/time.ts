@@ -83,36 +83,48 @@ export function isoTimeInto(out: Uint8Array, at: number, sec: number, nsec: numb
   }
   for (let i = 0; i < 11; i++) out[at + i] = DAY_PREFIX[i]!;
   const s = sec - day * 86400;
-  const h = Math.floor(s / 3600);
-  const m = Math.floor(s / 60) % 60;
-  const x = s % 60;
-  out[at + 11] = 48 + Math.floor(h / 10);
-  out[at + 12] = 48 + (h % 10);
+  const h = (s / 3600) | 0;
+  const m = ((s / 60) | 0) % 60;
+  pair(out, at + 11, h);
   out[at + 13] = 58; // ':'
-  out[at + 14] = 48 + Math.floor(m / 10);
-  out[at + 15] = 48 + (m % 10);
+  pair(out, at + 14, m);
   out[at + 16] = 58;
-  out[at + 17] = 48 + Math.floor(x / 10);
-  out[at + 18] = 48 + (x % 10);
+  pair(out, at + 17, s % 60);
   out[at + 19] = 46; // '.'
   let p = at + 20;
-  let digits: number;
-  let v: number;
   if (nsec % 1000 === 0) {
-    digits = 6;
-    v = nsec / 1000;
+    // microseconds: three pairs of digits
+    const us = nsec / 1000;
+    const hi = (us / 10000) | 0;
+    const lo = us - hi * 10000;
+    pair(out, p, hi);
+    pair(out, p + 2, (lo / 100) | 0);
+    pair(out, p + 4, lo % 100);
+    p += 6;
   } else {
-    digits = 9;
-    v = nsec;
+    // nanoseconds: one digit, then four pairs
+    const top = (nsec / 100000000) | 0;
+    const rest = nsec - top * 100000000;
+    const a = (rest / 10000) | 0;
+    const b = rest - a * 10000;
+    out[p] = 48 + top;
+    pair(out, p + 1, (a / 100) | 0);
+    pair(out, p + 3, a % 100);
+    pair(out, p + 5, (b / 100) | 0);
+    pair(out, p + 7, b % 100);
+    p += 9;
   }
-  for (let i = digits - 1; i >= 0; i--) {
-    const q = Math.floor(v / 10);
-    out[p + i] = 48 + (v - q * 10);
-    v = q;
-  }
-  p += digits;
   out[p++] = 90; // 'Z'
   return p - at;
+}
+
+/** the two ASCII digits of each number 0..99 */
+const PAIRS = new Uint8Array(200).map((_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
+/** n (0..99) as two digits at out[at], out[at + 1] */
+function pair(out: Uint8Array, at: number, n: number): void {
+  out[at] = PAIRS[2 * n]!;
+  out[at + 1] = PAIRS[2 * n + 1]!;
 }
 
 function isoTimeSlow(sec: number, nsec: number): string {
