@@ -3,7 +3,7 @@
  * (shared/filter/tables.ts, the row contracts' order); the table view shows what fits a terminal.
  */
 import { rowColumns } from '../shared/filter/tables.js';
-import type { AppRowTypes, AppTable } from '../engine/app-run.js';
+import type { AppRowTypes, AppTable } from '../engine/app-tables.js';
 
 type Cols<T extends AppTable> = readonly (keyof AppRowTypes[T] & string)[];
 

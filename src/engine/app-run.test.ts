@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { FIXTURE_DIR } from '../../test/golden/paths.js';
 import type { FileRow } from '../shared/app-rows.js';
 import { analyzeFiles } from './analyze-files.js';
-import { APP_TABLES, AppRun, emptyAppRows, onlyTables, type AppTable } from './app-run.js';
+import { AppRun } from './app-run.js';
+import { APP_TABLES, emptyAppRows, onlyTables, type AppTable } from './app-tables.js';
 
 const fx = (n: string) => join(FIXTURE_DIR, n);
 

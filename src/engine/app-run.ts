@@ -19,19 +19,6 @@ import {
   type TableRowSink,
 } from './app-tables.js';
 
-// the table names, row types and sinks live in app-tables.ts, so that a run without the application layer
-// (flows) does not load this module and the parsers behind it
-export {
-  APP_TABLES,
-  emptyAppRows,
-  onlyTables,
-  type AppRowSink,
-  type AppRowTypes,
-  type AppRows,
-  type AppTable,
-  type TableRowSink,
-} from './app-tables.js';
-
 /** Node's native SHA-256 for file bodies (the pure one runs ~150 MB/s, a tenth of the app layer's CPU). */
 class NodeSha256 implements IncrementalSha256 {
   private readonly h = createHash('sha256');

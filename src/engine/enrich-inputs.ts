@@ -13,7 +13,7 @@ import type {
   HttpInput,
   TlsInput,
 } from '../enrich/name-inputs.js';
-import type { AppRowTypes, AppTable } from './app-run.js';
+import type { AppRowTypes, AppTable } from './app-tables.js';
 
 /** The columns of each application row that enrichment and the alert analyses read. */
 const KEPT = {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { TABLES, type TableName } from '../shared/filter/tables.js';
 import { openStore } from '../store/open.js';
 import { analyzeFiles } from './analyze-files.js';
-import { APP_TABLES } from './app-run.js';
+import { APP_TABLES } from './app-tables.js';
 import { enrichRun } from './enrich-result.js';
 import { defaultEnrichment } from './enrich-sources.js';
 import { ingestFiles } from './ingest.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStore } from '../store/open.js';
 import { analyzeFiles } from './analyze-files.js';
 import { ingestFiles } from './ingest.js';
-import { APP_TABLES } from './app-run.js';
+import { APP_TABLES } from './app-tables.js';
 
 const fixtures = new URL('../../test/fixtures/', import.meta.url).pathname;
 const vxlan = join(fixtures, 'vxlan-http.pcap');

@@ -18,7 +18,7 @@ import type { Progress } from './progress.js';
 import { openFileSource } from './sources/file-source.js';
 import { PacketBatch } from '../store/packet-batch.js';
 import { PROTO_NAMES } from '../dissect/proto-ids.js';
-import { APP_TABLES, emptyAppRows, type AppRowSink, type AppRows } from './app-run.js';
+import { APP_TABLES, emptyAppRows, type AppRowSink, type AppRows } from './app-tables.js';
 import { enrichRun } from './enrich-result.js';
 import { EnrichInputs } from './enrich-inputs.js';
 import { defaultEnrichment, type Enrichment } from './enrich-sources.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { isoToNs } from '../shared/filter/time-bound.js';
 import { openStore } from '../store/open.js';
 import { analyzeFiles } from './analyze-files.js';
-import { APP_TABLES, type AppRows } from './app-run.js';
+import { APP_TABLES, type AppRows } from './app-tables.js';
 import { ingestFiles } from './ingest.js';
 
 const fixtures = new URL('../../test/fixtures/', import.meta.url).pathname;

@@ -80,11 +80,11 @@ export class FlowKey {
     kb[3] = b3;
     this.pa = srcIsA ? sp : dp;
     this.pb = srcIsA ? dp : sp;
-    this.hash = this.mix(a3, b3);
     this.packIdent();
     this.a3 = a3 | 0;
     this.b3 = b3 | 0;
     this.wide = false;
+    this.hash = this.mix(a3, b3);
   }
 
   fromMacs(buf: Uint8Array, srcOff: number, dstOff: number, etherType: number): void {
@@ -124,8 +124,8 @@ export class FlowKey {
     kb[3] = b[3]!;
     this.pa = this.srcIsA ? sp : dp;
     this.pb = this.srcIsA ? dp : sp;
-    this.hash = this.mix(ka[3]!, kb[3]!);
     this.derive();
+    this.hash = this.mix(ka[3]!, kb[3]!);
   }
 
   private packIdent(): void {
@@ -148,8 +148,8 @@ export class FlowKey {
   }
 
   /**
-   * The key's hash from its fields (a[0..2], b[0..2] read from the arrays, the last words given): the same
-   * computation for every key, so a flow found by either path hashes alike.
+   * The key's hash from its fields (a[0..2], b[0..2] read from the arrays, the last words given; ports packed
+   * by packIdent first): the same computation for every key, so a flow found by either path hashes alike.
    */
   private mix(a3: number, b3: number): number {
     const ka = this.a;
@@ -164,7 +164,7 @@ export class FlowKey {
     h = Math.imul(h ^ (h >>> 13) ^ kb[2]!, 0xc2b2ae35);
     h = Math.imul(h ^ a3, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13) ^ b3, 0xc2b2ae35);
-    h = Math.imul(h ^ ((this.pa << 16) | this.pb), 0x85ebca6b);
+    h = Math.imul(h ^ this.ports, 0x85ebca6b);
     return (h ^ (h >>> 16)) | 0;
   }
 }

@@ -77,7 +77,7 @@ export function isoTimeInto(out: Uint8Array, at: number, sec: number, nsec: numb
   const day = Math.floor(sec / 86400);
   if (day !== bytesDay) {
     if (day > LAST_DAY) return 0;
-    const prefix = isoTime(day * 86400, 0);
+    const prefix = dateText(day);
     for (let i = 0; i < 11; i++) DAY_PREFIX[i] = prefix.charCodeAt(i);
     bytesDay = day;
   }

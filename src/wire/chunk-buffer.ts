@@ -77,11 +77,11 @@ export class ChunkBuffer {
 
   async fill(): Promise<void> {
     if (this.eof) return;
+    // takeAhead() answers false only short of a record with input left: then read on below
     if (this.ahead !== null && (await this.takeAhead())) {
       this.readAhead();
       return;
     }
-    if (this.eof) return;
     this.compact();
     // Grow step by step (at most doubling past 1 MiB), so a hostile length in a record header costs memory
     // only as far as the input really holds the bytes.
@@ -116,13 +116,10 @@ export class ChunkBuffer {
       spare = this.spare = new Uint8Array(this.buf.length);
       this.spareView = new DataView(spare.buffer);
     }
-    this.ahead = this.source.read(spare, TAIL_ROOM, spare.length - TAIL_ROOM).then(
-      (n) => n,
-      (e: unknown) => {
-        this.aheadError = e;
-        return -1;
-      },
-    );
+    this.ahead = this.source.read(spare, TAIL_ROOM, spare.length - TAIL_ROOM).catch((e: unknown) => {
+      this.aheadError = e;
+      return -1;
+    });
   }
 
   /**

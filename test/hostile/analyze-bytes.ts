@@ -6,7 +6,7 @@ import { MemorySource } from '../../src/wire/test-support/memory-source.js';
 import { Analysis, type AnalysisOptions, type AnalysisResult } from '../../src/flow/analysis.js';
 import { AppLayer, type AppLayerOptions } from '../../src/flow/reassembly/app/app-layer.js';
 import type { ReassemblyProblem } from '../../src/flow/reassembly/types.js';
-import { emptyAppRows, type AppRows as AppTableRows } from '../../src/engine/app-run.js';
+import { emptyAppRows, type AppRows as AppTableRows } from '../../src/engine/app-tables.js';
 
 export type AppRows = AppTableRows & { problems: ReassemblyProblem[] };
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { CORPUS_DIR, FIXTURE_DIR, FIXTURE_ORACLE_DIR } from '../../../test/golden/paths.js';
 import { readOracle } from '../../../test/golden/oracle.js';
 import type { DnsRow, FileRow, HttpRow, TlsRow } from '../../shared/app-rows.js';
-import { APP_TABLES } from '../../engine/app-run.js';
+import { APP_TABLES } from '../../engine/app-tables.js';
 import { main } from '../main.js';
 import { MemoryStream } from '../io.js';
 

@@ -10,7 +10,7 @@ import type { FileRow } from '../../shared/app-rows.js';
 import { isoTime } from '../../shared/time.js';
 import { READ_NEED_MORE, READ_RECORD } from '../../wire/reader.js';
 import { PacketRecord } from '../../wire/record.js';
-import { APP_TABLES, type AppRowTypes, type AppTable } from '../../engine/app-run.js';
+import { APP_TABLES, type AppRowTypes, type AppTable } from '../../engine/app-tables.js';
 import { openInputs, resolveCapture } from '../../engine/capture-source.js';
 import { FileExtractor } from '../../engine/extract-files.js';
 import { FORMATS, type OutputFormat } from '../args.js';

@@ -60,16 +60,7 @@ Example:
       // on the process's stdout the worker writes it itself; a reader gone away (`| head`) ends the run quietly
       const direct = io.stdout === process.stdout;
       const pipe = new FlowJsonPipe(stream, direct ? 1 : null, () => process.exit(0));
-      try {
-        await runAnalysis(args.files, io, undefined, {
-          hosts: false,
-          app: false,
-          ...pipe.analysisOptions,
-        });
-        await pipe.end();
-      } finally {
-        await pipe.close();
-      }
+      await pipe.run((opts) => runAnalysis(args.files, io, undefined, { hosts: false, app: false, ...opts }));
       await stream.end();
       return 0;
     }

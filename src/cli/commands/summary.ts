@@ -8,7 +8,7 @@ import { discardFlows, discardRows, runAnalysis, threadsArg, THREADS_HELP } from
 import { defaultEnrichment } from '../../engine/enrich-sources.js';
 import { FORMAT_HELP, type Command } from './command.js';
 import { isStoredRef } from '../store-args.js';
-import { APP_TABLES, type AppRowSink, type AppTable } from '../../engine/app-run.js';
+import { APP_TABLES, type AppRowSink, type AppTable } from '../../engine/app-tables.js';
 import { runStoredSummary, STORED_HELP } from '../stored-table.js';
 
 export const summaryCommand: Command = {

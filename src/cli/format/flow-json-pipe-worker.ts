@@ -5,10 +5,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-import { FLOW_WORDS, FlowState } from '../../flow/flow-state.js';
-import { FlowKey } from '../../flow/flow-key.js';
 import { ByteSink } from './byte-sink.js';
-import { writeFlowStateJson } from './flow-state-json.js';
+import { writeFlowBatchJson } from './flow-state-json.js';
 import {
   SLOT_WORDS,
   STUCK_MS,
@@ -23,11 +21,9 @@ import { passTurn, waitTurn, writeAll } from './write-all.js';
 // over the 512 MiB one) and no speed. resourceLimits.maxYoungGenerationSizeMb did not have that effect.
 setFlagsFromString('--semi-space-growth-factor=1');
 
-const ROW_NEXT = Buffer.from(',\n');
 const OPEN = 0x5b; // '[': the stream's first row starts with "[\n" where the others have ",\n"
 const port = parentPort!;
 const { fd, done, ring, turn } = workerData as PipeWorkerData;
-const flow = new FlowState(0, new FlowKey());
 const sink = new ByteSink(1 << 20);
 
 port.on('message', (m: PipeRequest) => {
@@ -35,10 +31,7 @@ port.on('message', (m: PipeRequest) => {
   // a batch is either in the shared ring (m.slot) or, at the end of the input, a copy of its own (m.words)
   const words = m.words ?? ring;
   const base = m.words ? 0 : m.slot * SLOT_WORDS;
-  for (let i = 0; i < m.n; i++) {
-    sink.bytes(ROW_NEXT, false);
-    writeFlowStateJson(sink, flow.loadFrom(words, base + i * FLOW_WORDS, m.names));
-  }
+  writeFlowBatchJson(sink, words, base, m.n, m.names);
   if (fd === null) {
     port.postMessage({ text: sink.take(), rows: m.n } satisfies PipeReply);
     batchDone();

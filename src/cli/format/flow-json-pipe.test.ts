@@ -38,16 +38,7 @@ test('flow JSON pipe: the worker thread writes the same text as RowStream.add, b
     const out = new MemoryStream(false);
     const stream = new RowStream(out, 'json', FLOW_COLUMNS);
     const pipe = new FlowJsonPipe(stream, null);
-    try {
-      await analyzeFiles([fx(name)], {
-        hosts: false,
-        app: false,
-        ...pipe.analysisOptions,
-      });
-      await pipe.end();
-    } finally {
-      await pipe.close();
-    }
+    await pipe.run((opts) => analyzeFiles([fx(name)], { hosts: false, app: false, ...opts }));
     await stream.end();
     const want = await classic(fx(name));
     assert.equal(out.text, want, name);
@@ -128,12 +119,7 @@ test('flow JSON pipe: batches stay in shared memory, nothing is transferred (no 
     const out = new MemoryStream(false);
     const stream = new RowStream(out, 'json', FLOW_COLUMNS);
     const pipe = new FlowJsonPipe(stream, null);
-    try {
-      await analyzeFiles([fx('vxlan-http.pcap')], { hosts: false, app: false, ...pipe.analysisOptions });
-      await pipe.end();
-    } finally {
-      await pipe.close();
-    }
+    await pipe.run((opts) => analyzeFiles([fx('vxlan-http.pcap')], { hosts: false, app: false, ...opts }));
     await stream.end();
     assert.ok(JSON.parse(out.text).length > 0);
   } finally {
@@ -179,12 +165,7 @@ test('flow JSON pipe: a burst of live flows at the end keeps every row, in order
     const out = new MemoryStream(false);
     const stream = new RowStream(out, 'json', FLOW_COLUMNS);
     const pipe = new FlowJsonPipe(stream, null);
-    try {
-      await analyzeFiles([path], { hosts: false, app: false, ...pipe.analysisOptions });
-      await pipe.end();
-    } finally {
-      await pipe.close();
-    }
+    await pipe.run((opts) => analyzeFiles([path], { hosts: false, app: false, ...opts }));
     await stream.end();
     assert.equal(out.text, want);
     const r = spawnSync(

@@ -1,16 +1,15 @@
 /**
- * `flows --format json` on two threads as a pipeline: the reading thread hands each finished flow over as
- * numbers (FlowState.saveTo, a batch at a time, copied), and a worker thread (flow-json-pipe-worker.ts)
- * builds its row (Community ID, address and time text) and its JSON text, which comes back to be written in
- * order. The reading thread no longer builds rows or text: measured on the 1 GiB bench capture, that was about
- * a fifth of its time. Rows, their order and the bytes written are those of RowStream.add.
+ * `flows --format json` on two threads as a pipeline: the reading thread saves each finished flow as numbers
+ * (FlowState.saveTo) into a ring of batches shared with a worker thread (flow-json-pipe-worker.ts), which writes
+ * their JSON (flow-state-json.ts) to the process's standard output itself, or sends the text back to be written
+ * by the stream. The reading thread no longer builds rows or text: measured on the 1 GiB bench capture, that was
+ * about a fifth of its time. Rows, their order and the bytes written are those of RowStream.add.
  */
 import { Worker } from 'node:worker_threads';
-import { FLOW_WORDS, FlowState } from '../../flow/flow-state.js';
-import { FlowKey } from '../../flow/flow-key.js';
+import { FLOW_WORDS, type FlowState } from '../../flow/flow-state.js';
 import { ByteSink } from './byte-sink.js';
-import { writeFlowStateJson } from './flow-state-json.js';
-import { passTurn, waitTurn, writeAll } from './write-all.js';
+import { writeFlowBatchJson } from './flow-state-json.js';
+import { passTurn, waitFor, waitTurn, writeAll } from './write-all.js';
 import type { RowStream } from './row-stream.js';
 import { workerEntry } from '../../engine/parallel/worker-thread.js';
 
@@ -57,7 +56,6 @@ export const SLOT_WORDS = BATCH * FLOW_WORDS;
 const RING_SLOTS = MAX_PENDING + 1;
 
 const here = import.meta.url;
-const ROW_NEXT = Buffer.from(',\n');
 
 export class FlowJsonPipe {
   private readonly worker: Worker;
@@ -178,12 +176,8 @@ export class FlowJsonPipe {
   /** Writes the batches kept past the end of the input, each in its turn between the worker's. */
   private writeKept(fd: number): void {
     const sink = new ByteSink(1 << 20);
-    const flow = new FlowState(0, new FlowKey());
     for (const b of this.kept) {
-      for (let i = 0; i < b.n; i++) {
-        sink.bytes(ROW_NEXT, false);
-        writeFlowStateJson(sink, flow.loadFrom(b.words, i * FLOW_WORDS, this.names));
-      }
+      writeFlowBatchJson(sink, b.words, 0, b.n, this.names);
       if (!waitTurn(this.turn, b.seq, STUCK_MS)) throw new Error('the flow JSON thread stopped writing');
       const written = writeAll(fd, sink.buf, sink.pos);
       passTurn(this.turn);
@@ -200,12 +194,7 @@ export class FlowJsonPipe {
    * live flow at once (on the bench capture that burst was 38 batches, 18 MB, without the wait).
    */
   private holdBack(): void {
-    let waited = 0;
-    for (;;) {
-      const done = Atomics.load(this.done, 0);
-      if (this.sent - done <= MAX_PENDING || waited >= STUCK_MS) return;
-      if (Atomics.wait(this.done, 0, done, 1000) === 'timed-out') waited += 1000;
-    }
+    waitFor(this.done, (done) => this.sent - done <= MAX_PENDING, STUCK_MS);
   }
 
   private async waitBelow(max: number): Promise<void> {
@@ -218,6 +207,19 @@ export class FlowJsonPipe {
   readonly afterChunk = async (): Promise<void> => {
     if (this.pending >= MAX_PENDING) await this.waitBelow(MAX_PENDING / 2);
   };
+
+  /**
+   * Runs `analyze` with this pipe's analysis options, then writes the last rows (end()); the worker is stopped
+   * whatever happens.
+   */
+  async run(analyze: (opts: FlowJsonPipe['analysisOptions']) => Promise<unknown>): Promise<void> {
+    try {
+      await analyze(this.analysisOptions);
+      await this.end();
+    } finally {
+      await this.close();
+    }
+  }
 
   /** Stops the worker (after a failed run; end() does it otherwise). */
   close(): Promise<number> {

@@ -6,8 +6,8 @@
  * functions the row uses, so the two can only differ in speed.
  */
 import { isoTime, isoTimeInto } from '../../shared/time.js';
-import { KEY_L2 } from '../../flow/flow-key.js';
-import { TCP_STATE_NAMES, type FlowState } from '../../flow/flow-state.js';
+import { FlowKey, KEY_L2 } from '../../flow/flow-key.js';
+import { FLOW_WORDS, FlowState, TCP_STATE_NAMES } from '../../flow/flow-state.js';
 import { flowProto, tcpFlagLetters } from '../../flow/flow-row.js';
 import { communityIdWordsInto } from '../../flow/community-id.js';
 import { wordsToString } from '../../flow/addr-words.js';
@@ -174,4 +174,24 @@ export function writeFlowStateJson(sink: ByteSink, f: FlowState): void {
   put(sink, P[23]!);
   sink.uint(f.tunnelDepth);
   put(sink, CLOSE);
+}
+
+const ROW_NEXT = Buffer.from(',\n');
+const BATCH_FLOW = new FlowState(0, new FlowKey());
+
+/**
+ * The rows of `n` flows that FlowState.saveTo wrote at words[base..] (app names in `names`), each after ",\n":
+ * one batch of the flows JSON pipe, written by the worker or, at the end of the input, by the reading thread.
+ */
+export function writeFlowBatchJson(
+  sink: ByteSink,
+  words: Float64Array,
+  base: number,
+  n: number,
+  names: readonly string[],
+): void {
+  for (let i = 0; i < n; i++) {
+    sink.bytes(ROW_NEXT, false);
+    writeFlowStateJson(sink, BATCH_FLOW.loadFrom(words, base + i * FLOW_WORDS, names));
+  }
 }

@@ -1,4 +1,7 @@
-/** Blocking writes to a file descriptor for the threads that write rows straight to standard output. */
+/**
+ * Blocking writes to a file descriptor, and the waits between the threads that write rows straight to standard
+ * output (flow-json-pipe.ts).
+ */
 import { writeSync } from 'node:fs';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -23,17 +26,22 @@ export function writeAll(out: number, buf: Uint8Array, n: number): boolean {
 }
 
 /**
- * Waits, blocking, until turn[0] is `seq`: the batches of rows before it are written, by whichever thread had
- * them (flow-json-pipe.ts). Gives up after `stuckMs` without progress (a thread that died): false.
+ * Waits, blocking this thread, until `ok` holds for cell[0], which another thread changes and notifies. Gives up
+ * after `stuckMs` without a change (a thread that died): false.
  */
-export function waitTurn(turn: Int32Array, seq: number, stuckMs: number): boolean {
+export function waitFor(cell: Int32Array, ok: (value: number) => boolean, stuckMs: number): boolean {
   let waited = 0;
   for (;;) {
-    const now = Atomics.load(turn, 0);
-    if (now === seq) return true;
+    const now = Atomics.load(cell, 0);
+    if (ok(now)) return true;
     if (waited >= stuckMs) return false;
-    if (Atomics.wait(turn, 0, now, 1000) === 'timed-out') waited += 1000;
+    if (Atomics.wait(cell, 0, now, 1000) === 'timed-out') waited += 1000;
   }
+}
+
+/** Waits until turn[0] is `seq`: the batches of rows before it are written, by whichever thread had them. */
+export function waitTurn(turn: Int32Array, seq: number, stuckMs: number): boolean {
+  return waitFor(turn, (now) => now === seq, stuckMs);
 }
 
 /** Marks the batch written: the next one's writer may go. */

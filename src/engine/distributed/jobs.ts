@@ -19,7 +19,7 @@ import type { ResolvedName } from '../../wire/reader.js';
 import type { TableName } from '../../shared/filter/tables.js';
 import type { FinishHook, JobAttempt } from '../../store/clickhouse/finalize.js';
 import { loadStagedApp, loadStagedFlows } from '../../store/clickhouse/finalize.js';
-import { APP_TABLES, emptyAppRows, type AppRows } from '../app-run.js';
+import { APP_TABLES, emptyAppRows, type AppRows } from '../app-tables.js';
 import { enrichRun } from '../enrich-result.js';
 import { defaultEnrichment, type Enrichment } from '../enrich-sources.js';
 import { toStoredAlert } from '../stored-alert.js';

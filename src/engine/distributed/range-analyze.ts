@@ -20,7 +20,7 @@ import { macNumber, macNumberToString, wordsToString } from '../../flow/addr-wor
 import type { ResolvedName } from '../../wire/reader.js';
 import type { PacketRecord } from '../../wire/record.js';
 import { analyzeFiles } from '../analyze-files.js';
-import type { AppTable } from '../app-run.js';
+import type { AppTable } from '../app-tables.js';
 import { jobOf, l2Hash, layerHash } from './conversation-hash.js';
 
 /** Where a flow started: frame number and index of its IP layer in that frame. */

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HostRow } from '../../shared/rows.js';
 import { analyzeRange } from '../distributed/range-analyze.js';
-import type { AppTable } from '../app-run.js';
+import type { AppTable } from '../app-tables.js';
 import { settleWorker } from './worker-thread.js';
 
 export interface AppSplitWorkerData {

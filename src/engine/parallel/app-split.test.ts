@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { analyzeFiles } from '../analyze-files.js';
-import { APP_TABLES, type AppTable } from '../app-run.js';
+import { APP_TABLES, type AppTable } from '../app-tables.js';
 import { analyzeAppSplit, appSplitThreads } from './app-split.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;

@@ -17,14 +17,14 @@ import { Worker } from 'node:worker_threads';
 import { PcaplensError, type ErrorCode } from '../../shared/errors.js';
 import type { HostRow } from '../../shared/rows.js';
 import type { AnalyzeFilesResult } from '../analyze-files.js';
-import { emptyAppRows, type AppRowSink, type AppTable } from '../app-run.js';
+import { emptyAppRows, type AppRowSink, type AppTable } from '../app-tables.js';
 import type { RangeResult } from '../distributed/range-analyze.js';
 import { ProgressThrottle, type Progress } from '../progress.js';
 import type { AppSplitMessage, AppSplitWorkerData, WireAppChunk } from './app-split-worker.js';
 import { mergeShardHosts, type ShardHosts } from './host-merge.js';
 import { mergeSummary } from './parallel-analyze.js';
 import { ShardMerge, type ShardChunk } from './shard-merge.js';
-import { workerEntry } from './worker-thread.js';
+import { RunOutcome, workerEntry } from './worker-thread.js';
 import { APP_SPLIT_MAX_THREADS, APP_SPLIT_MIN_SIZE } from './app-split-limits.js';
 
 export { APP_SPLIT_MAX_THREADS, APP_SPLIT_MIN_SIZE } from './app-split-limits.js';
@@ -142,16 +142,8 @@ export async function analyzeAppSplit(path: string, o: AppSplitOptions): Promise
   const unacked: number[][] = Array.from({ length: jobs }, () => []);
   const workers: Worker[] = [];
   let finished = 0;
-  let failed: Error | null = null;
-  let settle!: { ok: () => void; fail: (e: Error) => void };
-  const over = new Promise<void>((ok, fail) => (settle = { ok, fail }));
-  const fail = (e: Error) => {
-    if (failed) return;
-    failed = e;
-    settle.fail(e);
-  };
-  const onAbort = () => fail(o.signal!.reason instanceof Error ? o.signal!.reason : new Error('aborted'));
-  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const outcome = new RunOutcome(o.signal);
+  const fail = outcome.fail;
 
   const handle = (job: number, m: AppSplitMessage) => {
     if (m.t === 'chunk') {
@@ -175,7 +167,7 @@ export async function analyzeAppSplit(path: string, o: AppSplitOptions): Promise
       if (m.text !== '') for (const k of m.text.split('\n')) hostKeys.add(k);
     } else if (m.t === 'done') {
       results[job] = m.result as RangeResult;
-      if (++finished === jobs) settle.ok();
+      if (++finished === jobs) outcome.ok();
     } else {
       fail(m.code ? new PcaplensError(m.code as ErrorCode, m.message) : new Error(m.message));
     }
@@ -189,7 +181,7 @@ export async function analyzeAppSplit(path: string, o: AppSplitOptions): Promise
         eval: entry.eval,
       });
       w.on('message', (m: AppSplitMessage) => {
-        if (failed) return;
+        if (outcome.failed) return;
         try {
           handle(job, m);
         } catch (e) {
@@ -202,14 +194,14 @@ export async function analyzeAppSplit(path: string, o: AppSplitOptions): Promise
       });
       workers.push(w);
     }
-    await over;
+    await outcome.over;
     if (merge.pending !== 0) throw new Error(`application split: ${merge.pending} rows left unmerged`);
     const hostRows: HostRow[] = hosts === 'rows' ? mergeShardHosts(hostParts) : [];
     const summary = mergeSummary(results, hosts === 'keys' ? hostKeys.size : hostRows.length);
     throttle?.tick(Math.max(0, total), total, summary.packets, summary.flows, true);
     return { summary, flows: [], hosts: hostRows, names: results[0]!.names, ...emptyAppRows() };
   } finally {
-    o.signal?.removeEventListener('abort', onAbort);
+    outcome.dispose();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

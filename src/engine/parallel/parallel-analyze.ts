@@ -14,12 +14,12 @@ import type { CaptureSummary, FlowRow, HostRow } from '../../shared/rows.js';
 import type { PacketIndexInput } from '../../shared/store-rows.js';
 import type { ResolvedName } from '../../wire/reader.js';
 import type { RangeResult } from '../distributed/range-analyze.js';
-import type { AppRowSink } from '../app-run.js';
+import type { AppRowSink } from '../app-tables.js';
 import { ProgressThrottle, type Progress } from '../progress.js';
 import { mergeShardHosts, type ShardHosts } from './host-merge.js';
 import { ShardMerge } from './shard-merge.js';
 import type { ShardMessage, ShardWorkerData } from './shard-worker.js';
-import { workerEntry } from './worker-thread.js';
+import { RunOutcome, workerEntry } from './worker-thread.js';
 
 export interface ParallelOptions {
   /** worker threads (shards), at least 2 */
@@ -102,17 +102,9 @@ export async function analyzeFilesParallel(paths: string[], o: ParallelOptions):
 
   // messages are handled one at a time, in arrival order, each after the previous one's database work
   let chain: Promise<void> = Promise.resolve();
-  let failed: Error | null = null;
   let finished = 0;
-  let settle!: { ok: () => void; fail: (e: Error) => void };
-  const over = new Promise<void>((ok, fail) => (settle = { ok, fail }));
-  const fail = (e: Error) => {
-    if (failed) return;
-    failed = e;
-    settle.fail(e);
-  };
-  const onAbort = () => fail(o.signal!.reason instanceof Error ? o.signal!.reason : new Error('aborted'));
-  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const outcome = new RunOutcome(o.signal);
+  const fail = outcome.fail;
 
   const handle = async (shard: number, m: ShardMessage): Promise<void> => {
     if (m.t === 'chunk') {
@@ -134,7 +126,7 @@ export async function analyzeFilesParallel(paths: string[], o: ParallelOptions):
       hostParts[shard] = { rows: m.rows as HostRow[], macFirst: m.macFirst, firstKeys: m.firstKeys };
     } else if (m.t === 'done') {
       results[shard] = m.result as RangeResult;
-      if (++finished === jobs) settle.ok();
+      if (++finished === jobs) outcome.ok();
     } else if (m.t === 'error') {
       fail(m.code ? new PcaplensError(m.code as ErrorCode, m.message) : new Error(m.message));
     }
@@ -148,7 +140,7 @@ export async function analyzeFilesParallel(paths: string[], o: ParallelOptions):
       });
       w.on('message', (m: ShardMessage) => {
         chain = chain
-          .then(() => (failed ? undefined : handle(job, m)))
+          .then(() => (outcome.failed ? undefined : handle(job, m)))
           .catch((e: unknown) => fail(e as Error));
       });
       w.on('error', (e) => fail(e));
@@ -158,16 +150,16 @@ export async function analyzeFilesParallel(paths: string[], o: ParallelOptions):
       });
       workers.push(w);
     }
-    await over;
+    await outcome.over;
     await chain;
-    if (failed) throw failed;
+    if (outcome.failed) throw outcome.failed;
     if (merge.pending !== 0) throw new Error(`parallel ingest: ${merge.pending} rows left unmerged`);
     const hosts = mergeShardHosts(hostParts);
     const summary = mergeSummary(results, hosts.length);
     throttle?.tick(Math.min(...read), total, summary.packets, summary.flows, true);
     return { summary, hosts, names: results[0]!.names };
   } finally {
-    o.signal?.removeEventListener('abort', onAbort);
+    outcome.dispose();
     // no database write may still run once the caller sees the outcome
     await chain.catch(() => undefined);
     await Promise.all(workers.map((w) => w.terminate()));

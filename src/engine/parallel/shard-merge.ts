@@ -11,7 +11,7 @@
  */
 import type { FlowRow } from '../../shared/rows.js';
 import type { PacketIndexInput } from '../../shared/store-rows.js';
-import type { AppTable } from '../app-run.js';
+import type { AppTable } from '../app-tables.js';
 
 /** What one shard hands over for frames up to n. */
 export interface ShardChunk {

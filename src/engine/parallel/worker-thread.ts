@@ -41,3 +41,37 @@ export function settleWorker(port: MessagePort, run: Promise<void>): void {
     },
   );
 }
+
+/**
+ * How a run over worker threads ends, seen from the main thread: `over` resolves on ok(), or rejects on the first
+ * fail() or when `signal` aborts; later failures are ignored, the first stays in `failed`. dispose() stops
+ * listening to the signal.
+ */
+export class RunOutcome {
+  failed: Error | null = null;
+  readonly over: Promise<void>;
+  private settle!: { ok: () => void; fail: (e: Error) => void };
+  private readonly onAbort = (): void => {
+    const reason: unknown = this.signal?.reason;
+    this.fail(reason instanceof Error ? reason : new Error('aborted'));
+  };
+
+  constructor(private readonly signal?: AbortSignal) {
+    this.over = new Promise<void>((ok, fail) => (this.settle = { ok, fail }));
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  ok(): void {
+    this.settle.ok();
+  }
+
+  readonly fail = (e: Error): void => {
+    if (this.failed) return;
+    this.failed = e;
+    this.settle.fail(e);
+  };
+
+  dispose(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
