@@ -14,6 +14,8 @@ import { storeCaptureFile } from '../store/capture-files.js';
 import { openCapture } from '../wire/open.js';
 import { analyzeFiles, type AnalyzeFilesResult } from './analyze-files.js';
 import { analyzeFilesParallel } from './parallel/parallel-analyze.js';
+import { analyzeFilesOffThread, decodeOffThread } from './parallel/ingest-decode.js';
+import { PacketIndexBatches } from './packet-index.js';
 import type { Progress } from './progress.js';
 import { openFileSource } from './sources/file-source.js';
 import { PacketBatch } from '../store/packet-batch.js';
@@ -44,6 +46,11 @@ export interface IngestOptions {
    * rows as one thread. Default: PCAPLENS_INGEST_THREADS, else 1 (see bench/README.md for why).
    */
   threads?: number;
+  /**
+   * one decoding thread: read and decode on a worker thread while this one writes the store (true), or both
+   * on this thread (false). Default: parallel/ingest-decode.ts decodeOffThread (large inputs off the thread).
+   */
+  offThread?: boolean;
 }
 
 /** The decoding threads of an import: the option, else PCAPLENS_INGEST_THREADS, else 1. */
@@ -128,14 +135,15 @@ export async function ingestFiles(
 
   const row = await store.importCapture(meta, async (w) => {
     // packet index rows: columns in batches of `batch` rows (store/packet-batch.ts); full ones wait in
-    // `ready` for the next chunk boundary, then go back to the pool (two in use at most in steady state)
+    // `ready` for the next chunk boundary; the ones this thread fills go back to `pool` once written (two in
+    // use at most in steady state), those received from the decoding thread are dropped
     const pool: PacketBatch[] = [];
     const ready: PacketBatch[] = [];
-    let cur = new PacketBatch(batch);
-    const nextBatch = (): void => {
-      ready.push(cur);
-      cur = pool.pop() ?? new PacketBatch(batch);
-    };
+    const offThread = ingestThreads(opts.threads) === 1 && decodeOffThread(meta.size, opts.offThread);
+    const index = new PacketIndexBatches(batch, (full) => {
+      ready.push(full);
+      return pool.pop() ?? new PacketBatch(batch, PROTO_NAMES);
+    });
     // the parallel path hands index rows over as objects (from its workers): written as they are
     let indexRows: PacketIndexInput[] = [];
     let flows: FlowRow[] = [];
@@ -163,9 +171,9 @@ export async function ingestFiles(
       while (ready.length) {
         const b = ready.shift()!;
         await writePackets(b);
-        pool.push(b);
+        if (!offThread) pool.push(b);
       }
-      if (all && cur.length) await writePackets(cur);
+      if (all && index.current.length) await writePackets(index.current);
       if (indexRows.length >= batch || (all && indexRows.length)) {
         const b = indexRows;
         indexRows = [];
@@ -204,37 +212,23 @@ export async function ingestFiles(
         onIndex: (r) => indexRows.push(r),
         afterChunk,
       });
+    } else if (offThread) {
+      result = await analyzeFilesOffThread(files, {
+        batchRows: batch,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        onPackets: (b) => ready.push(b),
+        onFlow,
+        onRow,
+        afterChunk,
+      });
     } else {
-      // the packet index of each frame, as packet-index.ts builds it for direct runs (same n, flow, protocol)
-      let n = 0;
-      let flowId: number | null = null;
-      let topProto = -1;
       const r = await analyzeFiles(files, {
         signal: opts.signal,
         onProgress: opts.onProgress,
         onFlow,
         onRow,
-        onPacket: (pkt, flow) => {
-          // called outer to inner: the innermost conversation names the packet
-          if (flow) flowId = flow.id;
-          if (pkt.protoCount > 0) topProto = pkt.protoList[pkt.protoCount - 1]!;
-        },
-        onRecord: (rec) => {
-          if (cur.full) nextBatch();
-          cur.push(
-            ++n,
-            rec.tsSec,
-            rec.tsNsec,
-            rec.fileIndex,
-            rec.dataOffset,
-            rec.caplen,
-            rec.len,
-            flowId,
-            topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
-          );
-          flowId = null;
-          topProto = -1;
-        },
+        ...index.hooks,
         afterChunk,
       });
       for (const f of r.flows) onFlow(f);

@@ -7,6 +7,7 @@
 import type { PacketIndexInput } from '../shared/store-rows.js';
 import { isoTime } from '../shared/time.js';
 import { PROTO_NAMES } from '../dissect/proto-ids.js';
+import { PacketBatch } from '../store/packet-batch.js';
 import type { AnalyzeOptions } from './analyze-files.js';
 
 export function packetIndexHooks(
@@ -36,4 +37,44 @@ export function packetIndexHooks(
       topProto = -1;
     },
   };
+}
+
+/**
+ * The same index as columns, for the import: rows go into a PacketBatch of `rows` rows; a full one is handed
+ * to `onFull`, which returns the batch to fill next (a spare one, or the same one once its columns are copied).
+ * `current` is the partial batch at the end of a run.
+ */
+export class PacketIndexBatches {
+  current: PacketBatch;
+  readonly hooks: Required<Pick<AnalyzeOptions, 'onPacket' | 'onRecord'>>;
+
+  constructor(rows: number, onFull: (full: PacketBatch) => PacketBatch) {
+    this.current = new PacketBatch(rows, PROTO_NAMES);
+    let n = 0;
+    let flowId: number | null = null;
+    let topProto = -1;
+    this.hooks = {
+      onPacket: (pkt, flow) => {
+        // called outer to inner: the innermost conversation names the packet
+        if (flow) flowId = flow.id;
+        if (pkt.protoCount > 0) topProto = pkt.protoList[pkt.protoCount - 1]!;
+      },
+      onRecord: (rec) => {
+        if (this.current.full) this.current = onFull(this.current);
+        this.current.push(
+          ++n,
+          rec.tsSec,
+          rec.tsNsec,
+          rec.fileIndex,
+          rec.dataOffset,
+          rec.caplen,
+          rec.len,
+          flowId,
+          topProto,
+        );
+        flowId = null;
+        topProto = -1;
+      },
+    };
+  }
 }

@@ -2,25 +2,62 @@ import type { PacketIndexInput } from '../shared/store-rows.js';
 import { isoTime } from '../shared/time.js';
 
 /**
+ * The columns of a PacketBatch as plain data: what a decoding thread posts to the thread that writes the store
+ * (typed arrays are copied by postMessage, never transferred: a detached buffer on the decoding thread would
+ * deoptimise its decoders).
+ */
+export interface PacketColumns {
+  length: number;
+  n: Float64Array;
+  /** capture time as (seconds, nanoseconds), as the records carry it */
+  tsSec: Float64Array;
+  tsNsec: Float64Array;
+  fileIndex: Int32Array;
+  fileOffset: Float64Array;
+  caplen: Float64Array;
+  len: Float64Array;
+  /** NaN for none */
+  flowId: Float64Array;
+  /** index into the batch's protocol names; -1 for none */
+  protoId: Int16Array;
+}
+
+/**
  * Packet index rows as columns: the import fills one per database batch instead of an object and an ISO
  * time string per frame (the packets table is most of a capture's rows). `rows()` gives the same rows as
  * objects for a store without a columnar path; the DuckDB store copies the columns into its data chunks.
  */
-export class PacketBatch {
+export class PacketBatch implements PacketColumns {
   length = 0;
   readonly n: Float64Array;
-  /** capture time as (seconds, nanoseconds), as the records carry it */
   readonly tsSec: Float64Array;
   readonly tsNsec: Float64Array;
   readonly fileIndex: Int32Array;
   readonly fileOffset: Float64Array;
   readonly caplen: Float64Array;
   readonly len: Float64Array;
-  /** NaN for none */
   readonly flowId: Float64Array;
-  readonly protocol: (string | null)[];
+  readonly protoId: Int16Array;
 
-  constructor(readonly capacity: number) {
+  /** `protoNames`: the protocol column's text by protoId (the decoder's PROTO_NAMES) */
+  constructor(
+    readonly capacity: number,
+    readonly protoNames: readonly string[],
+    from?: PacketColumns,
+  ) {
+    if (from) {
+      this.length = from.length;
+      this.n = from.n;
+      this.tsSec = from.tsSec;
+      this.tsNsec = from.tsNsec;
+      this.fileIndex = from.fileIndex;
+      this.fileOffset = from.fileOffset;
+      this.caplen = from.caplen;
+      this.len = from.len;
+      this.flowId = from.flowId;
+      this.protoId = from.protoId;
+      return;
+    }
     this.n = new Float64Array(capacity);
     this.tsSec = new Float64Array(capacity);
     this.tsNsec = new Float64Array(capacity);
@@ -29,7 +66,12 @@ export class PacketBatch {
     this.caplen = new Float64Array(capacity);
     this.len = new Float64Array(capacity);
     this.flowId = new Float64Array(capacity);
-    this.protocol = new Array<string | null>(capacity).fill(null);
+    this.protoId = new Int16Array(capacity);
+  }
+
+  /** A batch over columns received from another thread (no copy). */
+  static of(cols: PacketColumns, protoNames: readonly string[]): PacketBatch {
+    return new PacketBatch(cols.n.length, protoNames, cols);
   }
 
   get full(): boolean {
@@ -45,7 +87,7 @@ export class PacketBatch {
     caplen: number,
     len: number,
     flowId: number | null,
-    protocol: string | null,
+    protoId: number,
   ): void {
     const i = this.length++;
     this.n[i] = n;
@@ -56,7 +98,19 @@ export class PacketBatch {
     this.caplen[i] = caplen;
     this.len[i] = len;
     this.flowId[i] = flowId ?? Number.NaN;
-    this.protocol[i] = protocol;
+    this.protoId[i] = protoId;
+  }
+
+  /** The protocol column of row i. */
+  protocol(i: number): string | null {
+    const id = this.protoId[i]!;
+    return id >= 0 ? (this.protoNames[id] ?? null) : null;
+  }
+
+  /** The columns as plain data, for postMessage (which copies them). */
+  columns(): PacketColumns {
+    const { length, n, tsSec, tsNsec, fileIndex, fileOffset, caplen, len, flowId, protoId } = this;
+    return { length, n, tsSec, tsNsec, fileIndex, fileOffset, caplen, len, flowId, protoId };
   }
 
   /** Row i as the object the row path writes (same values). */
@@ -70,7 +124,7 @@ export class PacketBatch {
       caplen: this.caplen[i]!,
       len: this.len[i]!,
       flow_id: Number.isNaN(f) ? null : f,
-      protocol: this.protocol[i]!,
+      protocol: this.protocol(i),
     };
   }
 

@@ -161,7 +161,7 @@ test('packet batches store the rows their rows() give through the row path, odd 
       await conn.run(
         `CREATE TABLE ${t} (capture_id BIGINT, n BIGINT, ts BIGINT, file_index INTEGER, file_offset BIGINT, caplen INTEGER, len INTEGER, flow_id BIGINT, protocol VARCHAR)`,
       );
-    const batch = new PacketBatch(3000);
+    const batch = new PacketBatch(3000, ['tls', 'dns\0x']);
     const secs = [1_700_000_000, 0, -5, 1.5, 9_300_000_000, 4_294_967_295, 1_700_000_001];
     const nsecs = [123_456_789, 1000, 0, 0, 7, 999_999_999, 1_500_000_000];
     for (let i = 0; i < 3000; i++)
@@ -174,7 +174,7 @@ test('packet batches store the rows their rows() give through the row path, odd 
         60 + (i % 1400),
         60 + (i % 1500),
         i % 5 === 0 ? null : i >> 2,
-        i % 4 === 0 ? null : i % 4 === 1 ? 'tls' : 'dns\0x',
+        i % 4 === 0 ? -1 : i % 4 === 1 ? 0 : 1,
       );
     const w = new ChunkWriter();
     const fast = await conn.createAppender('fast');

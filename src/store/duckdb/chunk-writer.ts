@@ -376,8 +376,8 @@ export class ChunkWriter {
         case 'protocol':
           if (typeId !== DuckDBTypeId.VARCHAR) throw new Error('packets.protocol: expected VARCHAR');
           for (let r = 0; r < n; r++) {
-            const v = batch.protocol[start + r];
-            if (v === null || v === undefined) {
+            const v = batch.protocol(start + r);
+            if (v === null) {
               valid[r >> 3]! &= ~(1 << (r & 7));
               nulls++;
             } else duck.vector_assign_string_element(vector, r, noNul(v));
