@@ -2,7 +2,7 @@
  * Special-purpose address classes (IANA IPv4/IPv6 Special-Purpose Address Registries, RFC 6890 and the RFCs
  * named below). Anything that is not public gets a label and is never geolocated.
  */
-import { cidrContains, parseCidr, parseIp, type Cidr, type ParsedIp } from './ip.js';
+import { cidrContains, parseCidr, parseIp, parseIpv4Text, type Cidr, type ParsedIp } from './ip.js';
 
 export type AddressClass =
   | 'unspecified'
@@ -31,12 +31,23 @@ interface Rule {
   cidr: Cidr;
   cls: AddressClass;
   label: string;
+  /** IPv4 rules: the prefix's mask, to test `(n & mask) >>> 0 === cidr.n` without a parsed address */
+  mask: number;
+  /** the answer of this rule, made once and shared by every address it matches */
+  info: AddressInfo;
+}
+
+const PRIVATE_CLASSES: ReadonlySet<AddressClass> = new Set(['private', 'cgnat', 'link_local', 'loopback']);
+
+function info(cls: AddressClass, label: string): AddressInfo {
+  return { class: cls, label, is_private: PRIVATE_CLASSES.has(cls), geolocatable: cls === 'public' };
 }
 
 function rule(text: string, cls: AddressClass, label: string): Rule {
   const cidr = parseCidr(text);
   if (!cidr) throw new Error(`bad built-in CIDR ${text}`);
-  return { cidr, cls, label };
+  const mask = cidr.prefix === 0 ? 0 : (0xffffffff << (32 - cidr.prefix)) >>> 0;
+  return { cidr, cls, label, mask, info: info(cls, label) };
 }
 
 // Most specific first: the first match wins.
@@ -71,28 +82,43 @@ const RULES: Rule[] = [
 // IPv6 global unicast; the rest of the IPv6 space is unassigned or special.
 const GLOBAL_V6 = rule('2000::/3', 'public', 'public');
 
-const PRIVATE_CLASSES: ReadonlySet<AddressClass> = new Set(['private', 'cgnat', 'link_local', 'loopback']);
+const V4_RULES = RULES.filter((r) => r.cidr.v === 4);
+const PUBLIC = info('public', 'public');
+const RESERVED_V6 = info('reserved', 'reserved / unassigned IPv6');
+const INVALID = info('invalid', 'not an IP address');
 
-function info(cls: AddressClass, label: string): AddressInfo {
-  return { class: cls, label, is_private: PRIVATE_CLASSES.has(cls), geolocatable: cls === 'public' };
+/** The class of an IPv4 address as a number: the first IPv4 rule that holds it, else public. */
+function classifyV4(n: number): AddressInfo {
+  for (const r of V4_RULES) if ((n & r.mask) >>> 0 === r.cidr.n) return r.info;
+  return PUBLIC;
 }
 
-/** Classifies an already parsed address. */
+/**
+ * Classifies an already parsed address. The answers are shared objects (one per rule), made once: callers read
+ * them and never change them.
+ */
 export function classifyParsed(ip: ParsedIp): AddressInfo {
-  for (const r of RULES) if (cidrContains(r.cidr, ip)) return info(r.cls, r.label);
-  if (ip.v === 6 && !cidrContains(GLOBAL_V6.cidr, ip)) return info('reserved', 'reserved / unassigned IPv6');
-  return info('public', 'public');
+  if (ip.v === 4) return classifyV4(ip.n);
+  for (const r of RULES) if (cidrContains(r.cidr, ip)) return r.info;
+  if (!cidrContains(GLOBAL_V6.cidr, ip)) return RESERVED_V6;
+  return PUBLIC;
 }
 
 const cache = new Map<string, AddressInfo>();
 const CACHE_MAX = 65536;
 
-/** Classifies an address given as text; anything that does not parse is "invalid". Cached per string. */
+/**
+ * Classifies an address given as text; anything that does not parse is "invalid". A dotted quad is parsed and
+ * classified on the spot (a few dozen integer steps, cheaper than a look-up of the string: enrichment and the
+ * analyses ask this of every flow's addresses); any other text is cached per string.
+ */
 export function classifyAddress(ip: string): AddressInfo {
+  const v4 = parseIpv4Text(ip);
+  if (v4 >= 0) return classifyV4(v4);
   const hit = cache.get(ip);
   if (hit) return hit;
   const p = parseIp(ip);
-  const res = p ? classifyParsed(p) : info('invalid', 'not an IP address');
+  const res = p ? classifyParsed(p) : INVALID;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(ip, res);
   return res;

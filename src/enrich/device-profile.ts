@@ -45,14 +45,14 @@ function scopeOf(ip: string): DeviceProfile['scope'] {
 /**
  * The gateway is the MAC that most traffic to and from public addresses passes through: for a flow between a
  * LAN host and a public address, the frame's other MAC is the router's. The gateway's IP is the LAN address that
- * MAC also used (DHCP/DNS/ARP replies from the router), when there is one.
+ * MAC also used (DHCP/DNS/ARP replies from the router), when there is one. Fed flow by flow (with the scopes of
+ * its ends, already known to the profiles) during buildDeviceProfiles' pass over the flows.
  */
-function findGateway(flows: readonly FlowRow[]): { mac: string; bytes: number; hosts: number } | null {
-  const byMac = new Map<string, { bytes: number; hosts: Set<string> }>();
-  for (const f of flows) {
-    if (!f.src_mac || !f.dst_mac) continue;
-    const s = scopeOf(f.src_ip);
-    const d = scopeOf(f.dst_ip);
+class GatewayFinder {
+  private readonly byMac = new Map<string, { bytes: number; hosts: Set<string> }>();
+
+  add(f: FlowRow, s: DeviceProfile['scope'], d: DeviceProfile['scope']): void {
+    if (!f.src_mac || !f.dst_mac) return;
     let mac: string | null = null;
     let host: string | null = null;
     if (s === 'lan' && d === 'public') {
@@ -62,17 +62,20 @@ function findGateway(flows: readonly FlowRow[]): { mac: string; bytes: number; h
       mac = f.src_mac;
       host = f.dst_ip;
     }
-    if (!mac || !host) continue;
-    let e = byMac.get(mac);
-    if (!e) byMac.set(mac, (e = { bytes: 0, hosts: new Set() }));
+    if (!mac || !host) return;
+    let e = this.byMac.get(mac);
+    if (!e) this.byMac.set(mac, (e = { bytes: 0, hosts: new Set() }));
     e.bytes += f.bytes_fwd + f.bytes_rev;
     e.hosts.add(host);
   }
-  let best: { mac: string; bytes: number; hosts: number } | null = null;
-  for (const [mac, e] of [...byMac].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (!best || e.bytes > best.bytes) best = { mac, bytes: e.bytes, hosts: e.hosts.size };
+
+  best(): { mac: string; bytes: number; hosts: number } | null {
+    let best: { mac: string; bytes: number; hosts: number } | null = null;
+    for (const [mac, e] of [...this.byMac].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (!best || e.bytes > best.bytes) best = { mac, bytes: e.bytes, hosts: e.hosts.size };
+    }
+    return best;
   }
-  return best;
 }
 
 export function buildDeviceProfiles(input: DeviceProfileInput): DeviceProfile[] {
@@ -94,22 +97,29 @@ export function buildDeviceProfiles(input: DeviceProfileInput): DeviceProfile[] 
     }
     return p;
   };
-  const addMac = (ip: string, mac: string | null) => {
+  const addMac = (ip: string, mac: string | null): DeviceProfile => {
     const p = get(ip);
     // A public address "has" the router's MAC on a LAN capture: only LAN hosts keep their MACs.
     if (mac && p.scope === 'lan' && !p.macs.includes(mac) && p.macs.length < 16) p.macs.push(mac);
+    return p;
   };
   const answered = new Map<string, Map<number, number>>(); // server ip -> port -> flows answered
+  const gateway = new GatewayFinder();
+  // profiles that sent a flow: the ones the "client" role is given to when no other role is theirs
+  const senders = new Set<DeviceProfile>();
+  // one look-up of each end per flow: MACs, the gateway's traffic (from the ends' scopes) and the senders
   for (const f of input.flows) {
-    addMac(f.src_ip, f.src_mac);
-    addMac(f.dst_ip, f.dst_mac);
+    const src = addMac(f.src_ip, f.src_mac);
+    const dst = addMac(f.dst_ip, f.dst_mac);
+    senders.add(src);
+    gateway.add(f, src.scope, dst.scope);
     if (f.packets_rev > 0 && f.dst_port !== null) {
       let m = answered.get(f.dst_ip);
       if (!m) answered.set(f.dst_ip, (m = new Map()));
       m.set(f.dst_port, (m.get(f.dst_port) ?? 0) + 1);
     }
   }
-  const gw = findGateway(input.flows);
+  const gw = gateway.best();
   if (gw) {
     for (const p of profiles.values()) {
       if (p.macs.includes(gw.mac)) {
@@ -161,17 +171,20 @@ export function buildDeviceProfiles(input: DeviceProfileInput): DeviceProfile[] 
     p.role_evidence['web_server'] =
       `answered ${web.reduce((a, [, n]) => a + n, 0)} connection(s) on port(s) ${web.map(([port]) => port).join(', ')}`;
   }
-  for (const f of input.flows) {
-    const p = get(f.src_ip);
-    if (!p.roles.includes('client') && p.roles.length === 0) p.roles.push('client');
-  }
+  for (const p of senders) if (p.roles.length === 0) p.roles.push('client');
   // OS hints
   for (const [ip, ttl] of input.observedTtl ?? []) {
     const h = ttlHint(ttl);
     if (h) get(ip).os_hints.push(h);
   }
   const byMac = new Map<string, string[]>();
-  for (const p of profiles.values()) for (const m of p.macs) byMac.set(m, [...(byMac.get(m) ?? []), p.ip]);
+  for (const p of profiles.values()) {
+    for (const m of p.macs) {
+      const ips = byMac.get(m);
+      if (ips) ips.push(p.ip);
+      else byMac.set(m, [p.ip]);
+    }
+  }
   for (const d of input.dhcp ?? []) {
     const h = dhcpHint(d.param_request_list, d.vendor_class);
     if (!h) continue;

@@ -4,7 +4,7 @@
  * Onionoo details JSON (relays[].or_addresses, exit_addresses, dir_address), then match flows by address and,
  * where the list has ports, by port.
  */
-import { parseIp } from './ip.js';
+import { parseIp, parseIpv4Text } from './ip.js';
 
 export interface TorListInfo {
   name: string;
@@ -37,6 +37,9 @@ interface Entry {
 
 /** Canonical key for an address so "2001:DB8::1" and "2001:db8:0::1" match. */
 function key(ip: string): string | null {
+  // a plain dotted quad (the usual flow address): nothing to trim or unbracket
+  const v4 = parseIpv4Text(ip);
+  if (v4 >= 0) return `4:${v4}`;
   const p = parseIp(ip.trim().replace(/^\[|\]$/g, ''));
   if (!p) return null;
   return p.v === 4 ? `4:${p.n}` : `6:${p.hex}`;

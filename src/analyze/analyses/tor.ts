@@ -45,31 +45,35 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
     >();
     for (const f of input.flows) {
       // Outbound use: the responder is the relay. Inbound: a relay (usually an exit) reached a local service.
-      for (const [relay, peer, port, dir] of [
-        [f.dst_ip, f.src_ip, f.dst_port, 'to'],
-        [f.src_ip, f.dst_ip, f.src_port, 'from'],
-      ] as const) {
-        const m = input.tor.match(relay, port);
+      // The destination is asked first; two plain calls, no pair of tuples per flow.
+      let relay = f.dst_ip;
+      let peer = f.src_ip;
+      let dir: 'to' | 'from' = 'to';
+      let m = input.tor.match(relay, f.dst_port);
+      if (!m) {
+        relay = f.src_ip;
+        peer = f.dst_ip;
+        dir = 'from';
+        m = input.tor.match(relay, f.src_port);
         if (!m) continue;
-        const k = `${dir}|${peer}|${relay}`;
-        let g = groups.get(k);
-        if (!g)
-          groups.set(
-            k,
-            (g = {
-              flows: [],
-              exit: m.exit,
-              portMatched: m.port_matched,
-              list: m.list,
-              date: m.date,
-              authoritative: m.authoritative,
-            }),
-          );
-        g.flows.push(f);
-        if (m.port_matched === true) g.portMatched = true;
-        listed.add(relay);
-        break;
       }
+      const k = `${dir}|${peer}|${relay}`;
+      let g = groups.get(k);
+      if (!g)
+        groups.set(
+          k,
+          (g = {
+            flows: [],
+            exit: m.exit,
+            portMatched: m.port_matched,
+            list: m.list,
+            date: m.date,
+            authoritative: m.authoritative,
+          }),
+        );
+      g.flows.push(f);
+      if (m.port_matched === true) g.portMatched = true;
+      listed.add(relay);
     }
     for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const [dir, peer, relay] = key.split('|') as [string, string, string];
