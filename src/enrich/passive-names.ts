@@ -4,7 +4,7 @@
  * records. No network access.
  */
 import type { HostName } from '../shared/rows.js';
-import { parseIp } from './ip.js';
+import { parseIp, parseIpv4Text } from './ip.js';
 import { parseDnsAnswer, type DnsAnswer } from './dns-answer.js';
 import type { DhcpInput, DnsInput, HttpInput, NameRecordInput, TlsInput } from './name-inputs.js';
 
@@ -26,8 +26,24 @@ const MAX_ANSWERS = 256;
 /** Strongest first: what the capture's own resolver said beats what a client claimed. */
 const SOURCE_ORDER = ['dns', 'pcapng', 'mdns', 'llmnr', 'nbns', 'dhcp', 'tls', 'http'];
 
+/**
+ * True when cleanName would give `s` back as it is: 1..253 characters of printable ASCII other than upper-case
+ * letters, ':', '[' and ']', not ending with '.', and not a dotted quad (the usual DNS, SNI or Host name).
+ */
+function alreadyClean(s: string): boolean {
+  const len = s.length;
+  if (len === 0 || len > MAX_NAME_LEN || s.charCodeAt(len - 1) === 46) return false;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    // controls and space, upper case (toLowerCase), ':' (a port or IPv6), '[' ']' (a bracketed address), non-ASCII
+    if (c <= 32 || (c >= 65 && c <= 93) || c === 58 || c >= 127) return false;
+  }
+  return parseIpv4Text(s) < 0;
+}
+
 function cleanName(n: string | null | undefined): string | null {
   if (!n) return null;
+  if (alreadyClean(n)) return n;
   let s = n.trim().toLowerCase();
   if (s.endsWith('.')) s = s.slice(0, -1);
   // strip an HTTP Host port
@@ -40,6 +56,8 @@ function cleanName(n: string | null | undefined): string | null {
 }
 
 function canonicalIp(ip: string): string | null {
+  // a dotted quad is its own canonical form (digits and dots: nothing to trim or lower)
+  if (parseIpv4Text(ip) >= 0) return ip;
   const p = parseIp(ip);
   if (!p) return null;
   return ip.trim().toLowerCase();
@@ -147,9 +165,32 @@ function queryChain(query: string | null, answers: readonly (DnsAnswer | null)[]
   return chain;
 }
 
+/** distinct DNS rows collectPassiveNames remembers (past it, rows are read again: the same result, more time) */
+const MAX_SEEN_ROWS = 100_000;
+
+/** What collectPassiveNames reads of a DNS row, as one string: each part prefixed with its length. */
+function dnsRowKey(r: DnsInput): string {
+  let k = `${r.proto.length}:${r.proto}`;
+  // no name asked and an empty one read alike (no CNAME chain, no asked-name add)
+  k += r.query_name ? `${r.query_name.length}:${r.query_name}` : '-';
+  const n = Math.min(r.answers.length, MAX_ANSWERS);
+  for (let i = 0; i < n; i++) {
+    const a = r.answers[i]!;
+    k += `${a.length}:${a}`;
+  }
+  return k;
+}
+
 export function collectPassiveNames(input: PassiveNameInput): PassiveNames {
   const out = new PassiveNames();
+  // a capture repeats the same look-ups and answers over and over: a row equal to one already read (same
+  // protocol, name asked and answers) adds nothing (every add of it is a no-op the second time), so it is skipped
+  const seen = new Set<string>();
   for (const r of input.dns ?? []) {
+    if (r.answers.length === 0) continue;
+    const rowKey = dnsRowKey(r);
+    if (seen.has(rowKey)) continue;
+    if (seen.size < MAX_SEEN_ROWS) seen.add(rowKey);
     const src = r.proto === 'dns' ? 'dns' : r.proto;
     const answers = r.answers.slice(0, MAX_ANSWERS).map(parseDnsAnswer);
     // unicast DNS: an address at the end of the asked name's CNAME chain is also known by the asked name;

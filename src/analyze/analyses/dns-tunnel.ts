@@ -18,6 +18,29 @@ function nameOf(d: DnsInput): string | null {
   return n;
 }
 
+/** query names whose facts a detection remembers (past it, it starts over: the same facts, more time) */
+const MEMO_MAX = 100_000;
+
+/**
+ * A fact of each distinct query name, worked out once: a capture asks the same few names thousands of times, and
+ * lower-casing, the suffix test and the registered domain (and the DGA label's entropy) cost more than a look-up.
+ */
+function memoByName<T>(fact: (d: DnsInput) => T): (d: DnsInput) => T {
+  const memo = new Map<string, T>();
+  return (d) => {
+    // the name's facts depend only on the name once the protocol is DNS (nameOf)
+    if (d.proto !== 'dns' || !d.query_name) return fact(d);
+    const q = d.query_name;
+    let v = memo.get(q);
+    if (v === undefined && !memo.has(q)) {
+      v = fact(d);
+      if (memo.size >= MEMO_MAX) memo.clear();
+      memo.set(q, v);
+    }
+    return v as T;
+  };
+}
+
 function tsRange(rows: DnsInput[]): { first_ts: string; last_ts: string } {
   const s = rows.map((r) => r.ts).sort();
   return { first_ts: s[0]!, last_ts: s[s.length - 1]! };
@@ -29,10 +52,14 @@ export function detectDnsTunnel(input: AnalysisInput, cfg: AnalysisConfig): Aler
     string,
     { rows: DnsInput[]; subs: Set<string>; bulk: number; clients: Set<string> }
   >();
-  for (const d of input.dns ?? []) {
+  const named = memoByName((d): { n: string; reg: string } | null => {
     const n = nameOf(d);
-    if (!n) continue;
-    const reg = registeredDomain(n);
+    return n ? { n, reg: registeredDomain(n) } : null;
+  });
+  for (const d of input.dns ?? []) {
+    const facts = named(d);
+    if (!facts) continue;
+    const { n, reg } = facts;
     let g = byDomain.get(reg);
     if (!g) byDomain.set(reg, (g = { rows: [], subs: new Set(), bulk: 0, clients: new Set() }));
     g.rows.push(d);
@@ -104,15 +131,20 @@ export function looksGenerated(label: string, cfg: AnalysisConfig['dga']): boole
 function detectDga(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft[] {
   const c = cfg.dga;
   const byClient = new Map<string, { rows: DnsInput[]; names: Set<string>; nx: Set<string> }>();
-  for (const d of input.dns ?? []) {
+  // the registered domain of a name whose label looks generated, else null
+  const generated = memoByName((d): string | null => {
     const n = nameOf(d);
-    if (!n) continue;
+    if (!n) return null;
     const label = dgaLabel(n);
-    if (!label || !looksGenerated(label, c)) continue;
+    if (!label || !looksGenerated(label, c)) return null;
+    return registeredDomain(n);
+  });
+  for (const d of input.dns ?? []) {
+    const reg = generated(d);
+    if (reg === null) continue;
     let g = byClient.get(d.client_ip);
     if (!g) byClient.set(d.client_ip, (g = { rows: [], names: new Set(), nx: new Set() }));
     g.rows.push(d);
-    const reg = registeredDomain(n);
     if (g.names.size < 10_000) g.names.add(reg);
     if (d.rcode === 'NXDOMAIN') g.nx.add(reg);
   }
