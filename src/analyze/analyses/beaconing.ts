@@ -76,8 +76,9 @@ export function detectBeaconing(flows: readonly FlowRow[], cfg: AnalysisConfig):
     g.push(f);
   }
   const out: AlertDraft[] = [];
-  for (const [key, group] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (group.length < c.minConnections) continue;
+  // only groups with enough connections are sorted (most pairs connect once or twice)
+  const busy = [...groups].filter(([, group]) => group.length >= c.minConnections);
+  for (const [key, group] of busy.sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     // each start time parsed once, not twice per comparison
     const timed = group
       .map((f) => ({ f, t: isoSeconds(f.first_ts) }))

@@ -88,6 +88,8 @@ export function detectPortScans(flows: readonly FlowRow[], cfg: AnalysisConfig):
   for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const proto = g[0]!.proto;
     const threshold = proto === 'udp' ? cfg.portScan.minUdpPorts : cfg.portScan.minPorts;
+    // a window holds at most as many distinct ports as the group has probes
+    if (g.length < threshold) continue;
     const attempts = attemptsOf(g, (f) => f.dst_port!);
     const win = maxDistinctInWindow(attempts, cfg.portScan.windowSeconds);
     if (win.max < threshold) continue;
@@ -143,6 +145,8 @@ export function detectHostSweeps(flows: readonly FlowRow[], cfg: AnalysisConfig)
     const proto = g[0]!.proto;
     const icmp = proto === 'icmp' || proto === 'icmpv6';
     const threshold = icmp ? cfg.hostSweep.minIcmpHosts : cfg.hostSweep.minHosts;
+    // a window holds at most as many distinct hosts as the group has attempts
+    if (g.length < threshold) continue;
     const attempts = attemptsOf(g, (f) => f.dst_ip);
     const win = maxDistinctInWindow(attempts, cfg.hostSweep.windowSeconds);
     if (win.max < threshold) continue;
