@@ -318,6 +318,16 @@ function toLittleEndian(a: Uint32Array): Uint32Array {
 }
 
 /** n words at byte offset `at`, copied (the offset need not be aligned, and the copy outlives the file buffer). */
+/**
+ * The n little-endian words at bytes[at..]: a view on the bytes themselves when the machine is little-endian and
+ * the words are aligned (no copy), else a copy.
+ */
+function wordsAt(bytes: Uint8Array, at: number, n: number): Uint32Array {
+  if (LITTLE_ENDIAN && (bytes.byteOffset + at) % 4 === 0)
+    return new Uint32Array(bytes.buffer, bytes.byteOffset + at, n);
+  return fromLittleEndian(bytes, at, n);
+}
+
 function fromLittleEndian(bytes: Uint8Array, at: number, n: number): Uint32Array {
   const out = new Uint32Array(n);
   if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(at, at + 4 * n));
@@ -425,7 +435,10 @@ export class AsnTable {
     return out;
   }
 
-  /** A table from toBinary's bytes and its header, or null when the bytes are not that format. */
+  /**
+   * A table from toBinary's bytes and its header, or null when the bytes are not that format. The table reads
+   * its columns from `bytes` where it can (no copy): the caller hands them over and does not change them after.
+   */
   static fromBinary(bytes: Uint8Array): { table: AsnTable; header: Record<string, unknown> } | null {
     if (bytes.length < 4) return null;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -442,14 +455,19 @@ export class AsnTable {
     let at = 4 + ((headLen + 3) & ~3);
     const sizes = [n4, n4, n4, 8 * n6, n6, nv, nv];
     if (at + 4 * sizes.reduce((a, b) => a + b, 0) > bytes.length) return null;
-    const [s4, e4, val4, b6, val6, asns, orgEnd] = sizes.map((n) => {
-      const a = fromLittleEndian(bytes, at, n);
+    const [gaps, lengths, val4, b6, val6, asns, orgEnd] = sizes.map((n) => {
+      const a = wordsAt(bytes, at, n);
       at += 4 * n;
       return a;
     }) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+    // the IPv4 bounds from their gaps and lengths, into arrays of their own (the bytes are left as they are)
+    const s4 = new Uint32Array(n4);
+    const e4 = new Uint32Array(n4);
+    let start = 0;
     for (let i = 0; i < n4; i++) {
-      s4[i] = i === 0 ? s4[0]! : s4[i - 1]! + s4[i]!;
-      e4[i] = s4[i]! + e4[i]!;
+      start = i === 0 ? gaps[0]! : (start + gaps[i]!) >>> 0;
+      s4[i] = start;
+      e4[i] = start + lengths[i]!;
     }
     const text = utf8.decode(bytes.subarray(at));
     let last = 0;

@@ -96,6 +96,20 @@ export function bundledAsnBinaryPath(csvFile: string): string | null {
   return null;
 }
 
+/** Largest gzip output gunzipWhole inflates into one buffer of the size the gzip trailer gives. */
+const WHOLE_MAX = 256 << 20;
+
+/**
+ * gunzipSync into one buffer of the size the gzip trailer (ISIZE) announces: without it zlib fills 16 KiB chunks
+ * and then copies them into one buffer, twice the memory of the output. A wrong or oversized trailer only costs
+ * that copy again.
+ */
+export function gunzipWhole(gz: Buffer): Buffer {
+  const isize = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  // one byte more than the output: a full chunk makes zlib allocate another before it sees the end
+  return isize > 0 && isize < WHOLE_MAX ? gunzipSync(gz, { chunkSize: isize + 1 }) : gunzipSync(gz);
+}
+
 /**
  * The prebuilt table of a bundled CSV when it was built from exactly this file (same package version and size),
  * else null: an updated package without a rebuilt data/asn is parsed from its CSV, as before.
@@ -104,7 +118,7 @@ export function prebuiltAsnTable(csvPath: string, version: string): AsnTable | n
   const bin = bundledAsnBinaryPath(basename(csvPath));
   if (!bin || !existsSync(bin)) return null;
   try {
-    const built = AsnTable.fromBinary(gunzipSync(readFileSync(bin)));
+    const built = AsnTable.fromBinary(gunzipWhole(readFileSync(bin)));
     const h = built?.header;
     if (!h || h['version'] !== version || h['size'] !== statSync(csvPath).size) return null;
     return built.table;
