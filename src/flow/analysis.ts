@@ -74,12 +74,16 @@ export interface AnalysisOptions {
   /** finished flows go here instead of being kept for finish() */
   onFlow?: (row: FlowRow) => void;
   /**
-   * finished flows go here as their state instead (no row is built, onFlow and onFlowEnd are not called): for a
-   * caller that builds the rows elsewhere (FlowState.saveTo, another thread). It must not keep `flow`.
+   * finished flows go here as their state instead (no row is built, onFlow is not called; onFlowEnd is, after
+   * this, with no row): for a caller that builds the rows elsewhere (FlowState.saveTo, another thread). It must
+   * not keep `flow`.
    */
   onFlowState?: (flow: FlowState) => void;
-  /** called for each finished flow before its row is emitted (app parsers may add to the row) */
-  onFlowEnd?: (flow: FlowState, row: FlowRow) => void;
+  /**
+   * called for each finished flow after its row was built and before it is emitted (the application layer
+   * emits the flow's last rows here); row is null when flows go out as their state (onFlowState)
+   */
+  onFlowEnd?: (flow: FlowState, row: FlowRow | null) => void;
   /**
    * called when a flow is created, with the record and the index of its IP layer in the packet (0 for a frame
    * without IP). Unlike onPacket and onFlowEnd it keeps finished flow objects reusable, so it must not hold
@@ -793,8 +797,10 @@ export class Analysis {
 
   private finishFlow(f: FlowState): void {
     this.table.remove(f);
-    if (this.opts.onFlowState) this.opts.onFlowState(f);
-    else {
+    if (this.opts.onFlowState) {
+      this.opts.onFlowState(f);
+      this.opts.onFlowEnd?.(f, null);
+    } else {
       const row = flowRow(f);
       this.opts.onFlowEnd?.(f, row);
       if (this.opts.onFlow) this.opts.onFlow(row);

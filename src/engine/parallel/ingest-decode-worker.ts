@@ -1,12 +1,13 @@
 /**
  * Worker thread of an import decoding off the main thread (ingest-decode.ts): runs analyzeFiles over the
  * capture files, exactly as the one-thread import does, and posts what the store needs chunk by chunk (packet
- * index columns, finished flows, application rows), then the summary, hosts and pcapng names. At most
+ * index columns, finished flows as their FlowState words, application rows), then the summary, hosts and pcapng
+ * names. At most
  * DECODE_CREDITS chunks are in flight: the main thread acknowledges a chunk once it has written it, so a
  * decoder running ahead of the database waits instead of piling rows up in memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FlowRow } from '../../shared/rows.js';
+import { FLOW_WORDS, type FlowState } from '../../flow/flow-state.js';
 import type { PacketColumns } from '../../store/packet-batch.js';
 import { analyzeFiles, type AnalyzeFilesResult } from '../analyze-files.js';
 import type { AppRowSink, AppTable } from '../app-tables.js';
@@ -21,9 +22,17 @@ export interface DecodeWorkerData {
 }
 
 /** What the main thread writes for one chunk of input, in the order the one-thread import writes it. */
+/** Finished flows as FlowState.saveTo wrote them: the receiver builds their rows (flowRow after loadFrom). */
+export interface FlowWords {
+  words: Float64Array;
+  n: number;
+  /** the strings the words' app indices name */
+  names: string[];
+}
+
 export interface DecodeChunk {
   packets: PacketColumns[];
-  flows: FlowRow[];
+  flows: FlowWords;
   /** application rows by table, each table's rows in the order they were found */
   app: Partial<Record<AppTable, unknown[]>>;
   appRows: number;
@@ -50,8 +59,40 @@ port.on('message', (m: { t: string }) => {
   }
 });
 
-const fresh = (): DecodeChunk => ({ packets: [], flows: [], app: {}, appRows: 0 });
+// finished flows of the chunk being gathered, saved as numbers: cloning FlowState words costs a fraction of
+// building FlowRow objects here and cloning them, and the writing thread has the time to build the rows
+const names: string[] = [];
+const nameIndex = new Map<string, number>();
+const nameOf = (s: string | null): number => {
+  if (s === null) return -1;
+  let i = nameIndex.get(s);
+  if (i === undefined) {
+    i = names.length;
+    names.push(s);
+    nameIndex.set(s, i);
+  }
+  return i;
+};
+let flowWords = new Float64Array(FLOW_WORDS * 4096);
+let flows = 0;
+
+const fresh = (): DecodeChunk => ({
+  packets: [],
+  flows: { words: flowWords, n: 0, names },
+  app: {},
+  appRows: 0,
+});
 let cur = fresh();
+
+function saveFlow(f: FlowState): void {
+  if ((flows + 1) * FLOW_WORDS > flowWords.length) {
+    const more = new Float64Array(flowWords.length * 2);
+    more.set(flowWords);
+    flowWords = more;
+  }
+  f.saveTo(flowWords, flows * FLOW_WORDS, nameOf);
+  flows++;
+}
 
 /** Copies of the used part of a batch's columns: the batch itself is filled again at once. */
 function copyColumns(c: PacketColumns): PacketColumns {
@@ -72,7 +113,10 @@ function copyColumns(c: PacketColumns): PacketColumns {
 
 async function post(): Promise<void> {
   const chunk = cur;
-  if (chunk.packets.length === 0 && chunk.flows.length === 0 && chunk.appRows === 0) return;
+  if (chunk.packets.length === 0 && flows === 0 && chunk.appRows === 0) return;
+  // copies: the flow buffer is filled again at once
+  chunk.flows = { words: flowWords.slice(0, flows * FLOW_WORDS), n: flows, names: names.slice() };
+  flows = 0;
   cur = fresh();
   while (credits <= 0) await new Promise<void>((r) => (wake = r));
   credits--;
@@ -93,13 +137,12 @@ async function run(): Promise<void> {
   };
   const r = await analyzeFiles(d.paths, {
     ...index.hooks,
-    onFlow: (row) => cur.flows.push(row),
+    onFlowState: saveFlow,
     onRow,
     afterChunk: post,
     onProgress: (progress) => port.postMessage({ t: 'progress', progress } satisfies DecodeMessage),
   });
   if (index.current.length) cur.packets.push(copyColumns(index.current));
-  for (const f of r.flows) cur.flows.push(f);
   await post();
   const result = { summary: r.summary, hosts: r.hosts, names: r.names };
   port.postMessage({ t: 'done', result } satisfies DecodeMessage);

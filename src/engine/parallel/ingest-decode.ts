@@ -9,6 +9,9 @@ import { PcaplensError, type ErrorCode } from '../../shared/errors.js';
 import type { FlowRow } from '../../shared/rows.js';
 import { PacketBatch } from '../../store/packet-batch.js';
 import { PROTO_NAMES } from '../../dissect/proto-ids.js';
+import { FlowKey } from '../../flow/flow-key.js';
+import { flowRow } from '../../flow/flow-row.js';
+import { FLOW_WORDS, FlowState } from '../../flow/flow-state.js';
 import type { AnalyzeFilesResult } from '../analyze-files.js';
 import { APP_TABLES, type AppRowSink } from '../app-tables.js';
 import type { Progress } from '../progress.js';
@@ -58,11 +61,14 @@ export async function analyzeFilesOffThread(
     workerData: { paths, batchRows: o.batchRows } satisfies DecodeWorkerData,
     eval: entry.eval,
   });
+  // the flow each received one is loaded into to build its row
+  const flow = new FlowState(0, new FlowKey());
   const handle = async (m: DecodeMessage): Promise<void> => {
     if (m.t === 'chunk') {
       const c = m.chunk;
       for (const cols of c.packets) o.onPackets(PacketBatch.of(cols, PROTO_NAMES));
-      for (const f of c.flows) o.onFlow(f);
+      const { words, n, names } = c.flows;
+      for (let i = 0; i < n; i++) o.onFlow(flowRow(flow.loadFrom(words, i * FLOW_WORDS, names)));
       for (const t of APP_TABLES) {
         const rows = c.app[t];
         if (rows) for (const r of rows) o.onRow(t, r as never);

@@ -210,7 +210,7 @@ export class AppLayer {
     else this.tcpPacket(st, flow, dir, rec, l);
   };
 
-  readonly onFlowEnd = (flow: FlowState, _row: FlowRow): void => {
+  readonly onFlowEnd = (flow: FlowState, _row: FlowRow | null): void => {
     const st = flow.ext?.app as FlowApp | undefined;
     if (st === undefined) return;
     st.tcp?.close();
