@@ -79,6 +79,7 @@ export class TorRelayList {
     if (exit) e.exit = true;
     this.info.relays = this.map.size;
     this.seen.clear();
+    this.v4Index = null;
   }
 
   /** Adds another list's entries (e.g. the exit list over the relay list). */
@@ -93,13 +94,45 @@ export class TorRelayList {
     }
     this.info.relays = this.map.size;
     this.seen.clear();
+    this.v4Index = null;
   }
 
   /** the entry (or none) of each address asked about: a capture asks about the same addresses flow after flow */
   private readonly seen = new Map<string, Entry | null>();
 
+  /**
+   * The IPv4 entries as sorted addresses beside their entries, made on the first match after a change: a dotted
+   * quad is matched by a binary search over a small array instead of a look-up of its string in a map of every
+   * address the capture asked about.
+   */
+  private v4Index: { addrs: Uint32Array; entries: Entry[] } | null = null;
+
+  private ipv4Index(): { addrs: Uint32Array; entries: Entry[] } {
+    if (!this.v4Index) {
+      const pairs: [number, Entry][] = [];
+      for (const [k, e] of this.map) if (k.startsWith('4:')) pairs.push([Number(k.slice(2)), e]);
+      pairs.sort((a, b) => a[0] - b[0]);
+      this.v4Index = { addrs: Uint32Array.from(pairs, (p) => p[0]), entries: pairs.map((p) => p[1]) };
+    }
+    return this.v4Index;
+  }
+
+  private ipv4Entry(n: number): Entry | null {
+    const { addrs, entries } = this.ipv4Index();
+    let lo = 0;
+    let hi = addrs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (addrs[mid]! < n) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < addrs.length && addrs[lo] === n ? entries[lo]! : null;
+  }
+
   match(ip: string, port?: number | null): TorMatch | null {
-    let e = this.seen.get(ip);
+    // a dotted quad is its own key (key() gives "4:<number>" for it)
+    const n = parseIpv4Text(ip);
+    let e = n >= 0 ? this.ipv4Entry(n) : this.seen.get(ip);
     if (e === undefined) {
       const k = key(ip);
       e = (k ? this.map.get(k) : undefined) ?? null;

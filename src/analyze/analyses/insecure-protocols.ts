@@ -117,8 +117,12 @@ const ANONYMOUS_FTP: ReadonlySet<string> = new Set(['anonymous', 'ftp']);
 export function detectInsecureProtocols(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft[] {
   const out: AlertDraft[] = [];
   const cap = cfg.maxFlowIdsPerAlert;
+  // the flows the rows below name (credentials, HTTP, TLS), not a map of every flow: a few percent of them
+  const wanted = new Set<number>();
+  for (const rows of [input.credentials, input.http, input.tls])
+    for (const r of rows ?? []) wanted.add(r.flow_id);
   const flowById = new Map<number, FlowRow>();
-  for (const f of input.flows) flowById.set(f.id, f);
+  if (wanted.size) for (const f of input.flows) if (wanted.has(f.id)) flowById.set(f.id, f);
   const span = (flowId: number, ts: string) => {
     const f = flowById.get(flowId);
     return f ? { first: f.first_ts, last: f.last_ts } : { first: ts, last: ts };

@@ -123,8 +123,22 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
   }
 
   // Heuristic over TLS rows.
-  const asked = new Set<string>();
-  for (const d of input.dns ?? []) if (d.query_name) asked.add(d.query_name.toLowerCase().replace(/\.$/, ''));
+  // the names DNS asked, and the flows by id: made on the first TLS row with a sign (most captures have none)
+  let askedSet: Set<string> | null = null;
+  const asked = (): Set<string> => {
+    if (!askedSet) {
+      askedSet = new Set<string>();
+      // each distinct spelling normalised once: a capture asks the same names over and over
+      const raw = new Set<string>();
+      for (const d of input.dns ?? []) {
+        const q = d.query_name;
+        if (!q || raw.has(q)) continue;
+        raw.add(q);
+        askedSet.add(q.toLowerCase().replace(/\.$/, ''));
+      }
+    }
+    return askedSet;
+  };
   const groups = new Map<
     string,
     {
@@ -135,7 +149,7 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
       sni: string[];
     }
   >();
-  const flowById = new Map(input.flows.map((f) => [f.id, f]));
+  let flowById: Map<number, FlowRow> | null = null;
   for (const t of input.tls ?? []) {
     if (listed.has(t.server_ip)) continue;
     const signs: string[] = [];
@@ -159,17 +173,19 @@ export function detectTor(input: AnalysisInput, cfg: AnalysisConfig): AlertDraft
       score += 0.15;
       signs.push(`relay port ${t.server_port}`);
     }
+    // no sign, no alert: what follows only weighs the signs
+    if (!signs.length) continue;
     // A real client looks its server's name up first; Tor never does. Only meaningful when DNS was captured.
-    if (sni && asked.has(sni)) score *= 0.3;
-    else if (sni && signs.length && asked.size > 0) {
+    if (sni && asked().has(sni)) score *= 0.3;
+    else if (sni && asked().size > 0) {
       score += 0.15;
       signs.push('SNI never asked of DNS in this capture');
     }
-    if (!signs.length) continue;
     const k = `${t.client_ip}|${t.server_ip}|${t.server_port ?? ''}`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { flowIds: [], ts: [], score: 0, signs: new Set(), sni: [] }));
     g.flowIds.push(t.flow_id);
+    flowById ??= new Map(input.flows.map((f) => [f.id, f]));
     const f = flowById.get(t.flow_id);
     g.ts.push(f ? { first_ts: f.first_ts, last_ts: f.last_ts } : { first_ts: t.ts, last_ts: t.ts });
     g.score = Math.max(g.score, score);
