@@ -9,7 +9,7 @@ import type { FlowRow, HostName, HostRow } from '../shared/rows.js';
 import type { HostEnrichment, StoredHostRow } from '../shared/store-rows.js';
 import type { ResolvedName } from '../wire/reader.js';
 import { classifyAddress } from '../enrich/address-class.js';
-import { buildDeviceProfiles, type DeviceProfile } from '../enrich/device-profile.js';
+import { deviceProfilesByIp } from '../enrich/device-profile.js';
 import type { GeoLookup } from '../enrich/geoip.js';
 import type {
   CredentialInput,
@@ -194,19 +194,18 @@ function withEnrichment(h: HostRow, e: Enriched): StoredHostRow {
 export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): StoredHostRow[] {
   const passive = ctx.passive ?? passiveNamesOf(ctx);
   const vendorOf = (mac: string): string | null => ctx.vendors?.vendor(mac) ?? null;
-  const profiles = new Map<string, DeviceProfile>();
   // the largest TTL a host sent with is the fewest hops from its initial value: the OS hint's input
   const observedTtl = new Map<string, number>();
   for (const h of hosts) if (h.ttl_max) observedTtl.set(h.ip, h.ttl_max);
-  for (const p of buildDeviceProfiles({
+  // by address: enrichHosts only looks them up, so they are not sorted
+  const profiles = deviceProfilesByIp({
     flows: ctx.flows,
     dhcp: ctx.dhcp,
     dns: ctx.dns,
     http: ctx.http,
     observedTtl,
     vendorOf,
-  }))
-    profiles.set(p.ip, p);
+  });
   const byAlert = alertTags(ctx.alerts);
   const torMaxAge = ctx.torListMaxAgeDays ?? DEFAULT_CONFIG.tor.listMaxAgeDays;
   let geo: GeoLookup | null | undefined = typeof ctx.geo === 'function' ? undefined : (ctx.geo ?? null);

@@ -78,7 +78,8 @@ class GatewayFinder {
   }
 }
 
-export function buildDeviceProfiles(input: DeviceProfileInput): DeviceProfile[] {
+/** Device profiles of every address, by address, in no particular order. */
+export function deviceProfilesByIp(input: DeviceProfileInput): Map<string, DeviceProfile> {
   const profiles = new Map<string, DeviceProfile>();
   const get = (ip: string): DeviceProfile => {
     let p = profiles.get(ip);
@@ -209,7 +210,12 @@ export function buildDeviceProfiles(input: DeviceProfileInput): DeviceProfile[] 
     p.os_guess = guess(p.os_hints);
     p.roles.sort();
   }
-  return [...profiles.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+  return profiles;
+}
+
+/** Device profiles of every address, ordered by address. */
+export function buildDeviceProfiles(input: DeviceProfileInput): DeviceProfile[] {
+  return [...deviceProfilesByIp(input).values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
 }
 
 /** DHCP and User-Agent name a family; TTL only splits Unix-like from Windows, so it breaks ties only. */
