@@ -6,7 +6,7 @@
  */
 import { has, u16be, u32be } from '../../../wire/byte-view.js';
 import { ipv4ToString, ipv6ToString } from '../../../shared/addr.js';
-import { readName } from './name.js';
+import { nameRead, readName, readNameAt } from './name.js';
 import { dnsClassName, dnsTypeName } from './names.js';
 
 export const DNS_HEADER_LEN = 12;
@@ -189,26 +189,26 @@ export class DnsMessageReader {
     let pos = off + DNS_HEADER_LEN;
     for (let i = 0; i < this.qdcount; i++) {
       if (i >= MAX_QUESTIONS) return true;
-      const n = readName(buf, off, end, pos, nbns);
-      if (!n || !has(n.next, 4, end)) return true;
+      const next = readNameAt(buf, off, end, pos, nbns);
+      if (next < 0 || !has(next, 4, end)) return true;
       const k = this.questionCount++;
-      this.qName[k] = n.name;
-      this.qType[k] = u16be(buf, n.next);
-      this.qClass[k] = u16be(buf, n.next + 2);
-      pos = n.next + 4;
+      this.qName[k] = nameRead;
+      this.qType[k] = u16be(buf, next);
+      this.qClass[k] = u16be(buf, next + 2);
+      pos = next + 4;
     }
     // answers come first, so decodeDns's budget over all sections never stops them short of MAX_RECORDS
     for (let i = 0; i < this.ancount && i < MAX_RECORDS; i++) {
-      const n = readName(buf, off, end, pos, nbns);
-      if (!n || !has(n.next, 10, end)) return true;
-      const type = u16be(buf, n.next);
-      const rdlen = u16be(buf, n.next + 8);
-      const rdata = n.next + 10;
+      const next = readNameAt(buf, off, end, pos, nbns);
+      if (next < 0 || !has(next, 10, end)) return true;
+      const type = u16be(buf, next);
+      const rdlen = u16be(buf, next + 8);
+      const rdata = next + 10;
       if (rdata + rdlen > end) return true;
       const k = this.answerCount++;
-      this.aName[k] = n.name;
+      this.aName[k] = nameRead;
       this.aType[k] = type;
-      this.aTtl[k] = u32be(buf, n.next + 4);
+      this.aTtl[k] = u32be(buf, next + 4);
       this.aValue[k] = rdataText(buf, off, end, type, rdata, rdlen, nbns);
       pos = rdata + rdlen;
     }
@@ -217,7 +217,7 @@ export class DnsMessageReader {
 }
 
 function nameAt(buf: Uint8Array, msg: number, end: number, at: number): string {
-  return readName(buf, msg, end, at)?.name ?? '<malformed>';
+  return readNameAt(buf, msg, end, at) < 0 ? '<malformed>' : nameRead;
 }
 
 /** RDATA of the common types rendered as text, the way dig/tshark show the value. */

@@ -227,3 +227,40 @@ test('the reused reader reads header, questions and answers exactly as decodeDns
     check(b, n % 5 === 0);
   }
 });
+
+test('names through the text cache: thousands of names, repeated and evicted, read as label-by-label text', () => {
+  // the reference: each label as labelText shows it (plain ASCII, \ddd escapes), joined by dots
+  const labelRef = (l: number[]): string =>
+    l
+      .map((b) => (b < 0x20 || b >= 0x7f ? '\\' + String(b).padStart(3, '0') : String.fromCharCode(b)))
+      .join('');
+  let seed = 11;
+  const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 8) % n;
+  const names: number[][][] = [];
+  for (let i = 0; i < 6000; i++) {
+    const labels: number[][] = [];
+    for (let k = 1 + rnd(4); k > 0; k--) {
+      const l: number[] = [];
+      for (let j = 1 + rnd(12); j > 0; j--) l.push(rnd(50) === 0 ? rnd(32) : 0x61 + rnd(3));
+      labels.push(l);
+    }
+    names.push(labels);
+  }
+  const reader = new DnsMessageReader();
+  for (let pass = 0; pass < 2; pass++)
+    for (let i = 0; i < names.length; i += 1 + pass) {
+      const wire = names[i]!.map((l) => [l.length, ...l]).flat();
+      // the question's name, then an answer whose name points back to it
+      const b = new Uint8Array([
+        ...[0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0],
+        ...wire,
+        ...[0, 0, 1, 0, 1],
+        ...[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 10, 0, 0, 1],
+      ]);
+      const want = names[i]!.map(labelRef).join('.');
+      assert.ok(reader.decode(b, 0, b.length, false));
+      assert.equal(reader.qName[0], want);
+      assert.equal(reader.aName[0], want);
+      assert.equal(decodeDns(b, 0, b.length)!.questions[0]!.name, want);
+    }
+});
