@@ -90,7 +90,8 @@ class FlowApp implements StreamSink {
   quic: QuicSession | null = null;
   quicDone = false;
   dns: DnsFlow | null = null;
-  dnsBuf: [Uint8Array | null, Uint8Array | null] = [null, null];
+  /** DNS over TCP: the start of a message cut by a segment's end, per direction (made on first use) */
+  dnsBuf: [Uint8Array | null, Uint8Array | null] | null = null;
   line: LineSession | null = null;
   ftpData: FtpData | null = null;
   udp: UdpParser | null = null;
@@ -117,7 +118,7 @@ class FlowApp implements StreamSink {
     this.ftpData?.gap(len);
     this.tls?.gap(dir, len);
     this.line?.gap(dir, len);
-    this.dnsBuf[dir] = null;
+    if (this.dnsBuf) this.dnsBuf[dir] = null;
   }
   end(dir: Dir): void {
     this.http?.end(dir);
@@ -370,11 +371,12 @@ export class AppLayer {
     tsSec: number,
     tsNsec: number,
   ): void {
-    const prev = st.dnsBuf[dir];
+    const bufs = (st.dnsBuf ??= [null, null]);
+    const prev = bufs[dir];
     let buf = b;
     if (prev && prev.length > 0) {
       if (prev.length + b.length > MAX_DNS_TCP_BUF) {
-        st.dnsBuf[dir] = null;
+        bufs[dir] = null;
         return;
       }
       buf = new Uint8Array(prev.length + b.length);
@@ -383,7 +385,7 @@ export class AppLayer {
     }
     const r = splitTcpDns(buf, 0, buf.length);
     for (const [s, e] of r.messages) st.dns!.message(dir, buf, s, e, packet, tsSec, tsNsec);
-    st.dnsBuf[dir] =
+    bufs[dir] =
       r.consumed < buf.length
         ? buf.slice(r.consumed, Math.min(buf.length, r.consumed + MAX_DNS_TCP_BUF))
         : null;
@@ -403,6 +405,9 @@ export class AppLayer {
       }
       st.dns ??= new DnsFlow(flow.id, st.endpoints(), app, 'udp', (r) => this.dnsRow(r));
       st.dns.message(dir, b, off, end, rec.frame, rec.tsSec, rec.tsNsec);
+      // every query answered: the flow's state holds nothing a later datagram needs (it is made again then),
+      // so an idle DNS flow keeps no objects until its timeout (they outlived young GCs, a tenth of the run)
+      if (st.dns.idle()) flow.ext!.app = undefined;
       return;
     }
     if (app === 'quic') {

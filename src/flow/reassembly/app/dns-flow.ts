@@ -25,12 +25,17 @@ interface Pending {
 }
 
 export class DnsFlow {
-  /** queries waiting for their response, by transaction id (made on demand and let go when empty: most flows are one query and its answer, then idle) */
+  /**
+   * Queries waiting for their response, oldest first: the oldest in the slot (one/oneRow/oneSec/oneNsec),
+   * the rest in a map by transaction id made on demand. Most flows are one query and its answer, then idle:
+   * they need no map and no object per query besides its row.
+   */
+  private one = -1;
+  private oneRow: DnsRow | null = null;
+  private oneSec = 0;
+  private oneNsec = 0;
+  /** queries newer than the slot's, in arrival order (let go when empty) */
   private pendingMap: Map<number, Pending> | null = null;
-
-  private get pending(): Map<number, Pending> {
-    return (this.pendingMap ??= new Map<number, Pending>());
-  }
 
   constructor(
     private readonly flowId: number,
@@ -53,40 +58,102 @@ export class DnsFlow {
     const m = reader;
     if (!m.decode(b, off, end, this.proto === 'nbns')) return false;
     if (!m.qr) {
-      const prev = this.pending.get(m.id);
-      if (prev) {
-        this.pending.delete(m.id);
-        this.emit(prev.row);
+      const prev = this.take(m.id);
+      if (prev) this.emit(prev);
+      if (this.pendingCount() >= MAX_PENDING) {
+        const oldest = this.takeOldest();
+        if (oldest) this.emit(oldest);
       }
-      if (this.pending.size >= MAX_PENDING) {
-        const [k, v] = this.pending.entries().next().value as [number, Pending];
-        this.pending.delete(k);
-        this.emit(v.row);
-      }
-      this.pending.set(m.id, { row: this.row(m, dir, packet, sec, nsec), sec, nsec });
+      const row = this.row(m, dir, packet, sec, nsec);
+      if (this.one < 0 && this.pendingMap === null) {
+        this.one = m.id;
+        this.oneRow = row;
+        this.oneSec = sec;
+        this.oneNsec = nsec;
+      } else (this.pendingMap ??= new Map<number, Pending>()).set(m.id, { row, sec, nsec });
       return true;
     }
-    const p = this.pendingMap?.get(m.id);
-    if (p) {
-      this.pending.delete(m.id);
-      // answered: a flow that lives on (idle timeout) keeps no empty map
-      if (this.pending.size === 0) this.pendingMap = null;
-      fillResponse(p.row, m);
-      p.row.rtt = Math.max(0, sec - p.sec + (nsec - p.nsec) / 1e9);
-      this.emit(p.row);
+    let row: DnsRow | null = null;
+    let qSec = 0;
+    let qNsec = 0;
+    if (this.one === m.id) {
+      row = this.oneRow;
+      qSec = this.oneSec;
+      qNsec = this.oneNsec;
+      this.clearOne();
     } else {
-      const row = this.row(m, dir === 0 ? 1 : 0, packet, sec, nsec);
+      const p = this.pendingMap?.get(m.id);
+      if (p) {
+        this.pendingMap!.delete(m.id);
+        // answered: a flow that lives on (idle timeout) keeps no empty map
+        if (this.pendingMap!.size === 0) this.pendingMap = null;
+        row = p.row;
+        qSec = p.sec;
+        qNsec = p.nsec;
+      }
+    }
+    if (row) {
       fillResponse(row, m);
+      row.rtt = Math.max(0, sec - qSec + (nsec - qNsec) / 1e9);
       this.emit(row);
+    } else {
+      const r = this.row(m, dir === 0 ? 1 : 0, packet, sec, nsec);
+      fillResponse(r, m);
+      this.emit(r);
     }
     return true;
   }
 
-  /** The flow ended: queries without a response are emitted as they are. */
+  /** No query waits for its response: this object holds nothing a new one made for the flow would not. */
+  idle(): boolean {
+    return this.one < 0 && this.pendingMap === null;
+  }
+
+  /** The flow ended: queries without a response are emitted as they are, oldest first. */
   close(): void {
+    if (this.oneRow) this.emit(this.oneRow);
+    this.clearOne();
     if (this.pendingMap === null) return;
     for (const p of this.pendingMap.values()) this.emit(p.row);
-    this.pendingMap.clear();
+    this.pendingMap = null;
+  }
+
+  private pendingCount(): number {
+    return (this.one >= 0 ? 1 : 0) + (this.pendingMap?.size ?? 0);
+  }
+
+  private clearOne(): void {
+    this.one = -1;
+    this.oneRow = null;
+  }
+
+  /** The row of the query waiting under id, taken out of the pending ones (null when none). */
+  private take(id: number): DnsRow | null {
+    if (this.one === id) {
+      const r = this.oneRow;
+      this.clearOne();
+      return r;
+    }
+    const map = this.pendingMap;
+    const p = map?.get(id);
+    if (!map || !p) return null;
+    map.delete(id);
+    if (map.size === 0) this.pendingMap = null;
+    return p.row;
+  }
+
+  private takeOldest(): DnsRow | null {
+    if (this.one >= 0) {
+      const r = this.oneRow;
+      this.clearOne();
+      return r;
+    }
+    const map = this.pendingMap;
+    if (!map) return null;
+    const [k, v] = map.entries().next().value as [number, Pending];
+    map.delete(k);
+    if (map.size === 0) this.pendingMap = null;
+    return v.row;
   }
 
   private row(m: DnsMessageReader, clientDir: number, packet: number, sec: number, nsec: number): DnsRow {
