@@ -74,6 +74,23 @@ export interface SnmpMessage {
   oids: string[];
 }
 
+/**
+ * "version community" of a v1/v2c message, read as decodeSnmp reads them: null exactly when decodeSnmp gives
+ * null or no community. A cheap key to test before the whole message is decoded.
+ */
+export function snmpCommunityKey(b: Uint8Array, off: number, end: number): string | null {
+  end = Math.min(end, b.length);
+  const msg = tlv(b, off, end);
+  if (!msg || msg.tag !== 0x30) return null;
+  const ver = tlv(b, msg.start, msg.end);
+  if (!ver || ver.tag !== 0x02) return null;
+  const version = int(b, ver);
+  if (version !== 0 && version !== 1) return null;
+  const comm = tlv(b, ver.end, msg.end);
+  if (!comm || comm.tag !== 0x04) return null;
+  return `${version} ${latin1(b, comm.start, comm.end, 256)}`;
+}
+
 export function decodeSnmp(b: Uint8Array, off: number, end: number): SnmpMessage | null {
   end = Math.min(end, b.length);
   const msg = tlv(b, off, end);

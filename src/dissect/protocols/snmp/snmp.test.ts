@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeSnmp, oidText } from './decode.js';
+import { decodeSnmp, oidText, snmpCommunityKey } from './decode.js';
 
 const hex = (s: string): Uint8Array =>
   Uint8Array.from(Buffer.from(s.replace(/#.*$/gm, '').replace(/[^0-9a-f]/gi, ''), 'hex'));
@@ -38,4 +38,22 @@ test('OIDs with multi-byte arcs; hostile BER never throws', () => {
     b[rnd() % b.length] = rnd();
     decodeSnmp(b, 0, b.length);
   }
+});
+
+test('snmpCommunityKey: "version community" exactly when decodeSnmp gives a community, on mutated messages', () => {
+  assert.equal(snmpCommunityKey(GETNEXT, 0, GETNEXT.length), '1 public');
+  let seed = 5;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16) & 255;
+  let keys = 0;
+  for (let k = 0; k < 3000; k++) {
+    const b = GETNEXT.slice();
+    // one header byte (sequence, version, community TLV) changed, or none
+    if (rnd() % 2 === 0) b[rnd() % 14] = rnd() % 2 === 0 ? rnd() : rnd() % 5;
+    const end = rnd() % 4 === 0 ? rnd() % b.length : b.length;
+    const m = decodeSnmp(b, 0, end);
+    const want = m && m.community !== null ? `${m.version} ${m.community}` : null;
+    assert.equal(snmpCommunityKey(b, 0, end), want);
+    if (want !== null) keys++;
+  }
+  assert.ok(keys > 100);
 });

@@ -2,12 +2,12 @@
 import type { DhcpRow } from '../../../shared/app-rows.js';
 import { decodeDhcp } from '../../../dissect/protocols/dhcp/decode.js';
 import { decodeDhcpv6 } from '../../../dissect/protocols/dhcpv6/decode.js';
-import { decodeSnmp } from '../../../dissect/protocols/snmp/decode.js';
+import { decodeSnmp, snmpCommunityKey } from '../../../dissect/protocols/snmp/decode.js';
 import { decodeSip } from '../../../dissect/protocols/sip/decode.js';
 import { decodeNtp, ntpTime } from '../../../dissect/protocols/ntp/decode.js';
 import { isoTime } from '../../../shared/time.js';
 import { sipRow } from './sip-rows.js';
-import { rowBase, type Endpoints } from './base.js';
+import type { Endpoints } from './base.js';
 import type { AppSinks } from './sinks.js';
 
 export interface UdpParser {
@@ -38,8 +38,17 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
       datagram(dir, b, off, end, packet, sec, nsec) {
         const m = decodeDhcp(b, off, end);
         if (!m || !sinks.dhcp) return;
+        const c = clientDir(ep, 68, dir, m.op === 1) === 1 ? 1 : 0;
+        const s = c === 1 ? 0 : 1;
+        // one literal with every column in rowBase's order: no base row spread into it per message
         const row: DhcpRow = {
-          ...rowBase(flowId, ep, clientDir(ep, 68, dir, m.op === 1), packet, sec, nsec),
+          flow_id: flowId,
+          ts: isoTime(sec, nsec),
+          packet,
+          client_ip: ep.ip[c],
+          client_port: ep.port[c],
+          server_ip: ep.ip[s],
+          server_port: ep.port[s],
           proto: 'dhcp',
           msg_type: m.msgType,
           trans_id: m.xid,
@@ -64,8 +73,16 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
         const m = decodeDhcpv6(b, off, end);
         if (!m || !sinks.dhcp) return;
         const req = !['ADVERTISE', 'REPLY', 'RECONFIGURE', 'RELAY-REPL'].includes(m.msgType);
+        const c = clientDir(ep, 546, dir, req) === 1 ? 1 : 0;
+        const s = c === 1 ? 0 : 1;
         sinks.dhcp({
-          ...rowBase(flowId, ep, clientDir(ep, 546, dir, req), packet, sec, nsec),
+          flow_id: flowId,
+          ts: isoTime(sec, nsec),
+          packet,
+          client_ip: ep.ip[c],
+          client_port: ep.port[c],
+          server_ip: ep.ip[s],
+          server_port: ep.port[s],
           proto: 'dhcpv6',
           msg_type: m.msgType,
           trans_id: m.xid,
@@ -88,14 +105,24 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
     const seen = new Set<string>();
     return {
       datagram(dir, b, off, end, packet, sec, nsec) {
+        // the key first: most datagrams repeat a community already reported, and need no decoding
+        if (seen.size >= 16) return;
+        const key = snmpCommunityKey(b, off, end);
+        if (key === null || seen.has(key)) return;
         const m = decodeSnmp(b, off, end);
         if (!m || m.community === null || !sinks.credential) return;
-        const key = `${m.version} ${m.community}`;
-        if (seen.has(key) || seen.size >= 16) return;
         seen.add(key);
         const isRequest = m.pdu !== 'response' && m.pdu !== 'trap' && m.pdu !== 'trapv2';
+        const c = isRequest ? dir : dir === 0 ? 1 : 0;
+        const s = c === 1 ? 0 : 1;
         sinks.credential({
-          ...rowBase(flowId, ep, isRequest ? dir : dir === 0 ? 1 : 0, packet, sec, nsec),
+          flow_id: flowId,
+          ts: isoTime(sec, nsec),
+          packet,
+          client_ip: ep.ip[c],
+          client_port: ep.port[c],
+          server_ip: ep.ip[s],
+          server_port: ep.port[s],
           proto: 'snmp',
           method: 'community',
           username: null,
@@ -127,8 +154,16 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
         const cdir =
           ep.port[1] === 123 && ep.port[0] !== 123 ? 0 : ep.port[0] === 123 && ep.port[1] !== 123 ? 1 : cd;
         const t = ntpTime(m.xmtSec, m.xmtFrac);
+        const c = cdir === 1 ? 1 : 0;
+        const s = c === 1 ? 0 : 1;
         sinks.ntp({
-          ...rowBase(flowId, ep, cdir, packet, sec, nsec),
+          flow_id: flowId,
+          ts: isoTime(sec, nsec),
+          packet,
+          client_ip: ep.ip[c],
+          client_port: ep.port[c],
+          server_ip: ep.ip[s],
+          server_port: ep.port[s],
           version: m.version,
           mode: m.modeText,
           stratum: m.stratum,
