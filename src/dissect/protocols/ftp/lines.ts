@@ -6,16 +6,15 @@ import { latin1 } from '../../../shared/bytes-text.js';
  * hostile peer that never sends a newline costs at most maxLine bytes of buffer.
  */
 export class LineSplitter {
-  private buf: Uint8Array;
+  /** a line cut by the end of a chunk, gathered (made when first needed: most lines come whole) */
+  private buf: Uint8Array | null = null;
   private len = 0;
   private dropping = false;
 
   constructor(
     private readonly onLine: (line: string, cut: boolean) => void,
     private readonly maxLine = 4096,
-  ) {
-    this.buf = new Uint8Array(maxLine);
-  }
+  ) {}
 
   push(b: Uint8Array, start = 0, end = b.length): void {
     let i = start;
@@ -36,16 +35,17 @@ export class LineSplitter {
         i = lf + 1;
         continue;
       }
+      const buf = (this.buf ??= new Uint8Array(this.maxLine));
       if (take > 0) {
-        this.buf.set(b.subarray(i, i + take), this.len);
+        buf.set(b.subarray(i, i + take), this.len);
         this.len += take;
       }
       if (lf < 0) return;
-      const m = this.len > 0 && this.buf[this.len - 1] === 13 ? this.len - 1 : this.len;
+      const m = this.len > 0 && buf[this.len - 1] === 13 ? this.len - 1 : this.len;
       const cut = this.dropping;
       this.len = 0;
       this.dropping = false;
-      this.onLine(latin1(this.buf, 0, m, m), cut);
+      this.onLine(latin1(buf, 0, m, m), cut);
       i = lf + 1;
     }
   }

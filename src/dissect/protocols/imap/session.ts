@@ -47,7 +47,8 @@ export class ImapSession {
   private startTlsTag: string | null = null;
 
   /** server side, read as bytes: the current line, and the literal being read */
-  private line = new Uint8Array(MAX_LINE);
+  /** the server line being read (made on the first server byte: many sessions never get one) */
+  private line: Uint8Array | null = null;
   private lineLen = 0;
   private lineCut = false;
   private literalLeft = 0;
@@ -80,14 +81,15 @@ export class ImapSession {
         continue;
       }
       const c = b[i++]!;
+      const line = (this.line ??= new Uint8Array(MAX_LINE));
       if (c !== 10) {
-        if (this.lineLen < MAX_LINE) this.line[this.lineLen++] = c;
+        if (this.lineLen < MAX_LINE) line[this.lineLen++] = c;
         else this.lineCut = true;
         continue;
       }
       let n = this.lineLen;
-      if (n > 0 && this.line[n - 1] === 13) n--;
-      const text = latin1(this.line, 0, n, n);
+      if (n > 0 && line[n - 1] === 13) n--;
+      const text = latin1(line, 0, n, n);
       const cut = this.lineCut;
       this.lineLen = 0;
       this.lineCut = false;
