@@ -10,7 +10,15 @@ import { PcaplensError } from '../shared/errors.js';
 import type { EnrichmentSource, FlowRow } from '../shared/rows.js';
 import type { CaptureRow, PacketIndexInput } from '../shared/store-rows.js';
 import type { Store } from '../store/store.js';
-import { storeCaptureFile } from '../store/capture-files.js';
+import {
+  copyCaptureFile,
+  dropCaptureCopy,
+  hashFile,
+  keepCaptureCopy,
+  type CaptureCopy,
+  type KeptCaptureFile,
+} from '../store/capture-files.js';
+import { hashFileOffThread } from './parallel/hash-file.js';
 import { openCapture } from '../wire/open.js';
 import { analyzeFiles, type AnalyzeFilesResult } from './analyze-files.js';
 import { analyzeFilesParallel } from './parallel/parallel-analyze.js';
@@ -60,8 +68,6 @@ export function ingestThreads(opt?: number): number {
   return Math.max(1, Math.min(16, Math.floor(n)));
 }
 
-type StoredFile = Awaited<ReturnType<typeof storeCaptureFile>>;
-
 /** The digest naming a capture made of several files: SHA-256 over their digests in order. */
 function combinedSha256(digests: readonly string[]): string {
   if (digests.length === 1) return digests[0]!;
@@ -98,38 +104,96 @@ export async function ingestFiles(
 ): Promise<IngestResult> {
   if (paths.length === 0) throw new PcaplensError('E_USAGE', 'no capture file given');
   opts.signal?.throwIfAborted();
-  const kept: StoredFile[] = [];
-  for (const p of paths) kept.push(await storeCaptureFile(dataDir, p));
-  const sha256 = combinedSha256(kept.map((k) => k.sha256));
-  if (!opts.force) {
-    const existing = await store.findCaptureBySha256(sha256);
-    if (existing) return { ...existing, existing: true };
+  const copies: CaptureCopy[] = [];
+  let kept: KeptCaptureFile[] | null = null;
+  try {
+    for (const p of paths) copies.push(await copyCaptureFile(dataDir, p));
+    const size = copies.reduce((s, c) => s + c.size, 0);
+    const offThread = ingestThreads(opts.threads) === 1 && decodeOffThread(size, opts.offThread);
+    // a large import decodes its copies while another thread hashes them (hash-file.ts), and looks for the
+    // same content already stored once the digests are known; a small one hashes first, as it costs little
+    const digests = Promise.all(
+      copies.map(async (c) => c.sha256 ?? (await (offThread ? hashFileOffThread : hashFile)(c.tmp)).sha256),
+    );
+    void digests.catch(() => undefined); // awaited below or inside the import; not unhandled meanwhile
+    let existing: CaptureRow | null = null;
+    const isNew = async (): Promise<boolean> => {
+      existing = opts.force ? null : await store.findCaptureBySha256(combinedSha256(await digests));
+      return existing === null;
+    };
+    // the copies take their digests as names once read (a reader may hold them open until then)
+    const keepAll = async (): Promise<KeptCaptureFile[]> => {
+      const d = await digests;
+      const out: KeptCaptureFile[] = [];
+      for (let i = 0; i < copies.length; i++) out.push(await keepCaptureCopy(dataDir, copies[i]!, d[i]!));
+      return (kept = out);
+    };
+    const stored = async (): Promise<IngestResult> => {
+      await keepAll();
+      return { ...(existing as unknown as CaptureRow), existing: true };
+    };
+    if (!offThread && !(await isNew())) return await stored();
+    try {
+      return await importCopies(store, paths, copies, opts, offThread, offThread ? isNew : null, keepAll);
+    } catch (e) {
+      if (e instanceof AlreadyStored) return await stored();
+      throw e;
+    }
+  } finally {
+    // copies not named by their digest are not kept (the import failed)
+    if (kept === null) await Promise.all(copies.map((c) => dropCaptureCopy(c)));
   }
+}
+
+/** Thrown through the import transaction when the capture turns out to be stored already (rolled back). */
+class AlreadyStored extends Error {}
+
+/**
+ * The import transaction over the copies, decoded from their temporary names. `isNew`, when given, says
+ * while the reading goes on whether the content is stored already (false cancels the import); `keep` names
+ * the copies by their digests once they are read.
+ */
+async function importCopies(
+  store: Store,
+  paths: string[],
+  copies: CaptureCopy[],
+  opts: IngestOptions,
+  offThread: boolean,
+  isNew: (() => Promise<boolean>) | null,
+  keep: () => Promise<KeptCaptureFile[]>,
+): Promise<IngestResult> {
+  const files = copies.map((c) => c.tmp);
   // a file that is not a capture is refused before anything is written
   const formats: string[] = [];
-  for (let i = 0; i < kept.length; i++) {
+  for (let i = 0; i < files.length; i++) {
     try {
-      formats.push(await sniffFormat(kept[i]!.path));
+      formats.push(await sniffFormat(files[i]!));
     } catch (e) {
       if (e instanceof PcaplensError)
         throw new PcaplensError(e.code, `${paths[i]}: ${e.message.replace(/^[^:]*: /, '')}`);
       throw e;
     }
   }
+  // the digests are filled in once known (store.importCapture reads meta after the rows are written)
   const meta = {
     name: opts.name ?? defaultName(paths),
-    sha256,
-    size: kept.reduce((s, k) => s + k.size, 0),
+    sha256: '',
+    size: copies.reduce((s, c) => s + c.size, 0),
     format: formats.join(','),
     link_types: [] as number[],
-    files: kept.map((k, i) => ({
+    files: copies.map((c, i) => ({
       file_index: i,
       name: paths[i]!,
-      sha256: k.sha256,
-      size: k.size,
+      sha256: '',
+      size: c.size,
       format: formats[i]!,
-      path: resolve(k.path),
+      path: '',
     })),
+  };
+  const nameFiles = async (): Promise<void> => {
+    const kept = await keep();
+    meta.sha256 = combinedSha256(kept.map((k) => k.sha256));
+    kept.forEach((k, i) => Object.assign(meta.files[i]!, { sha256: k.sha256, path: resolve(k.path) }));
   };
   const batch = Math.max(1, opts.batchRows ?? 20_000);
 
@@ -139,7 +203,16 @@ export async function ingestFiles(
     // use at most in steady state), those received from the decoding thread are dropped
     const pool: PacketBatch[] = [];
     const ready: PacketBatch[] = [];
-    const offThread = ingestThreads(opts.threads) === 1 && decodeOffThread(meta.size, opts.offThread);
+    // a capture found stored already while this one is read stops the reading at once (and the transaction
+    // rolls back)
+    const stop = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+    const checked = isNew?.().then(
+      (fresh) => {
+        if (!fresh) stop.abort(new AlreadyStored('capture stored already'));
+      },
+      (e: unknown) => stop.abort(e),
+    );
     const index = new PacketIndexBatches(batch, (full) => {
       ready.push(full);
       return pool.pop() ?? new PacketBatch(batch, PROTO_NAMES);
@@ -199,13 +272,12 @@ export async function ingestFiles(
       ready.length > 0 || indexRows.length >= batch || flows.length >= batch || appRows >= batch
         ? flush(false)
         : Promise.resolve();
-    const files = kept.map((k) => k.path);
     const threads = ingestThreads(opts.threads);
     let result: Pick<AnalyzeFilesResult, 'summary' | 'hosts' | 'names'>;
     if (threads > 1) {
       result = await analyzeFilesParallel(files, {
         threads,
-        signal: opts.signal,
+        signal,
         onProgress: opts.onProgress,
         onFlow,
         onRow,
@@ -215,7 +287,7 @@ export async function ingestFiles(
     } else if (offThread) {
       result = await analyzeFilesOffThread(files, {
         batchRows: batch,
-        signal: opts.signal,
+        signal,
         onProgress: opts.onProgress,
         onPackets: (b) => ready.push(b),
         onFlow,
@@ -224,7 +296,7 @@ export async function ingestFiles(
       });
     } else {
       const r = await analyzeFiles(files, {
-        signal: opts.signal,
+        signal,
         onProgress: opts.onProgress,
         onFlow,
         onRow,
@@ -234,7 +306,10 @@ export async function ingestFiles(
       for (const f of r.flows) onFlow(f);
       result = r;
     }
+    await checked;
+    signal.throwIfAborted();
     await flush(true);
+    await nameFiles();
     let sources: EnrichmentSource[] | undefined;
     if (enrichment && keep) {
       const enriched = await enrichRun({ ...keep, names: result.names, hosts: result.hosts }, enrichment);
@@ -246,7 +321,7 @@ export async function ingestFiles(
     opts.signal?.throwIfAborted();
     const s = result.summary;
     // the summary names the files as the user gave them, not as kept in the data directory
-    const named = (file: string) => paths[kept.findIndex((k) => k.path === file)] ?? file;
+    const named = (file: string) => paths[files.indexOf(file)] ?? file;
     const summary = {
       ...s,
       files: s.files.map((f) => ({

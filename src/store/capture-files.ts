@@ -22,7 +22,7 @@ export function capturePath(dataDir: string, sha256: string): string {
 const HASH_CHUNK = 4 << 20;
 
 /** SHA-256 and size of a file, read through one reused buffer. */
-async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(HASH_CHUNK);
   const fh = await open(path, 'r');
@@ -55,17 +55,39 @@ async function copyHashing(srcPath: string, tmp: string): Promise<{ sha256: stri
   return { sha256: hash.digest('hex'), size };
 }
 
+/** A capture file copied into the data directory under a temporary name, not yet named by its digest. */
+export interface CaptureCopy {
+  tmp: string;
+  size: number;
+  /** the digest, when it was computed while copying (a pipe); else the caller hashes `tmp` (hashFile) */
+  sha256: string | null;
+}
+
+/** A capture file kept in the data directory under its digest. */
+export interface KeptCaptureFile {
+  sha256: string;
+  path: string;
+  size: number;
+}
+
+function copyError(srcPath: string, e: unknown): PcaplensError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new PcaplensError(
+    code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_IO',
+    `${srcPath}: ${(e as Error).message}`,
+    {
+      cause: e,
+    },
+  );
+}
+
 /**
- * Copies srcPath into the data directory, hashes the copy, then renames it into place: a reader never sees a
- * partial file, and a file already stored under the same digest is kept as it is. A regular file is copied by
- * the kernel (a copy-on-write clone where the file system has them, else copy_file_range/sendfile: no pass
- * through JavaScript buffers), and the digest is of the copy itself, so it names what was kept even if the
+ * Copies srcPath into the data directory under a temporary name. A regular file is copied by the kernel (a
+ * copy-on-write clone where the file system has them, else copy_file_range/sendfile: no pass through
+ * JavaScript buffers) and hashed afterwards from the copy, so the digest names what was kept even if the
  * source changes meanwhile; anything else (a pipe) is streamed through the hash.
  */
-export async function storeCaptureFile(
-  dataDir: string,
-  srcPath: string,
-): Promise<{ sha256: string; path: string; size: number }> {
+export async function copyCaptureFile(dataDir: string, srcPath: string): Promise<CaptureCopy> {
   const dir = join(dataDir, CAPTURES_DIR);
   await mkdir(dir, { recursive: true });
   // an import killed while copying (CLI or server) left its partial copy; this is the next chance to clear it
@@ -73,26 +95,57 @@ export async function storeCaptureFile(
   const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     const src = await stat(srcPath);
-    let got: { sha256: string; size: number };
     if (src.isFile()) {
       await copyFile(srcPath, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
-      got = await hashFile(tmp);
-    } else got = await copyHashing(srcPath, tmp);
-    const { sha256, size } = got;
-    const path = join(dir, sha256);
-    const existing = await stat(path).catch(() => null);
-    if (existing?.isFile() && existing.size === size) await rm(tmp, { force: true });
-    else await rename(tmp, path);
-    return { sha256, path, size };
+      return { tmp, size: (await stat(tmp)).size, sha256: null };
+    }
+    const got = await copyHashing(srcPath, tmp);
+    return { tmp, size: got.size, sha256: got.sha256 };
   } catch (e) {
     await rm(tmp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PcaplensError(
-      code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_IO',
-      `${srcPath}: ${(e as Error).message}`,
-      { cause: e },
-    );
+    throw copyError(srcPath, e);
   }
+}
+
+/**
+ * Names a copy by its digest (a rename: a reader never sees a partial file, and a reader that has the copy
+ * open reads on); a file already stored under the same digest is kept as it is and the copy removed.
+ */
+export async function keepCaptureCopy(
+  dataDir: string,
+  copy: CaptureCopy,
+  sha256: string,
+): Promise<KeptCaptureFile> {
+  const path = capturePath(dataDir, sha256);
+  try {
+    const existing = await stat(path).catch(() => null);
+    if (existing?.isFile() && existing.size === copy.size) await rm(copy.tmp, { force: true });
+    else await rename(copy.tmp, path);
+  } catch (e) {
+    await rm(copy.tmp, { force: true });
+    throw copyError(path, e);
+  }
+  return { sha256, path, size: copy.size };
+}
+
+/** Removes a copy that will not be kept (the import failed, or the capture is stored already). */
+export async function dropCaptureCopy(copy: CaptureCopy): Promise<void> {
+  await rm(copy.tmp, { force: true });
+}
+
+/** Copies srcPath into the data directory, hashes the copy and names it by its digest (the steps above). */
+export async function storeCaptureFile(dataDir: string, srcPath: string): Promise<KeptCaptureFile> {
+  const copy = await copyCaptureFile(dataDir, srcPath);
+  let sha256 = copy.sha256;
+  if (sha256 === null) {
+    try {
+      sha256 = (await hashFile(copy.tmp)).sha256;
+    } catch (e) {
+      await dropCaptureCopy(copy);
+      throw copyError(srcPath, e);
+    }
+  }
+  return keepCaptureCopy(dataDir, copy, sha256);
 }
 
 /** Is there a process with this id (ours or another user's)? */

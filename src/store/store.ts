@@ -180,7 +180,9 @@ export interface Store {
   migrate(): Promise<void>;
   /**
    * Imports one capture in one transaction: the callback writes its rows and returns the totals. If it throws
-   * (or the process dies), nothing of this capture stays and earlier captures are untouched.
+   * (or the process dies), nothing of this capture stays and earlier captures are untouched. `meta` is read
+   * once the callback has resolved, so the callback may still complete it (the import names its files by
+   * their digest while it reads them).
    */
   importCapture(meta: CaptureMeta, fill: (w: CaptureWriter) => Promise<CaptureTotals>): Promise<CaptureRow>;
   /** The newest capture with this SHA-256, for re-import detection. */

@@ -5,12 +5,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
 import { TABLE_NAMES, type TableName } from '../../shared/filter/tables.js';
+import { capturePath } from '../../store/capture-files.js';
 import { ingestFiles } from '../ingest.js';
 import { decodeOffThread, OFF_THREAD_MIN_SIZE } from './ingest-decode.js';
 
@@ -100,6 +102,38 @@ test('an import aborted while the worker decodes stores nothing and stops the wo
     /stop here/,
   );
   assert.equal((await store.listCaptures()).length, before);
+});
+
+test('decoding off the thread names the copy by its digest while it reads; the same content is found stored', async () => {
+  const own = await mkdtemp(join(tmpdir(), 'pcaplens-offthread-named-'));
+  const s = await DuckDbStore.open(own);
+  try {
+    await s.migrate();
+    const path = join(fixtures, 'vxlan-http.pcap');
+    const sha = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
+    const first = await ingestFiles(s, own, [path], { offThread: true });
+    assert.equal(first.sha256, sha);
+    assert.equal(first.existing, undefined);
+    const [file] = await s.captureFiles(first.id);
+    assert.equal(file?.sha256, sha);
+    assert.equal(file?.path, capturePath(own, sha));
+    assert.deepEqual(await readFile(file.path), await readFile(path));
+    // not read again: the digest is known before the reading ends, and the import is rolled back
+    const again = await ingestFiles(s, own, [path], { offThread: true });
+    assert.equal(again.existing, true);
+    assert.equal(again.id, first.id);
+    assert.equal((await s.listCaptures()).length, 1);
+    assert.deepEqual(await readdir(join(own, 'captures')), [sha]); // no temporary copy left behind
+    const forced = await ingestFiles(s, own, [path], { offThread: true, force: true });
+    assert.notEqual(forced.id, first.id);
+    assert.equal(forced.packets, first.packets);
+    assert.deepEqual(await readdir(join(own, 'captures')), [sha]);
+  } finally {
+    await s.close();
+    await rm(own, { recursive: true, force: true });
+  }
 });
 
 test('large inputs decode off the writing thread unless told otherwise', () => {
