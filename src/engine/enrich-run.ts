@@ -214,6 +214,11 @@ export function enrichHosts(hosts: readonly HostRow[], ctx: EnrichContext): Stor
     return geo;
   };
 
+  // the public addresses looked up in address order first (neighbours share a database walk), then by host
+  const geolocatable: string[] = [];
+  for (const h of hosts) if (h.kind !== 'mac' && classifyAddress(h.ip).geolocatable) geolocatable.push(h.ip);
+  if (geolocatable.length) geoFor()?.warm(geolocatable);
+
   return hosts.map((h): StoredHostRow => {
     if (h.kind === 'mac') {
       return {

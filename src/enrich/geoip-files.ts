@@ -26,6 +26,13 @@ function ipText(ip: ParsedIp): string {
   return ip.hex.match(/.{4}/g)!.join(':');
 }
 
+/** True when IPv4 addresses a and b agree in their first `bits` bits. */
+export function samePrefix(a: number, b: number, bits: number): boolean {
+  if (bits <= 0) return true;
+  if (bits >= 32) return a === b;
+  return (a ^ b) >>> (32 - bits) === 0;
+}
+
 interface MmdbMeta {
   buildEpoch?: Date;
   ipVersion?: number;
@@ -60,11 +67,26 @@ function mmdbSource(buf: Buffer, info: Omit<GeoSourceInfo, 'date' | 'provides'>)
       ? ['country', 'city', 'lat', 'lon']
       : ['country'];
   const date = meta.buildEpoch instanceof Date ? meta.buildEpoch.toISOString().slice(0, 10) : null;
+  // the last IPv4 answer and the depth its tree walk ended at: every address sharing that many leading bits walks
+  // to the same record (or to the same absence of one), so a run of neighbours (GeoLookup.warm asks in address
+  // order) costs one walk
+  let lastN = -1;
+  let lastDepth = 0;
+  let lastRec: Partial<GeoFields> | null = null;
   return {
     info: { ...info, date, provides },
     get(ip) {
-      if (ip.v === 6 && ipv4Only) return null;
-      return fromMmdbRecord(reader.get(ipText(ip)));
+      if (ip.v === 6) {
+        if (ipv4Only) return null;
+        return fromMmdbRecord(reader.get(ipText(ip)));
+      }
+      if (lastN >= 0 && samePrefix(ip.n, lastN, lastDepth)) return lastRec;
+      const [rec, depth] = reader.getWithPrefixLength(ipText(ip));
+      const out = fromMmdbRecord(rec);
+      lastN = ip.n;
+      lastDepth = depth;
+      lastRec = out;
+      return out;
     },
   };
 }

@@ -3,7 +3,7 @@
  * comes from the first source that has it. Only public addresses are looked up; the rest carry their class.
  */
 import { classifyParsed } from './address-class.js';
-import { parseIp } from './ip.js';
+import { parseIp, parseIpv4Text } from './ip.js';
 import { emptyGeo, type GeoFields, type GeoInfo, type GeoSource, type GeoSourceInfo } from './geo-types.js';
 
 const FIELDS: (keyof GeoFields)[] = ['country', 'city', 'lat', 'lon', 'asn', 'as_org'];
@@ -17,6 +17,22 @@ export class GeoLookup {
 
   get sources(): GeoSourceInfo[] {
     return this.list.map((s) => s.info);
+  }
+
+  /**
+   * Looks up the dotted quads among `ips` in address order, so that each source sees neighbours one after the
+   * other (an MMDB source answers a run of addresses in one network from one tree walk); lookup() then finds
+   * them in the cache. Skipped when they would not all stay in the cache.
+   */
+  warm(ips: readonly string[]): void {
+    const todo: { n: number; ip: string }[] = [];
+    for (const ip of ips) {
+      const n = parseIpv4Text(ip);
+      if (n >= 0 && !this.cache.has(ip)) todo.push({ n, ip });
+    }
+    if (this.cache.size + todo.length > this.cacheMax) return;
+    todo.sort((a, b) => a.n - b.n);
+    for (const t of todo) this.lookup(t.ip);
   }
 
   lookup(ip: string): GeoInfo {
