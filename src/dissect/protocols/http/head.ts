@@ -4,6 +4,7 @@
  */
 
 import { latin1 } from '../../../shared/bytes-text.js';
+import { TrimmedTextCache } from './text-cache.js';
 
 export interface HttpHead {
   isRequest: boolean;
@@ -32,6 +33,9 @@ export interface HeadLimits {
 export const DEFAULT_HEAD_LIMITS: HeadLimits = { maxHead: 32 * 1024, maxHeaders: 128 };
 const MAX_VALUE = 8192;
 const MAX_METHOD = 24;
+/** header names, and values up to 64 bytes, made into text once while they keep coming */
+const names = new TrimmedTextCache(512, 64);
+const values = new TrimmedTextCache(2048, 64);
 
 /** Finds the end of the head (just past CRLFCRLF or LFLF) in buf[off, end); -1 if not there. */
 function headEnd(buf: Uint8Array, off: number, end: number): number {
@@ -170,7 +174,7 @@ export function parseHttpHead(
       while (c < le && buf[c] !== 0x3a) c++;
       if (c < le && c > p) {
         if (head.headers.length < limits.maxHeaders) {
-          head.headers.push([latin1(buf, p, c, 256).trim(), latin1(buf, c + 1, le, MAX_VALUE).trim()]);
+          head.headers.push([names.text(buf, p, c, 256), values.text(buf, c + 1, le, MAX_VALUE)]);
         } else head.droppedHeaders++;
       }
     }

@@ -4,7 +4,8 @@
  */
 import { Smb2Session } from '../../../dissect/protocols/smb2/session.js';
 import type { KeepFileBytes } from '../../../dissect/protocols/smb2/transfer.js';
-import { rowBase, type Endpoints } from './base.js';
+import type { Endpoints } from './base.js';
+import { isoTime } from '../../../shared/time.js';
 import type { LineSession } from './line-protocols.js';
 import type { AppSinks } from './sinks.js';
 
@@ -19,8 +20,18 @@ export function smb2Stream(
   const hint = SERVER_PORTS.includes(ep.port[1]) ? 0 : SERVER_PORTS.includes(ep.port[0]) ? 1 : -1;
   const s = new Smb2Session(
     (e) => {
-      sinks.smb?.({
-        ...rowBase(flowId, ep, e.clientDir, e.packet, e.tsSec, e.tsNsec),
+      if (!sinks.smb) return;
+      const c = e.clientDir === 1 ? 1 : 0;
+      const sv = c === 1 ? 0 : 1;
+      // one literal with every column in rowBase's order: no base row spread into it per command
+      sinks.smb({
+        flow_id: flowId,
+        ts: isoTime(e.tsSec, e.tsNsec),
+        packet: e.packet,
+        client_ip: ep.ip[c],
+        client_port: ep.port[c],
+        server_ip: ep.ip[sv],
+        server_port: ep.port[sv],
         command: e.command,
         message_id: e.messageId,
         status: e.status,
@@ -38,10 +49,18 @@ export function smb2Stream(
     {
       keep,
       onFile: sinks.file
-        ? (f) =>
+        ? (f) => {
+            const c = f.clientDir === 1 ? 1 : 0;
+            const sv = c === 1 ? 0 : 1;
             sinks.file!(
               {
-                ...rowBase(flowId, ep, f.clientDir, f.packet, f.tsSec, f.tsNsec),
+                flow_id: flowId,
+                ts: isoTime(f.tsSec, f.tsNsec),
+                packet: f.packet,
+                client_ip: ep.ip[c],
+                client_port: ep.port[c],
+                server_ip: ep.ip[sv],
+                server_port: ep.port[sv],
                 proto: 'smb2',
                 name: f.name,
                 content_type: null,
@@ -52,7 +71,8 @@ export function smb2Stream(
                 direction: f.direction,
               },
               f.content,
-            )
+            );
+          }
         : undefined,
     },
   );
