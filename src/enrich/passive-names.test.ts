@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectPassiveNames, ptrNameToIp } from './passive-names.js';
-import type { DnsInput } from './name-inputs.js';
+import type { DnsInput, HttpInput } from './name-inputs.js';
 import { ReverseDns } from './reverse-dns.js';
 
 const base = {
@@ -183,5 +183,64 @@ test('DNS CNAME chains: followed in any order, loops end, a long hostile chain s
   assert.deepEqual(
     names.names('192.0.2.10').map((n) => n.name),
     ['back.example', 'loop.example'],
+  );
+});
+
+test('repeated DNS rows: the same names as read once; rows differing only in the name asked or the protocol count', () => {
+  const answers = ['a.example CNAME b.example', 'b.example A 192.0.2.10'];
+  const once = collectPassiveNames({
+    dns: [
+      dns({ query_name: 'a.example', answers }),
+      dns({ proto: 'mdns', answers: ['printer.local A 192.0.2.20'] }),
+    ],
+  });
+  const many = collectPassiveNames({
+    dns: Array.from({ length: 50 }, (_, i) =>
+      i % 2
+        ? dns({ query_name: 'a.example', answers: [...answers] })
+        : dns({ proto: 'mdns', answers: ['printer.local A 192.0.2.20'] }),
+    ),
+  });
+  assert.deepEqual(many.addresses(), once.addresses());
+  for (const ip of once.addresses()) assert.deepEqual(many.names(ip), once.names(ip));
+  // the same answers without the name asked, then with it: the second row still adds the asked name
+  const asked = collectPassiveNames({ dns: [dns({ answers }), dns({ query_name: 'a.example', answers })] });
+  assert.deepEqual(
+    asked.names('192.0.2.10').map((n) => n.name),
+    ['a.example', 'b.example'],
+  );
+  // the same answer over DNS and mDNS: one name, two sources
+  const both = collectPassiveNames({
+    dns: [
+      dns({ answers: ['b.example A 192.0.2.10'] }),
+      dns({ proto: 'mdns', answers: ['b.example A 192.0.2.10'] }),
+    ],
+  });
+  assert.deepEqual(
+    both.names('192.0.2.10').map((n) => n.source),
+    ['dns', 'mdns'],
+  );
+  // names kept as they are and names cleaned: upper case, a trailing dot, a Host port, an address
+  const http = (host: string): HttpInput => ({
+    flow_id: 2,
+    ts: base.ts,
+    client_ip: '10.0.0.2',
+    server_ip: '192.0.2.30',
+    server_port: 80,
+    method: 'GET',
+    host,
+    uri: '/',
+    user_agent: null,
+    status: 200,
+    request_content_type: null,
+    response_content_type: null,
+    auth_user: null,
+  });
+  const cleaned = collectPassiveNames({
+    http: ['WWW.Example.ORG.', 'api.example.org:8080', '192.0.2.30', 'plain-name.example.org'].map(http),
+  });
+  assert.deepEqual(
+    cleaned.names('192.0.2.30').map((n) => n.name),
+    ['api.example.org', 'plain-name.example.org', 'www.example.org'],
   );
 });

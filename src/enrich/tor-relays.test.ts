@@ -126,3 +126,24 @@ test('Tor-like names: random base32 www names vs real sites', () => {
   assert.equal(commonName('/CN=www.abc.com/O=x'), 'www.abc.com');
   assert.equal(commonName('O=none'), null);
 });
+
+test('IPv4 matches follow the list as it changes; spellings that are not a plain dotted quad still match', () => {
+  const l = parsePlainTorList('192.0.2.10\n203.0.113.7:9001\n', 'mine', null);
+  assert.equal(l.match('192.0.2.10')!.exit, false);
+  assert.equal(l.match('192.0.2.11'), null);
+  // an address between, below and above the listed ones
+  assert.equal(l.match('192.0.2.9'), null);
+  assert.equal(l.match('0.0.0.0'), null);
+  assert.equal(l.match('255.255.255.255'), null);
+  // added after a match: found, and the exit flag of an address added again is seen
+  l.add('192.0.2.11', null, false);
+  assert.ok(l.match('192.0.2.11'));
+  l.add('192.0.2.10', null, true);
+  assert.equal(l.match('192.0.2.10')!.exit, true);
+  // merged in from another list
+  l.merge(parsePlainTorList('198.51.100.1\n', 'exits', null, true));
+  assert.equal(l.match('198.51.100.1')!.exit, true);
+  // padded or IPv4-mapped text takes the canonical key
+  assert.equal(l.match(' 203.0.113.7 ', 9001)!.port_matched, true);
+  assert.equal(l.match('::ffff:203.0.113.7', 80)!.port_matched, false);
+});
