@@ -48,7 +48,9 @@ export class IacStripper {
 
 export class TelnetSession {
   private readonly strip: [IacStripper, IacStripper] = [new IacStripper(), new IacStripper()];
-  private prompt = '';
+  /** the server's text since its last line end: its last MAX_PROMPT bytes end at promptLen (made on first use) */
+  private promptBuf: Uint8Array | null = null;
+  private promptLen = 0;
   private line = '';
   private expect: '' | 'user' | 'pass' = '';
   private user: string | null = null;
@@ -65,11 +67,24 @@ export class TelnetSession {
 
   private serverChar(c: number): void {
     if (c === 10 || c === 13) {
-      this.prompt = '';
+      this.promptLen = 0;
       return;
     }
-    this.prompt = (this.prompt + String.fromCharCode(c)).slice(-MAX_PROMPT);
-    const p = this.prompt.toLowerCase().trimEnd();
+    // the prompt so far (since the last line end), its last MAX_PROMPT bytes kept in a window twice that size
+    let buf = this.promptBuf;
+    if (buf === null) buf = this.promptBuf = new Uint8Array(2 * MAX_PROMPT);
+    if (this.promptLen === buf.length) {
+      buf.copyWithin(0, buf.length - MAX_PROMPT);
+      this.promptLen = MAX_PROMPT;
+    }
+    buf[this.promptLen++] = c;
+    // a prompt ends in ":" and maybe blanks: only after one of those bytes can the text below match
+    if (c !== 0x3a && c !== 0x20 && c !== 0x09 && c !== 0x0b && c !== 0x0c && c !== 0xa0) return;
+    const from = Math.max(0, this.promptLen - MAX_PROMPT);
+    const p = String.fromCharCode
+      .apply(null, buf.subarray(from, this.promptLen) as unknown as number[])
+      .toLowerCase()
+      .trimEnd();
     if (/(login|username|user name|user)\s*:$/.test(p)) {
       this.expect = 'user';
       this.line = '';
