@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flowRoles, isServicePort, startedBeforeCapture } from './flow-roles.js';
+import { flowRoles, isServicePort, serverSentFirst, startedBeforeCapture } from './flow-roles.js';
+import { groupMac } from './analyses/beaconing.js';
 import { flow } from './test-support.js';
 
 test('flowRoles: the first sender is the client unless it sent from a service port to a non-service port', () => {
@@ -36,4 +37,30 @@ test('isServicePort and startedBeforeCapture', () => {
   assert.equal(startedBeforeCapture(flow({ tcp_flags: 'AP' })), true);
   assert.equal(startedBeforeCapture(flow({ tcp_flags: 'SAPF' })), false);
   assert.equal(startedBeforeCapture(flow({ proto: 'udp', tcp_flags: null })), false);
+});
+
+test('serverSentFirst is flowRoles().reversed; groupMac reads the I/G bit of any spelling', () => {
+  for (const [sp, dp, app] of [
+    [50000, 443, null],
+    [53, 45796, 'dns'],
+    [123, 123, null],
+    [700, 2049, null],
+    [5353, 40000, 'mdns'],
+    [53, 8080, 'dns'],
+    [null, null, null],
+    [8080, 50000, 'http'],
+  ] as const) {
+    const f = flow({ src_port: sp, dst_port: dp, app });
+    assert.equal(serverSentFirst(f), flowRoles(f).reversed, `${sp} -> ${dp} ${app}`);
+  }
+  assert.equal(groupMac('ff:ff:ff:ff:ff:ff'), true);
+  assert.equal(groupMac('01:00:5e:00:00:fb'), true);
+  assert.equal(groupMac('33:33:00:00:00:01'), true);
+  assert.equal(groupMac('0A:00:27:00:00:00'), false);
+  assert.equal(groupMac('0B-00-27-00-00-00'), true);
+  assert.equal(groupMac('00:11:22:33:44:55'), false);
+  // not two hex digits first: as parseInt reads them
+  assert.equal(groupMac('1:0:5e:0:0:fb'), true);
+  assert.equal(groupMac('x1:00:00:00:00:00'), false);
+  assert.equal(groupMac(null), false);
 });

@@ -32,14 +32,19 @@ export interface FlowRoles {
   reversed: boolean;
 }
 
+/** True when the flow's first sender is judged to be the server (FlowRoles.reversed), without building the roles. */
+export function serverSentFirst(f: FlowRow): boolean {
+  const sp = f.src_port;
+  const dp = f.dst_port;
+  if (sp === null || dp === null || sp === dp) return false;
+  const dnsPort = f.app === null ? undefined : DNS_PORTS[f.app];
+  return (isServicePort(sp) && !isServicePort(dp)) || (dnsPort !== undefined && sp === dnsPort);
+}
+
 export function flowRoles(f: FlowRow): FlowRoles {
   const sp = f.src_port;
   const dp = f.dst_port;
-  let reversed = false;
-  if (sp !== null && dp !== null && sp !== dp) {
-    const dnsPort = f.app === null ? undefined : DNS_PORTS[f.app];
-    reversed = (isServicePort(sp) && !isServicePort(dp)) || (dnsPort !== undefined && sp === dnsPort);
-  }
+  const reversed = serverSentFirst(f);
   return reversed
     ? { client_ip: f.dst_ip, client_port: dp, server_ip: f.src_ip, server_port: sp, reversed }
     : { client_ip: f.src_ip, client_port: sp, server_ip: f.dst_ip, server_port: dp, reversed };

@@ -8,9 +8,21 @@ import { classifyAddress } from '../../enrich/address-class.js';
 import { clamp01, flowIds, isoSeconds, minMaxTs, round, type AlertDraft } from '../alert.js';
 import type { AnalysisConfig } from '../config.js';
 
+/** Value of a hex digit's character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
 /** I/G bit of the destination MAC: broadcast (also subnet-directed, e.g. 172.17.255.255) and multicast frames. */
 export function groupMac(mac: string | null): boolean {
   if (!mac) return false;
+  // the usual "xx:..." form: the second hex digit's low bit, without a slice and parseInt per flow
+  const d = mac.length >= 2 ? hexDigit(mac.charCodeAt(0)) : -1;
+  const e = d >= 0 ? hexDigit(mac.charCodeAt(1)) : -1;
+  if (e >= 0) return (e & 1) === 1;
   const b = parseInt(mac.slice(0, 2), 16);
   return Number.isFinite(b) && (b & 1) === 1;
 }

@@ -129,12 +129,13 @@ export function detectPortScans(flows: readonly FlowRow[], cfg: AnalysisConfig):
 
 export function detectHostSweeps(flows: readonly FlowRow[], cfg: AnalysisConfig): AlertDraft[] {
   const out: AlertDraft[] = [];
+  // the target's class last: the cheap tests on the flow's own fields turn most flows away first
   const candidates = flows.filter(
     (f) =>
-      unicastTarget(f) &&
       (f.proto === 'icmp' ||
         f.proto === 'icmpv6' ||
-        ((f.proto === 'tcp' || f.proto === 'udp') && f.dst_port !== null && isProbe(f))),
+        ((f.proto === 'tcp' || f.proto === 'udp') && f.dst_port !== null && isProbe(f))) &&
+      unicastTarget(f),
   );
   const groups = group(candidates, (f) =>
     f.proto === 'icmp' || f.proto === 'icmpv6'

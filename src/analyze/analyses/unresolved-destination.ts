@@ -12,7 +12,13 @@
 import { classifyAddress } from '../../enrich/address-class.js';
 import { collectPassiveNames } from '../../enrich/passive-names.js';
 import type { FlowRow } from '../../shared/rows.js';
-import { flowRoles, KNOWN_SERVICE_PORTS, startedBeforeCapture, type FlowRoles } from '../flow-roles.js';
+import {
+  flowRoles,
+  KNOWN_SERVICE_PORTS,
+  serverSentFirst,
+  startedBeforeCapture,
+  type FlowRoles,
+} from '../flow-roles.js';
 import { flowIds, minMaxTs, plural, round, type AlertDraft } from '../alert.js';
 import type { AnalysisConfig } from '../config.js';
 import type { AnalysisInput } from '../input.js';
@@ -24,13 +30,16 @@ export function detectUnresolvedDestinations(input: AnalysisInput, cfg: Analysis
   for (const f of input.flows) {
     if (f.proto !== 'tcp' && f.proto !== 'udp') continue;
     if (startedBeforeCapture(f)) continue;
-    const roles = flowRoles(f);
-    if (roles.server_port === null) continue;
-    if (classifyAddress(roles.server_ip).class !== 'public') continue;
-    if (names.resolved(roles.server_ip)) continue;
-    const k = `${f.proto}|${roles.client_ip}|${roles.server_ip}|${roles.server_port}`;
+    // the roles as flowRoles gives them, built only for a new group
+    const rev = serverSentFirst(f);
+    const serverPort = rev ? f.src_port : f.dst_port;
+    if (serverPort === null) continue;
+    const serverIp = rev ? f.src_ip : f.dst_ip;
+    if (classifyAddress(serverIp).class !== 'public') continue;
+    if (names.resolved(serverIp)) continue;
+    const k = `${f.proto}|${rev ? f.dst_ip : f.src_ip}|${serverIp}|${serverPort}`;
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { roles, flows: [] }));
+    if (!g) groups.set(k, (g = { roles: flowRoles(f), flows: [] }));
     g.flows.push(f);
   }
   const out: AlertDraft[] = [];
