@@ -220,6 +220,21 @@ function nameAt(buf: Uint8Array, msg: number, end: number, at: number): string {
   return readNameAt(buf, msg, end, at) < 0 ? '<malformed>' : nameRead;
 }
 
+/** recent A record addresses and their text: answers repeat the same few addresses */
+const V4_SLOTS = 1024;
+const v4Addr = new Float64Array(V4_SLOTS).fill(-1);
+const v4Text: string[] = new Array<string>(V4_SLOTS).fill('');
+
+/** ipv4ToString(v) through the cache */
+function ipv4Text(v: number): string {
+  const slot = (Math.imul(v, 0x9e3779b1) >>> 22) & (V4_SLOTS - 1);
+  if (v4Addr[slot] === v) return v4Text[slot]!;
+  const t = ipv4ToString(v);
+  v4Addr[slot] = v;
+  v4Text[slot] = t;
+  return t;
+}
+
 /** RDATA of the common types rendered as text, the way dig/tshark show the value. */
 function rdataText(
   buf: Uint8Array,
@@ -233,7 +248,7 @@ function rdataText(
   const stop = at + len;
   switch (type) {
     case 1: // A
-      return len === 4 ? ipv4ToString(u32be(buf, at)) : '';
+      return len === 4 ? ipv4Text(u32be(buf, at)) : '';
     case 28: // AAAA
       return len === 16 ? ipv6ToString(buf, at) : '';
     case 2: // NS

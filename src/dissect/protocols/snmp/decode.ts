@@ -74,21 +74,55 @@ export interface SnmpMessage {
   oids: string[];
 }
 
+/** TLV read by tlvAt: value start and end */
+let tStart = 0;
+let tEnd = 0;
+
+/** tlv() without an object: -1 where tlv gives null, else the tag (the value in tStart/tEnd) */
+function tlvAt(b: Uint8Array, off: number, limit: number): number {
+  if (off + 2 > limit) return -1;
+  let l = b[off + 1]!;
+  let p = off + 2;
+  if (l & 0x80) {
+    const n = l & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) return -1;
+    l = 0;
+    for (let i = 0; i < n; i++) l = l * 256 + b[p + i]!;
+    p += n;
+  }
+  if (p + l > limit) return -1;
+  tStart = p;
+  tEnd = p + l;
+  return b[off]!;
+}
+
+/** What snmpCommunityAt found: the version and the community's bytes [start, end) */
+export const communitySpan = { version: 0, start: 0, end: 0 };
+
 /**
- * "version community" of a v1/v2c message, read as decodeSnmp reads them: null exactly when decodeSnmp gives
- * null or no community. A cheap key to test before the whole message is decoded.
+ * Version and community of a v1/v2c message, read as decodeSnmp reads them, into communitySpan: false exactly
+ * when decodeSnmp gives null or no community. A test that makes nothing, before the message is decoded.
  */
-export function snmpCommunityKey(b: Uint8Array, off: number, end: number): string | null {
+export function snmpCommunityAt(b: Uint8Array, off: number, end: number): boolean {
   end = Math.min(end, b.length);
-  const msg = tlv(b, off, end);
-  if (!msg || msg.tag !== 0x30) return null;
-  const ver = tlv(b, msg.start, msg.end);
-  if (!ver || ver.tag !== 0x02) return null;
-  const version = int(b, ver);
-  if (version !== 0 && version !== 1) return null;
-  const comm = tlv(b, ver.end, msg.end);
-  if (!comm || comm.tag !== 0x04) return null;
-  return `${version} ${latin1(b, comm.start, comm.end, 256)}`;
+  if (tlvAt(b, off, end) !== 0x30) return false;
+  const msgEnd = tEnd;
+  if (tlvAt(b, tStart, msgEnd) !== 0x02) return false;
+  let version = 0;
+  for (let i = tStart; i < tEnd && i - tStart < 6; i++) version = version * 256 + b[i]!;
+  if (version !== 0 && version !== 1) return false;
+  if (tlvAt(b, tEnd, msgEnd) !== 0x04) return false;
+  communitySpan.version = version;
+  communitySpan.start = tStart;
+  communitySpan.end = tEnd;
+  return true;
+}
+
+/** "version community" (community as decodeSnmp's text), or null: snmpCommunityAt as a string */
+export function snmpCommunityKey(b: Uint8Array, off: number, end: number): string | null {
+  if (!snmpCommunityAt(b, off, end)) return null;
+  const c = communitySpan;
+  return `${c.version} ${latin1(b, c.start, c.end, 256)}`;
 }
 
 export function decodeSnmp(b: Uint8Array, off: number, end: number): SnmpMessage | null {

@@ -2,7 +2,7 @@
 import type { DhcpRow } from '../../../shared/app-rows.js';
 import { decodeDhcp } from '../../../dissect/protocols/dhcp/decode.js';
 import { decodeDhcpv6 } from '../../../dissect/protocols/dhcpv6/decode.js';
-import { decodeSnmp, snmpCommunityKey } from '../../../dissect/protocols/snmp/decode.js';
+import { communitySpan, decodeSnmp, snmpCommunityAt } from '../../../dissect/protocols/snmp/decode.js';
 import { decodeSip } from '../../../dissect/protocols/sip/decode.js';
 import { decodeNtp, ntpTime } from '../../../dissect/protocols/ntp/decode.js';
 import { isoTime } from '../../../shared/time.js';
@@ -28,6 +28,13 @@ function clientDir(ep: Endpoints, clientPort: number, dir: 0 | 1, isRequest: boo
   if (ep.port[0] === clientPort) return 0;
   if (ep.port[1] === clientPort) return 1;
   return isRequest ? dir : dir === 0 ? 1 : 0;
+}
+
+/** a and b[start, end) hold the same bytes */
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
 }
 
 /** null when the app has no parser, or its rows are not kept (the flow is then not parsed at all) */
@@ -101,17 +108,18 @@ export function udpParserFor(app: string, flowId: number, ep: Endpoints, sinks: 
   }
   if (app === 'snmp') {
     if (!sinks.credential) return null;
-    // one credential row per distinct community string and direction of use
-    const seen = new Set<string>();
+    // one credential row per distinct version and community (its first 256 bytes, as its text holds them)
+    const seen: { version: number; bytes: Uint8Array }[] = [];
     return {
       datagram(dir, b, off, end, packet, sec, nsec) {
-        // the key first: most datagrams repeat a community already reported, and need no decoding
-        if (seen.size >= 16) return;
-        const key = snmpCommunityKey(b, off, end);
-        if (key === null || seen.has(key)) return;
+        // version and community first: most datagrams repeat a pair already reported, and need no decoding
+        if (seen.length >= 16 || !snmpCommunityAt(b, off, end)) return;
+        const { version, start } = communitySpan;
+        const stop = Math.min(communitySpan.end, start + 256);
+        if (seen.some((e) => e.version === version && sameBytes(e.bytes, b, start, stop))) return;
         const m = decodeSnmp(b, off, end);
         if (!m || m.community === null || !sinks.credential) return;
-        seen.add(key);
+        seen.push({ version, bytes: b.slice(start, stop) });
         const isRequest = m.pdu !== 'response' && m.pdu !== 'trap' && m.pdu !== 'trapv2';
         const c = isRequest ? dir : dir === 0 ? 1 : 0;
         const s = c === 1 ? 0 : 1;
