@@ -204,3 +204,39 @@ test('handshake messages read in place (whole in a segment) or gathered (cut any
     );
   }
 });
+
+test('a certificate parsed again (cached by its bytes) is the same, in an object of its own; other bytes differ', () => {
+  const s = feed(segments('tls12-sni-sct'));
+  const leaf = s.info.certificate!;
+  assert.ok(leaf.sanDns.length > 0);
+  // the leaf's DER: find it in the server's bytes by parsing at each offset until the same certificate comes
+  const server = Buffer.concat(
+    segments('tls12-sni-sct')
+      .filter(([d]) => d === 1)
+      .map(([, b]) => b),
+  );
+  let at = -1;
+  for (let i = 0; i < server.length && at < 0; i++)
+    if (server[i] === 0x30 && server[i + 1] === 0x82) {
+      const len = 4 + ((server[i + 2]! << 8) | server[i + 3]!);
+      const c = parseCertificate(server, i, i + len);
+      if (c && c.sha256 === leaf.sha256) at = i;
+    }
+  assert.ok(at >= 0);
+  const len = 4 + ((server[at + 2]! << 8) | server[at + 3]!);
+  const copy = new Uint8Array(len + 7);
+  copy.set(server.subarray(at, at + len), 7);
+  const a = parseCertificate(copy, 7, copy.length)!;
+  const b = parseCertificate(copy, 7, copy.length)!;
+  assert.deepEqual(a, leaf);
+  assert.deepEqual(b, leaf);
+  assert.notEqual(a, b);
+  assert.notEqual(a.sanDns, b.sanDns);
+  a.sanDns.push('x');
+  assert.deepEqual(parseCertificate(copy, 7, copy.length), leaf);
+  // one byte of the signature changed: another certificate (its own hash), not the cached one
+  copy[copy.length - 5] = copy[copy.length - 5]! ^ 1;
+  const other = parseCertificate(copy, 7, copy.length)!;
+  assert.equal(other.subject, leaf.subject);
+  assert.notEqual(other.sha256, leaf.sha256);
+});

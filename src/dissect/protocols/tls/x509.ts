@@ -128,9 +128,45 @@ function parseTime(b: Uint8Array, t: Tlv | undefined): string | null {
   return `${year}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}Z`;
 }
 
+/**
+ * Recently parsed certificates by their DER bytes: servers send the same leaf in handshake after handshake.
+ * Direct-mapped by a hash of the bytes; a hit compares the bytes themselves.
+ */
+const CERT_SLOTS = 256;
+const certHash = new Int32Array(CERT_SLOTS);
+const certDer: (Uint8Array | null)[] = new Array<Uint8Array | null>(CERT_SLOTS).fill(null);
+const certParsed: (Certificate | null)[] = new Array<Certificate | null>(CERT_SLOTS).fill(null);
+/** larger certificates are parsed each time */
+const MAX_CACHED_DER = 16384;
+
 /** Parses one DER certificate in b[off, end); null when its outer structure is not a certificate. */
 export function parseCertificate(b: Uint8Array, off: number, end: number): Certificate | null {
   end = Math.min(end, b.length);
+  const n = end - off;
+  if (n <= 0 || n > MAX_CACHED_DER) return parseDer(b, off, end);
+  let h = 0x811c9dc5 | 0;
+  for (let i = off; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const slot = (h ^ (h >>> 16)) & (CERT_SLOTS - 1);
+  const der = certDer[slot];
+  let c = certParsed[slot];
+  if (!(certHash[slot] === h && der && c && der.length === n && sameAt(der, b, off))) {
+    c = parseDer(b, off, end);
+    if (c === null) return null;
+    certHash[slot] = h;
+    certDer[slot] = b.slice(off, end);
+    certParsed[slot] = c;
+  }
+  // each caller gets its own object and lists
+  return { ...c, sanDns: c.sanDns.slice(), sanIp: c.sanIp.slice() };
+}
+
+/** der equals b[off, off + der.length) */
+function sameAt(der: Uint8Array, b: Uint8Array, off: number): boolean {
+  for (let i = 0; i < der.length; i++) if (der[i] !== b[off + i]) return false;
+  return true;
+}
+
+function parseDer(b: Uint8Array, off: number, end: number): Certificate | null {
   const cert = tlv(b, off, end);
   if (!cert || cert.tag !== 0x30) return null;
   const tbs = tlv(b, cert.start, cert.end);
