@@ -64,6 +64,7 @@ const JA4_VERSION: Record<number, string> = {
   0xfefc: 'd3',
 };
 
+const byNumber = (x: number, y: number): number => x - y;
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 const two = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
 const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -88,11 +89,12 @@ export function ja4(ch: ClientHello, carrier: 't' | 'q' | 'd' = 't'): { ja4: str
   const exts = noGrease(ch.extensions);
   const version = JA4_VERSION[clientMaxVersion(ch)] ?? '00';
   const a = `${carrier}${version}${ch.serverName !== null ? 'd' : 'i'}${two(ciphers.length)}${two(exts.length)}${alpnPart(ch.alpn[0])}`;
-  const cipherText = ciphers.map(hex4).sort().join(',');
+  // 4-digit lower-case hex sorts as the numbers do: sorted as numbers, no string compare per step
+  const cipherText = ciphers.sort(byNumber).map(hex4).join(',');
   const extText = exts
     .filter((e) => e !== 0x0000 && e !== 0x0010)
+    .sort(byNumber)
     .map(hex4)
-    .sort()
     .join(',');
   const sigText = noGrease(ch.sigAlgs).map(hex4).join(',');
   const cText = sigText ? `${extText}_${sigText}` : extText;
