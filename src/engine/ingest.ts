@@ -285,7 +285,7 @@ async function importCopies(
         afterChunk,
       });
     } else if (offThread) {
-      result = await analyzeFilesOffThread(files, {
+      const decoding = analyzeFilesOffThread(files, {
         batchRows: batch,
         signal,
         onProgress: opts.onProgress,
@@ -294,6 +294,14 @@ async function importCopies(
         onRow,
         afterChunk,
       });
+      // the main thread is idle while the worker starts: the enrichment data loads meanwhile (a failure to
+      // load comes back where the data is used, after the reading)
+      try {
+        enrichment?.preload();
+      } catch {
+        // see above
+      }
+      result = await decoding;
     } else {
       const r = await analyzeFiles(files, {
         signal,
