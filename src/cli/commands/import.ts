@@ -1,5 +1,4 @@
 import { ingestFiles, type IngestResult } from '../../engine/ingest.js';
-import { queueProgress, importViaQueue } from '../../engine/distributed/queue.js';
 import { queueSettings } from '../queue-args.js';
 import { PcaplensError } from '../../shared/errors.js';
 import { jsonObject } from '../format/json.js';
@@ -123,19 +122,28 @@ Example:
         await team?.close();
       }
     });
+    async function importQueued(
+      files: string[],
+      queued: NonNullable<ReturnType<typeof queueSettings>>,
+      bar: ProgressBar,
+    ): Promise<IngestResult> {
+      // BullMQ and its Redis client load only for a queued import (a third of a second at start)
+      const { importViaQueue, queueProgress } = await import('../../engine/distributed/queue.js');
+      return importViaQueue(files, {
+        ...queued,
+        name: v.name,
+        force: v.force === true,
+        signal: io.signal,
+        onProgress: queueProgress((p) => bar.update(p)),
+      });
+    }
     async function importGroups(store: Store, dataDir: string, claim: (row: IngestResult) => Promise<void>) {
       for (const files of groups) {
         const bar = new ProgressBar(io.stderr);
         let row: IngestResult;
         try {
           row = queued
-            ? await importViaQueue(files, {
-                ...queued,
-                name: v.name,
-                force: v.force === true,
-                signal: io.signal,
-                onProgress: queueProgress((p) => bar.update(p)),
-              })
+            ? await importQueued(files, queued, bar)
             : await ingestFiles(store, dataDir, files, {
                 name: v.name,
                 force: v.force === true,
