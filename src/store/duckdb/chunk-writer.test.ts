@@ -43,7 +43,8 @@ function rows(): Record<string, unknown>[] {
       i: k === 3 ? null : (r % 4000) - 2000 + (k === 5 ? 0.75 : 0),
       t: r % 7 === 0 ? 1_700_000_000_123_456_789n + BigInt(r) : times[k],
       f: k === 2 ? null : k === 4 ? Number.NaN : r / 7,
-      x: k === 1 ? null : `host-${r}\0${k}`,
+      // texts inline in DuckDB's string_t (ASCII up to 12 bytes) and not (longer, non-ASCII, NUL)
+      x: k === 1 ? null : [``, `a`, `tcp`, `exactly12chr`, `thirteen-chrs`, `é`, `日本`, `nul\0x`, `h-${r}`][r % 9],
       j: k === 6 ? null : { r, s: ['a', k] },
       o: k === 7 ? null : r % 3 === 0,
       l: k === 0 ? null : [`a${r}`, 'b'],
@@ -127,6 +128,19 @@ test('chunk writer stores the values the generic encoding (encodeValue) stores, 
     assert.equal(maxB, 2n ** 60n);
     assert.equal(minT, -500_000_000n);
     assert.equal(maxSeq, 5100n);
+    // texts compare and group as DuckDB's own strings do (inline bytes zero-padded, lengths right)
+    const [[same, texts, tcp]] = (
+      await conn.runAndReadAll(
+        `SELECT (SELECT count(*) FROM fast f JOIN slow s ON f.seq = s.seq AND f.x = s.x),
+                (SELECT count(x) FROM slow), (SELECT count(*) FROM fast WHERE x = 'tcp')`,
+      )
+    ).getRows() as [[bigint, bigint, bigint]];
+    assert.equal(same, texts);
+    assert.equal(tcp, BigInt(data.filter((r) => r.x === 'tcp').length));
+    assert.ok(tcp > 0n);
+    const groups = async (t: string) =>
+      (await conn.runAndReadAll(`SELECT x, count(*) FROM ${t} GROUP BY x ORDER BY x`)).getRows();
+    assert.deepEqual(await groups('fast'), await groups('slow'));
   } finally {
     conn.closeSync();
     db.closeSync();

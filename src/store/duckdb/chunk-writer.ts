@@ -166,6 +166,52 @@ function slot(): Slot {
  */
 export class ChunkWriter {
   private readonly slots: Slot[] = [];
+  // one column of VARCHAR values as DuckDB's 16-byte string_t (duckdb.h duckdb_string_t): short ASCII texts
+  // are written inline here and copied in one call; the rest go through vector_assign_string_element
+  private readonly strBytes = new Uint8Array(CHUNK_ROWS * 16);
+  private readonly strWords = new Uint32Array(this.strBytes.buffer);
+  private readonly longRows = new Int32Array(CHUNK_ROWS);
+  private readonly longTexts: string[] = [];
+  private longCount = 0;
+
+  /** Clears the string_t slots of the next `n` rows (a NULL or an empty text stays all zeros). */
+  private beginTexts(n: number): void {
+    this.strBytes.fill(0, 0, n * 16);
+    this.longCount = 0;
+  }
+
+  /**
+   * Text t of row r: inline when it is at most 12 bytes of ASCII without NUL (DuckDB keeps such strings
+   * inside the string_t: length, then the bytes, zero-padded), else kept for endTexts. Every value that
+   * reaches the store goes through noNul, so a NUL always takes the long way.
+   */
+  private putText(r: number, t: string): void {
+    const len = t.length;
+    if (len <= 12) {
+      const b = this.strBytes;
+      const at = r * 16 + 4;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 0 || c > 127) break;
+        b[at + i] = c;
+      }
+      if (i === len) {
+        this.strWords[r * 4] = len;
+        return;
+      }
+    }
+    this.longRows[this.longCount] = r;
+    this.longTexts[this.longCount++] = t;
+  }
+
+  /** Copies the inline texts of `n` rows into the vector, then assigns the others one by one. */
+  private endTexts(vector: ReturnType<typeof duck.data_chunk_get_vector>, n: number): void {
+    duck.copy_data_to_vector(vector, 0, this.strBytes.buffer, 0, n * 16);
+    for (let i = 0; i < this.longCount; i++)
+      duck.vector_assign_string_element(vector, this.longRows[i]!, noNul(this.longTexts[i]!));
+    this.longTexts.length = 0;
+  }
 
   private slotAt(ci: number): Slot {
     let s = this.slots[ci];
@@ -208,17 +254,14 @@ export class ChunkWriter {
       if (!def) {
         for (let r = 0; r < n; r++) setNull(r);
       } else if (typeId === DuckDBTypeId.VARCHAR && (def.type === 'text' || def.type === 'json')) {
+        this.beginTexts(n);
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
           const v = get(row);
           if (v === undefined || v === null) setNull(r);
-          else
-            duck.vector_assign_string_element(
-              vector,
-              r,
-              def.type === 'json' ? JSON.stringify(v) : noNul(typeof v === 'string' ? v : String(v)),
-            );
+          else this.putText(r, def.type === 'json' ? JSON.stringify(v) : typeof v === 'string' ? v : String(v));
         }
+        this.endTexts(vector, n);
       } else if (typeId === DuckDBTypeId.BIGINT && (def.type === 'bigint' || def.type === 'int')) {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
@@ -375,13 +418,15 @@ export class ChunkWriter {
           break;
         case 'protocol':
           if (typeId !== DuckDBTypeId.VARCHAR) throw new Error('packets.protocol: expected VARCHAR');
+          this.beginTexts(n);
           for (let r = 0; r < n; r++) {
             const v = batch.protocol(start + r);
             if (v === null) {
               valid[r >> 3]! &= ~(1 << (r & 7));
               nulls++;
-            } else duck.vector_assign_string_element(vector, r, noNul(v));
+            } else this.putText(r, v);
           }
+          this.endTexts(vector, n);
           break;
         default:
           // a column the packet index does not fill
