@@ -44,7 +44,10 @@ function rows(): Record<string, unknown>[] {
       t: r % 7 === 0 ? 1_700_000_000_123_456_789n + BigInt(r) : times[k],
       f: k === 2 ? null : k === 4 ? Number.NaN : r / 7,
       // texts inline in DuckDB's string_t (ASCII up to 12 bytes) and not (longer, non-ASCII, NUL)
-      x: k === 1 ? null : [``, `a`, `tcp`, `exactly12chr`, `thirteen-chrs`, `é`, `日本`, `nul\0x`, `h-${r}`][r % 9],
+      x:
+        k === 1
+          ? null
+          : [``, `a`, `tcp`, `exactly12chr`, `thirteen-chrs`, `é`, `日本`, `nul\0x`, `h-${r}`][r % 9],
       j: k === 6 ? null : { r, s: ['a', k] },
       o: k === 7 ? null : r % 3 === 0,
       l: k === 0 ? null : [`a${r}`, 'b'],

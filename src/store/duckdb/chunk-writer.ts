@@ -259,7 +259,8 @@ export class ChunkWriter {
           const row = rows[start + r]!;
           const v = get(row);
           if (v === undefined || v === null) setNull(r);
-          else this.putText(r, def.type === 'json' ? JSON.stringify(v) : typeof v === 'string' ? v : String(v));
+          else
+            this.putText(r, def.type === 'json' ? JSON.stringify(v) : typeof v === 'string' ? v : String(v));
         }
         this.endTexts(vector, n);
       } else if (typeId === DuckDBTypeId.BIGINT && (def.type === 'bigint' || def.type === 'int')) {
