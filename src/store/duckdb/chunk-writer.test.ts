@@ -50,8 +50,13 @@ function rows(): Record<string, unknown>[] {
           : [``, `a`, `tcp`, `exactly12chr`, `thirteen-chrs`, `é`, `日本`, `nul\0x`, `h-${r}`][r % 9],
       j: k === 6 ? null : { r, s: ['a', k] },
       o: k === 7 ? null : r % 3 === 0,
-      l: k === 0 ? null : [`a${r}`, 'b'],
-      k: k === 1 ? null : [r, -r],
+      l:
+        k === 0
+          ? null
+          : r % 11 === 0
+            ? []
+            : [`a${r}`, 'b', ...(r % 5 === 0 ? ['an element longer than twelve bytes', 'é\0'] : [])],
+      k: k === 1 ? null : r % 13 === 0 ? [] : [r, -r, ...(r % 3 === 0 ? ['7', 2.5] : [])],
     });
   }
   return out;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import {
   DuckDBDataChunk,
+  DuckDBListType,
   DuckDBTypeId,
   listValue,
   type DuckDBType,
@@ -116,6 +117,12 @@ function putInt64(i32: Int32Array, i64: BigInt64Array, i: number, n: number): vo
 }
 
 type Getter = (row: Record<string, unknown>) => unknown;
+type Vector = ReturnType<typeof duck.data_chunk_get_vector>;
+
+/** The element type of a LIST column, else null. */
+function listOf(t: DuckDBType): DuckDBTypeId | null {
+  return t instanceof DuckDBListType ? t.valueType.typeId : null;
+}
 const getters = new WeakMap<ColumnDef, Getter>();
 
 /**
@@ -168,15 +175,23 @@ export class ChunkWriter {
   private readonly slots: Slot[] = [];
   // one column of VARCHAR values as DuckDB's 16-byte string_t (duckdb.h duckdb_string_t): short ASCII texts
   // are written inline here and copied in one call; the rest go through vector_assign_string_element
-  private readonly strBytes = new Uint8Array(CHUNK_ROWS * 16);
-  private readonly strWords = new Uint32Array(this.strBytes.buffer);
-  private readonly longRows = new Int32Array(CHUNK_ROWS);
+  // (grown for the elements of list columns, which may outnumber the rows)
+  private strBytes = new Uint8Array(CHUNK_ROWS * 16);
+  private strWords = new Uint32Array(this.strBytes.buffer);
+  private readonly longRows: number[] = [];
   private readonly longTexts: string[] = [];
   private longCount = 0;
+  // a list column: (offset, length) as two uint64 per row (duckdb_list_entry), and int elements
+  private readonly entries = new Uint32Array(CHUNK_ROWS * 4);
+  private ints = new Int32Array(CHUNK_ROWS);
+  private readonly lists: (readonly unknown[] | null)[] = [];
 
-  /** Clears the string_t slots of the next `n` rows (a NULL or an empty text stays all zeros). */
+  /** Clears the string_t slots of the next `n` values (a NULL or an empty text stays all zeros). */
   private beginTexts(n: number): void {
-    this.strBytes.fill(0, 0, n * 16);
+    if (n * 16 > this.strBytes.length) {
+      this.strBytes = new Uint8Array(Math.max(n, this.strBytes.length / 8) * 16);
+      this.strWords = new Uint32Array(this.strBytes.buffer);
+    } else this.strBytes.fill(0, 0, n * 16);
     this.longCount = 0;
   }
 
@@ -206,11 +221,77 @@ export class ChunkWriter {
   }
 
   /** Copies the inline texts of `n` rows into the vector, then assigns the others one by one. */
-  private endTexts(vector: ReturnType<typeof duck.data_chunk_get_vector>, n: number): void {
+  private endTexts(vector: Vector, n: number): void {
     duck.copy_data_to_vector(vector, 0, this.strBytes.buffer, 0, n * 16);
     for (let i = 0; i < this.longCount; i++)
       duck.vector_assign_string_element(vector, this.longRows[i]!, noNul(this.longTexts[i]!));
     this.longTexts.length = 0;
+  }
+
+  /**
+   * A text[] or int[] column of `n` rows into a LIST vector: the row's list entries, then every element into
+   * the child vector in one copy (texts as in putText). The elements are those of encodeValue (text: String
+   * and noNul; int: trunc of the number, 0 for what is not one); a value that is not an array is NULL.
+   */
+  private putLists(
+    vector: Vector,
+    n: number,
+    ints: boolean,
+    value: (r: number) => unknown,
+    setNull: (r: number) => void,
+  ): void {
+    const lists = this.lists;
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      const v = value(r);
+      if (Array.isArray(v)) {
+        lists[r] = v;
+        total += v.length;
+      } else {
+        lists[r] = null;
+        setNull(r);
+      }
+    }
+    duck.list_vector_reserve(vector, total);
+    duck.list_vector_set_size(vector, total);
+    const e = this.entries;
+    let at = 0;
+    for (let r = 0; r < n; r++) {
+      const len = lists[r]?.length ?? 0;
+      // offset and length below 2^32 (a chunk's elements): the high words stay 0
+      e[r * 4] = at;
+      e[r * 4 + 1] = 0;
+      e[r * 4 + 2] = len;
+      e[r * 4 + 3] = 0;
+      at += len;
+    }
+    duck.copy_data_to_vector(vector, 0, e.buffer, 0, n * 16);
+    if (total === 0) return;
+    const child = duck.list_vector_get_child(vector);
+    if (ints) {
+      if (this.ints.length < total) this.ints = new Int32Array(Math.max(total, this.ints.length * 2));
+      const out = this.ints;
+      let k = 0;
+      for (let r = 0; r < n; r++) {
+        const l = lists[r];
+        if (l)
+          for (const x of l) {
+            const t = Math.trunc(numOf(x) ?? 0);
+            if (t < -2147483648 || t > 2147483647) throw new Error('number out of int32 range');
+            out[k++] = t;
+          }
+      }
+      duck.copy_data_to_vector(child, 0, out.buffer, 0, total * 4);
+    } else {
+      this.beginTexts(total);
+      let k = 0;
+      for (let r = 0; r < n; r++) {
+        const l = lists[r];
+        if (l) for (const x of l) this.putText(k++, typeof x === 'string' ? x : String(x));
+      }
+      this.endTexts(child, total);
+    }
+    lists.length = 0;
   }
 
   private slotAt(ci: number): Slot {
@@ -297,6 +378,12 @@ export class ChunkWriter {
           else s.f64[r] = x;
         }
         duck.copy_data_to_vector(vector, 0, s.data, 0, n * 8);
+      } else if (
+        typeId === DuckDBTypeId.LIST &&
+        ((def.type === 'text[]' && listOf(types[ci]!) === DuckDBTypeId.VARCHAR) ||
+          (def.type === 'int[]' && listOf(types[ci]!) === DuckDBTypeId.INTEGER))
+      ) {
+        this.putLists(vector, n, def.type === 'int[]', (r) => get(rows[start + r]!), setNull);
       } else if (typeId === DuckDBTypeId.BOOLEAN && def.type === 'bool' && duck.sizeof_bool === 1) {
         for (let r = 0; r < n; r++) {
           const row = rows[start + r]!;
