@@ -96,3 +96,21 @@ test('DnsFlow: idle once every query is answered', () => {
   f.message(1, b, 0, b.length, 9, 200, 0);
   assert.equal(f.idle(), true);
 });
+
+test('DnsFlow: rows with the same question or answer texts share one list; other texts get their own', () => {
+  const { rows } = run([
+    [1, false],
+    [1, true],
+    [1, false],
+    [1, true],
+    [2, false],
+    [2, true],
+  ]);
+  assert.equal(rows.length, 3);
+  assert.deepEqual(rows[0]!.answers, ['a.b A 10.0.0.1']);
+  assert.equal(rows[1]!.answers, rows[0]!.answers);
+  assert.deepEqual(rows[2]!.answers, ['a.b A 10.0.0.2']);
+  assert.notEqual(rows[2]!.answers, rows[0]!.answers);
+  assert.deepEqual(rows[0]!.questions, ['a.b A']);
+  assert.equal(rows[2]!.questions, rows[0]!.questions);
+});

@@ -194,7 +194,30 @@ export class DnsFlow {
 function questionTexts(m: DnsMessageReader): string[] {
   const out: string[] = [];
   for (let i = 0; i < m.questionCount; i++) out.push(m.qName[i]! + ' ' + dnsTypeName(m.qType[i]!));
-  return out;
+  return sharedList(out);
+}
+
+/** Lists handed out recently, by first element; cleared when full. */
+const RECENT_LISTS = new Map<string, string[]>();
+const RECENT_MAX = 4096;
+
+/**
+ * The same question or answer list as one handed out recently, when it has the same texts: a resolver answers
+ * a name with the same records again and again, and rows sharing one (never modified) array cost one copy when
+ * a batch of rows is cloned to another thread (the import's decoding worker) and kept for enrichment.
+ */
+function sharedList(list: string[]): string[] {
+  if (list.length === 0) return list;
+  const key = list[0]!;
+  const prev = RECENT_LISTS.get(key);
+  if (prev !== undefined && prev.length === list.length) {
+    let i = 1;
+    while (i < list.length && prev[i] === list[i]) i++;
+    if (i === list.length) return prev;
+  }
+  if (RECENT_LISTS.size >= RECENT_MAX) RECENT_LISTS.clear();
+  RECENT_LISTS.set(key, list);
+  return list;
 }
 
 function fillResponse(row: DnsRow, m: DnsMessageReader): void {
@@ -207,7 +230,7 @@ function fillResponse(row: DnsRow, m: DnsMessageReader): void {
     const t = m.aTtl[i]!;
     if (ttl === null || t < ttl) ttl = t;
   }
-  row.answers = answers;
+  row.answers = sharedList(answers);
   row.ttl = ttl;
   row.flags = flagText(m);
   if (row.query_name === null && m.questionCount > 0) {
