@@ -9,9 +9,15 @@ import { isoTime } from '../shared/time.js';
 import { PROTO_NAMES } from '../dissect/proto-ids.js';
 import { PacketBatch } from '../store/packet-batch.js';
 import type { AnalyzeOptions } from './analyze-files.js';
+import type { PacketRecord } from '../wire/record.js';
 
-export function packetIndexHooks(
-  emit: (row: PacketIndexInput) => void,
+/**
+ * The analyzeFiles hooks that name each record for the index: `emit` gets it with its frame number over the
+ * run, its innermost conversation (null for none) and its top decoded protocol (a PROTO_NAMES index, -1 for
+ * none). The two index builders below share it.
+ */
+function frameHooks(
+  emit: (rec: PacketRecord, n: number, flowId: number | null, topProto: number) => void,
 ): Required<Pick<AnalyzeOptions, 'onPacket' | 'onRecord'>> {
   let n = 0;
   let flowId: number | null = null;
@@ -23,20 +29,29 @@ export function packetIndexHooks(
       if (pkt.protoCount > 0) topProto = pkt.protoList[pkt.protoCount - 1]!;
     },
     onRecord: (rec) => {
-      emit({
-        n: ++n,
-        ts: isoTime(rec.tsSec, rec.tsNsec),
-        file_index: rec.fileIndex,
-        file_offset: rec.dataOffset,
-        caplen: rec.caplen,
-        len: rec.len,
-        flow_id: flowId,
-        protocol: topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
-      });
+      emit(rec, ++n, flowId, topProto);
       flowId = null;
       topProto = -1;
     },
   };
+}
+
+/** The index as row objects (direct runs). */
+export function packetIndexHooks(
+  emit: (row: PacketIndexInput) => void,
+): Required<Pick<AnalyzeOptions, 'onPacket' | 'onRecord'>> {
+  return frameHooks((rec, n, flowId, topProto) =>
+    emit({
+      n,
+      ts: isoTime(rec.tsSec, rec.tsNsec),
+      file_index: rec.fileIndex,
+      file_offset: rec.dataOffset,
+      caplen: rec.caplen,
+      len: rec.len,
+      flow_id: flowId,
+      protocol: topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
+    }),
+  );
 }
 
 /**
@@ -50,31 +65,19 @@ export class PacketIndexBatches {
 
   constructor(rows: number, onFull: (full: PacketBatch) => PacketBatch) {
     this.current = new PacketBatch(rows, PROTO_NAMES);
-    let n = 0;
-    let flowId: number | null = null;
-    let topProto = -1;
-    this.hooks = {
-      onPacket: (pkt, flow) => {
-        // called outer to inner: the innermost conversation names the packet
-        if (flow) flowId = flow.id;
-        if (pkt.protoCount > 0) topProto = pkt.protoList[pkt.protoCount - 1]!;
-      },
-      onRecord: (rec) => {
-        if (this.current.full) this.current = onFull(this.current);
-        this.current.push(
-          ++n,
-          rec.tsSec,
-          rec.tsNsec,
-          rec.fileIndex,
-          rec.dataOffset,
-          rec.caplen,
-          rec.len,
-          flowId,
-          topProto,
-        );
-        flowId = null;
-        topProto = -1;
-      },
-    };
+    this.hooks = frameHooks((rec, n, flowId, topProto) => {
+      if (this.current.full) this.current = onFull(this.current);
+      this.current.push(
+        n,
+        rec.tsSec,
+        rec.tsNsec,
+        rec.fileIndex,
+        rec.dataOffset,
+        rec.caplen,
+        rec.len,
+        flowId,
+        topProto,
+      );
+    });
   }
 }

@@ -44,6 +44,23 @@ const A_CODE = 22;
 /** Numbers per flow of FlowState.saveTo/loadFrom. */
 export const FLOW_WORDS = 30;
 
+/** The strings FlowState.saveTo writes as indices (`index`), numbered in order of first use; `list` names them. */
+export class SavedNames {
+  readonly list: string[] = [];
+  private readonly at = new Map<string, number>();
+
+  readonly index = (s: string | null): number => {
+    if (s === null) return -1;
+    let i = this.at.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.at.set(s, i);
+    }
+    return i;
+  };
+}
+
 export class FlowState {
   /** 1-based, in order of first packet (set by the Analysis only) */
   id = 0;

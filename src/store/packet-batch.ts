@@ -107,10 +107,21 @@ export class PacketBatch implements PacketColumns {
     return id >= 0 ? (this.protoNames[id] ?? null) : null;
   }
 
-  /** The columns as plain data, for postMessage (which copies them). */
-  columns(): PacketColumns {
-    const { length, n, tsSec, tsNsec, fileIndex, fileOffset, caplen, len, flowId, protoId } = this;
-    return { length, n, tsSec, tsNsec, fileIndex, fileOffset, caplen, len, flowId, protoId };
+  /** A copy of the filled part of the columns as plain data, for postMessage: the batch can be filled again. */
+  copyColumns(): PacketColumns {
+    const k = this.length;
+    return {
+      length: k,
+      n: this.n.slice(0, k),
+      tsSec: this.tsSec.slice(0, k),
+      tsNsec: this.tsNsec.slice(0, k),
+      fileIndex: this.fileIndex.slice(0, k),
+      fileOffset: this.fileOffset.slice(0, k),
+      caplen: this.caplen.slice(0, k),
+      len: this.len.slice(0, k),
+      flowId: this.flowId.slice(0, k),
+      protoId: this.protoId.slice(0, k),
+    };
   }
 
   /** Row i as the object the row path writes (same values). */

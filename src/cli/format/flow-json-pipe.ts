@@ -6,7 +6,7 @@
  * about a fifth of its time. Rows, their order and the bytes written are those of RowStream.add.
  */
 import { Worker } from 'node:worker_threads';
-import { FLOW_WORDS, type FlowState } from '../../flow/flow-state.js';
+import { FLOW_WORDS, SavedNames, type FlowState } from '../../flow/flow-state.js';
 import { ByteSink } from './byte-sink.js';
 import { writeFlowBatchJson } from './flow-state-json.js';
 import { passTurn, waitFor, waitTurn, writeAll } from './write-all.js';
@@ -63,8 +63,8 @@ export class FlowJsonPipe {
   /** where the batch being filled starts in the ring */
   private base = 0;
   private n = 0;
-  private readonly names: string[] = [];
-  private readonly nameIndex = new Map<string, number>();
+  private readonly saved = new SavedNames();
+  private readonly names = this.saved.list;
   private pending = 0;
   private sent = 0;
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
@@ -114,17 +114,6 @@ export class FlowJsonPipe {
     });
   }
 
-  private readonly name = (s: string | null): number => {
-    if (s === null) return -1;
-    let i = this.nameIndex.get(s);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(s);
-      this.nameIndex.set(s, i);
-    }
-    return i;
-  };
-
   /** What a flows-only run (analyzeFiles) takes to hand its finished flows to this pipe. */
   get analysisOptions(): {
     onFlowState: (f: FlowState) => void;
@@ -140,7 +129,7 @@ export class FlowJsonPipe {
 
   /** A finished flow (Analysis onFlowState): copied, so the flow object may be reused at once. */
   readonly push = (f: FlowState): void => {
-    f.saveTo(this.ring, this.base + this.n * FLOW_WORDS, this.name);
+    f.saveTo(this.ring, this.base + this.n * FLOW_WORDS, this.saved.index);
     if (++this.n === BATCH) this.send();
   };
 

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { HostRow } from '../../shared/rows.js';
 import { analyzeRange } from '../distributed/range-analyze.js';
 import type { AppTable } from '../app-tables.js';
-import { settleWorker } from './worker-thread.js';
+import { AckCredits, settleWorker } from './worker-thread.js';
 
 export interface AppSplitWorkerData {
   path: string;
@@ -48,15 +48,7 @@ const CREDITS = 8;
 
 const port = parentPort!;
 const d = workerData as AppSplitWorkerData;
-let credits = CREDITS;
-let wake: (() => void) | null = null;
-port.on('message', (m: { t: string }) => {
-  if (m.t === 'ack') {
-    credits++;
-    wake?.();
-    wake = null;
-  }
-});
+const credits = new AckCredits(port, CREDITS);
 
 let starts: number[] = [];
 let app: WireAppRows[] = [];
@@ -104,8 +96,7 @@ async function run(): Promise<void> {
         const msg: AppSplitMessage = { t: 'chunk', chunk: { n, starts: s, app }, read, total };
         starts = [];
         app = [];
-        while (credits <= 0) await new Promise<void>((r) => (wake = r));
-        credits--;
+        await credits.take();
         // copied, not transferred: a detached buffer would make V8 rebuild this thread's decoders with a
         // detached check on every typed-array access (flow-json-pipe.ts)
         port.postMessage(msg);

@@ -7,13 +7,13 @@
  * decoder running ahead of the database waits instead of piling rows up in memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FLOW_WORDS, type FlowState } from '../../flow/flow-state.js';
+import { FLOW_WORDS, SavedNames, type FlowState } from '../../flow/flow-state.js';
 import type { PacketColumns } from '../../store/packet-batch.js';
 import { analyzeFiles, type AnalyzeFilesResult } from '../analyze-files.js';
 import type { AppRowSink, AppTable } from '../app-tables.js';
 import { PacketIndexBatches } from '../packet-index.js';
 import type { Progress } from '../progress.js';
-import { settleWorker, type WorkerError } from './worker-thread.js';
+import { AckCredits, settleWorker, type WorkerError } from './worker-thread.js';
 
 export interface DecodeWorkerData {
   paths: string[];
@@ -35,7 +35,6 @@ export interface DecodeChunk {
   flows: FlowWords;
   /** application rows by table, each table's rows in the order they were found */
   app: Partial<Record<AppTable, unknown[]>>;
-  appRows: number;
 }
 
 export type DecodeMessage =
@@ -52,40 +51,13 @@ export const DECODE_CREDITS = 16;
 
 const port = parentPort!;
 const d = workerData as DecodeWorkerData;
-let credits = DECODE_CREDITS;
-let wake: (() => void) | null = null;
-port.on('message', (m: { t: string }) => {
-  if (m.t === 'ack') {
-    credits++;
-    wake?.();
-    wake = null;
-  }
-});
+const credits = new AckCredits(port, DECODE_CREDITS);
 
 // finished flows of the chunk being gathered, saved as numbers: cloning FlowState words costs a fraction of
 // building FlowRow objects here and cloning them, and the writing thread has the time to build the rows
-const names: string[] = [];
-const nameIndex = new Map<string, number>();
-const nameOf = (s: string | null): number => {
-  if (s === null) return -1;
-  let i = nameIndex.get(s);
-  if (i === undefined) {
-    i = names.length;
-    names.push(s);
-    nameIndex.set(s, i);
-  }
-  return i;
-};
+const names = new SavedNames();
 let flowWords = new Float64Array(FLOW_WORDS * 4096);
 let flows = 0;
-
-const fresh = (): DecodeChunk => ({
-  packets: [],
-  flows: { words: flowWords, n: 0, names },
-  app: {},
-  appRows: 0,
-});
-let cur = fresh();
 
 function saveFlow(f: FlowState): void {
   if ((flows + 1) * FLOW_WORDS > flowWords.length) {
@@ -93,50 +65,42 @@ function saveFlow(f: FlowState): void {
     more.set(flowWords);
     flowWords = more;
   }
-  f.saveTo(flowWords, flows * FLOW_WORDS, nameOf);
+  f.saveTo(flowWords, flows * FLOW_WORDS, names.index);
   flows++;
 }
 
-/** Copies of the used part of a batch's columns: the batch itself is filled again at once. */
-function copyColumns(c: PacketColumns): PacketColumns {
-  const k = c.length;
-  return {
-    length: k,
-    n: c.n.slice(0, k),
-    tsSec: c.tsSec.slice(0, k),
-    tsNsec: c.tsNsec.slice(0, k),
-    fileIndex: c.fileIndex.slice(0, k),
-    fileOffset: c.fileOffset.slice(0, k),
-    caplen: c.caplen.slice(0, k),
-    len: c.len.slice(0, k),
-    flowId: c.flowId.slice(0, k),
-    protoId: c.protoId.slice(0, k),
-  };
-}
+// the rest of the chunk being gathered
+let packets: PacketColumns[] = [];
+let app: DecodeChunk['app'] = {};
+let appRows = 0;
 
 async function post(): Promise<void> {
-  const chunk = cur;
-  if (chunk.packets.length === 0 && flows === 0 && chunk.appRows === 0) return;
-  // copies: the flow buffer is filled again at once
-  chunk.flows = { words: flowWords.slice(0, flows * FLOW_WORDS), n: flows, names: names.slice() };
+  if (packets.length === 0 && flows === 0 && appRows === 0) return;
+  const chunk: DecodeChunk = {
+    packets,
+    // copies: the flow buffer is filled again at once
+    flows: { words: flowWords.slice(0, flows * FLOW_WORDS), n: flows, names: names.list.slice() },
+    app,
+  };
+  packets = [];
   flows = 0;
-  cur = fresh();
-  while (credits <= 0) await new Promise<void>((r) => (wake = r));
-  credits--;
+  app = {};
+  appRows = 0;
+  await credits.take();
   port.postMessage({ t: 'chunk', chunk } satisfies DecodeMessage);
 }
 
 async function run(): Promise<void> {
   const index = new PacketIndexBatches(d.batchRows, (full) => {
-    cur.packets.push(copyColumns(full));
+    packets.push(full.copyColumns());
     full.clear();
     return full;
   });
   const onRow: AppRowSink = (table, row) => {
-    const rows = cur.app[table];
+    const rows = app[table];
     if (rows) rows.push(row);
-    else cur.app[table] = [row];
-    cur.appRows++;
+    else app[table] = [row];
+    appRows++;
   };
   const r = await analyzeFiles(d.paths, {
     ...index.hooks,
@@ -145,7 +109,7 @@ async function run(): Promise<void> {
     afterChunk: post,
     onProgress: (progress) => port.postMessage({ t: 'progress', progress } satisfies DecodeMessage),
   });
-  if (index.current.length) cur.packets.push(copyColumns(index.current));
+  if (index.current.length) packets.push(index.current.copyColumns());
   await post();
   const result = { summary: r.summary, hosts: r.hosts, names: r.names };
   port.postMessage({ t: 'done', result } satisfies DecodeMessage);

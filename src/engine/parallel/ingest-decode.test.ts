@@ -11,14 +11,18 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../store/duckdb/duckdb-store.js';
-import { TABLE_NAMES, type TableName } from '../../shared/filter/tables.js';
+import type { TableName } from '../../shared/filter/tables.js';
 import { capturePath } from '../../store/capture-files.js';
 import { ingestFiles } from '../ingest.js';
 import { decodeOffThread, OFF_THREAD_MIN_SIZE } from './ingest-decode.js';
+import {
+  assertSameStored,
+  CORPUS as corpus,
+  FIXTURES as fixtures,
+  presentCases,
+} from '../test-support/stored-compare.js';
 
-const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
-const corpus = (process.env.PCAPLENS_SHARED ?? '/work/shared') + '/corpus/';
-const CASES: string[][] = [
+const CASES: string[][] = presentCases([
   [join(fixtures, 'vxlan-http.pcap')],
   [join(fixtures, 'dns-edns-ecs-ipv4-fragments.pcap')],
   [join(fixtures, 'arp-requests.pcap')],
@@ -27,7 +31,7 @@ const CASES: string[][] = [
   [join(fixtures, 'dhcp-dora.pcap'), join(fixtures, 'tls12-sni-sct.pcap')],
   [join(corpus, 'android-phone-mixed.pcap')],
   [join(corpus, 'mixed-many-protocols.pcap')],
-].filter((c) => c.every((p) => existsSync(p)));
+]);
 
 let dir: string;
 let store: DuckDbStore;
@@ -40,14 +44,6 @@ after(async () => {
   await store?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function all(t: TableName, id: number): Promise<unknown[]> {
-  const rows = (await store.page(t, { captureId: id, limit: 100000 })).rows as unknown as Record<
-    string,
-    unknown
-  >[];
-  return rows.map(({ capture_id: _c, ...r }) => r);
-}
 
 test('decoding on a worker thread stores the same rows as decoding on the writing thread', async () => {
   assert.ok(CASES.length >= 5, 'fixtures found');
@@ -62,20 +58,8 @@ test('decoding on a worker thread stores the same rows as decoding on the writin
       force: true,
       onProgress: () => progress++,
     });
-    assert.notEqual(one.id, two.id);
     assert.ok(progress > 0, `${name}: progress reported`);
-    for (const k of ['packets', 'bytes', 'first_ts', 'last_ts', 'status', 'errors', 'link_types'] as const)
-      assert.deepEqual(two[k], one[k], `${name}: capture ${k}`);
-    for (const t of TABLE_NAMES) {
-      const want = await all(t, one.id);
-      assert.deepEqual(await all(t, two.id), want, `${name}: ${t}`);
-      seen[t] = (seen[t] ?? 0) + want.length;
-    }
-    assert.deepEqual(
-      await store.captureSummary(two.id),
-      await store.captureSummary(one.id),
-      `${name}: summary`,
-    );
+    await assertSameStored(store, one, two, name, seen);
   }
   for (const t of ['flows', 'packets'] as const)
     assert.ok((seen[t] ?? 0) > 300, `${t}: more rows compared than one batch holds (${seen[t]})`);

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeRange } from '../distributed/range-analyze.js';
 import type { ShardChunk } from './shard-merge.js';
-import { settleWorker } from './worker-thread.js';
+import { AckCredits, settleWorker } from './worker-thread.js';
 
 export interface ShardWorkerData {
   paths: string[];
@@ -26,15 +26,7 @@ export const CREDITS = 4;
 
 const port = parentPort!;
 const d = workerData as ShardWorkerData;
-let credits = CREDITS;
-let wake: (() => void) | null = null;
-port.on('message', (m: { t: string }) => {
-  if (m.t === 'ack') {
-    credits++;
-    wake?.();
-    wake = null;
-  }
-});
+const credits = new AckCredits(port, CREDITS);
 
 let cur: ShardChunk = fresh(0);
 function fresh(n: number): ShardChunk {
@@ -73,8 +65,7 @@ async function run(): Promise<void> {
         cur.n = n;
         const msg: ShardMessage = { t: 'chunk', chunk: cur, read, total };
         cur = fresh(n);
-        while (credits <= 0) await new Promise<void>((r) => (wake = r));
-        credits--;
+        await credits.take();
         port.postMessage(msg);
       },
     },

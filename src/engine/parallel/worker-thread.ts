@@ -75,3 +75,29 @@ export class RunOutcome {
     this.signal?.removeEventListener('abort', this.onAbort);
   }
 }
+
+/**
+ * A worker's side of the main thread's acknowledgements: at most `credits` posts wait unacknowledged, so a
+ * worker running ahead of the main thread waits (take) instead of piling its rows up in memory.
+ */
+export class AckCredits {
+  private wake: (() => void) | null = null;
+
+  constructor(
+    port: MessagePort,
+    private credits: number,
+  ) {
+    port.on('message', (m: { t: string }) => {
+      if (m.t !== 'ack') return;
+      this.credits++;
+      this.wake?.();
+      this.wake = null;
+    });
+  }
+
+  /** Resolves once a post may go out, and counts it. */
+  async take(): Promise<void> {
+    while (this.credits <= 0) await new Promise<void>((r) => (this.wake = r));
+    this.credits--;
+  }
+}
