@@ -5,6 +5,8 @@
 
 /** "00".."99" */
 const TWO: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+/** "000".."999": microseconds as two table look-ups cost half a number's conversion to text */
+const THREE: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 /** days 0 .. 2 932 896 are 1970-01-01 .. 9999-12-31: the range where the fast path's text is the same */
 const LAST_DAY = 2932896;
 // The date part of the latest day formatted: flow and host rows are built by the hundred thousand and
@@ -58,9 +60,12 @@ export function isoTime(sec: number, nsec: number): string {
       '.';
     cachedSec = sec;
   }
-  const frac =
-    nsec % 1000 === 0 ? String(1000000 + nsec / 1000).slice(1) : String(1000000000 + nsec).slice(1);
-  return cachedPrefix + frac + 'Z';
+  if (nsec % 1000 === 0) {
+    const us = nsec / 1000;
+    const ms = Math.floor(us / 1000);
+    return cachedPrefix + THREE[ms]! + THREE[us - ms * 1000]! + 'Z';
+  }
+  return cachedPrefix + String(1000000000 + nsec).slice(1) + 'Z';
 }
 
 // isoTimeInto's own cache: "YYYY-MM-DDT" of the latest day, as bytes (flow rows span a few days at most; the

@@ -192,45 +192,89 @@ export class DnsFlow {
 // row lists are built by push, not `new Array(n)`: a holey array is cloned to another thread (the import's
 // decoding worker) element by element as a sparse one, ~1.5x the cost of a packed one on DNS-heavy captures
 function questionTexts(m: DnsMessageReader): string[] {
+  const n = m.questionCount;
+  if (n === 0) return [];
+  const hit = recentList(RECENT_QUESTIONS, n, m.qName, m.qType, null);
+  if (hit !== null) return hit;
   const out: string[] = [];
-  for (let i = 0; i < m.questionCount; i++) out.push(m.qName[i]! + ' ' + dnsTypeName(m.qType[i]!));
-  return sharedList(out);
+  for (let i = 0; i < n; i++) out.push(m.qName[i]! + ' ' + dnsTypeName(m.qType[i]!));
+  remember(RECENT_QUESTIONS, n, m.qName, m.qType, null, out);
+  return out;
 }
 
-/** Lists handed out recently, by first element; cleared when full. */
-const RECENT_LISTS = new Map<string, string[]>();
+function answerTexts(m: DnsMessageReader): string[] {
+  const n = m.answerCount;
+  if (n === 0) return [];
+  const hit = recentList(RECENT_ANSWERS, n, m.aName, m.aType, m.aValue);
+  if (hit !== null) return hit;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(m.aName[i]! + ' ' + typeValueText(m.aType[i]!, m.aValue[i]!));
+  remember(RECENT_ANSWERS, n, m.aName, m.aType, m.aValue, out);
+  return out;
+}
+
+/** A list handed out recently and the parts its texts were made of. */
+interface RecentList {
+  names: string[];
+  types: number[];
+  values: string[] | null;
+  list: string[];
+}
+
+/** Lists handed out recently, by their first name; cleared when full. */
+const RECENT_QUESTIONS = new Map<string, RecentList>();
+const RECENT_ANSWERS = new Map<string, RecentList>();
 const RECENT_MAX = 4096;
 
 /**
- * The same question or answer list as one handed out recently, when it has the same texts: a resolver answers
- * a name with the same records again and again, and rows sharing one (never modified) array cost one copy when
- * a batch of rows is cloned to another thread (the import's decoding worker) and kept for enrichment.
+ * The question or answer list handed out recently for the same names, types and values: a resolver answers a
+ * name with the same records again and again, and rows sharing one (never modified) array cost one copy when
+ * a batch of rows is cloned to another thread (the import's decoding worker) and kept for enrichment. The
+ * parts are compared before any text is made: the reader's names are mostly the same strings again (the name
+ * cache), so a repeated list costs a few comparisons instead of its texts and a look-up of a fresh string.
  */
-function sharedList(list: string[]): string[] {
-  if (list.length === 0) return list;
-  const key = list[0]!;
-  const prev = RECENT_LISTS.get(key);
-  if (prev !== undefined && prev.length === list.length) {
-    let i = 1;
-    while (i < list.length && prev[i] === list[i]) i++;
-    if (i === list.length) return prev;
+function recentList(
+  recent: Map<string, RecentList>,
+  n: number,
+  names: readonly string[],
+  types: readonly number[],
+  values: readonly string[] | null,
+): string[] | null {
+  const prev = recent.get(names[0]!);
+  if (prev === undefined || prev.list.length !== n) return null;
+  for (let i = 0; i < n; i++) {
+    if (prev.types[i] !== types[i] || prev.names[i] !== names[i]) return null;
+    if (values !== null && prev.values![i] !== values[i]) return null;
   }
-  if (RECENT_LISTS.size >= RECENT_MAX) RECENT_LISTS.clear();
-  RECENT_LISTS.set(key, list);
-  return list;
+  return prev.list;
+}
+
+function remember(
+  recent: Map<string, RecentList>,
+  n: number,
+  names: readonly string[],
+  types: readonly number[],
+  values: readonly string[] | null,
+  list: string[],
+): void {
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(names[0]!, {
+    names: names.slice(0, n),
+    types: types.slice(0, n),
+    values: values === null ? null : values.slice(0, n),
+    list,
+  });
 }
 
 function fillResponse(row: DnsRow, m: DnsMessageReader): void {
   row.has_response = true;
   row.rcode = dnsRcodeName(m.rcode);
-  const answers: string[] = [];
   let ttl: number | null = null;
   for (let i = 0; i < m.answerCount; i++) {
-    answers.push(m.aName[i]! + ' ' + typeValueText(m.aType[i]!, m.aValue[i]!));
     const t = m.aTtl[i]!;
     if (ttl === null || t < ttl) ttl = t;
   }
-  row.answers = sharedList(answers);
+  row.answers = answerTexts(m);
   row.ttl = ttl;
   row.flags = flagText(m);
   if (row.query_name === null && m.questionCount > 0) {
