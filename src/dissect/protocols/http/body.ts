@@ -4,6 +4,7 @@
  * bytes kept for type sniffing; gzip/deflate output is capped so a decompression bomb costs at most the cap.
  */
 import { Gunzip, Inflate, Unzlib } from 'fflate';
+import { oneShotInflate, type InflateFormat } from '../../../shared/inflate.js';
 import { createSha256, type IncrementalSha256 } from '../../../shared/sha256.js';
 import { toHex } from '../../../shared/md5.js';
 import { header, type HttpHead } from './head.js';
@@ -75,6 +76,16 @@ export function bodyFraming(h: HttpHead, requestMethod: string | null): { framin
 
 type Inflater = Gunzip | Inflate | Unzlib;
 const SLICE = 16384;
+/**
+ * compressed bodies up to this size are gathered whole and decoded in one step by the host's decoder when it
+ * has one (oneShotInflate); larger ones stream through fflate (a streaming decoder holds ~50 KiB per body too)
+ */
+const WHOLE_MAX = 128 << 10;
+
+/** "deflate" is zlib-wrapped per RFC 9110, but some servers send raw deflate: the first two bytes tell. */
+function deflateFormat(b: Uint8Array): InflateFormat {
+  return (b[0]! & 0x0f) === 8 && ((b[0]! << 8) | (b[1] ?? 0)) % 31 === 0 ? 'zlib' : 'raw';
+}
 
 /** Content decoding, hashing and counting of one body. */
 class ContentSink {
@@ -90,6 +101,10 @@ class ContentSink {
   /** compressed input batched per SLICE (allocated for encoded bodies only) */
   private pend: Uint8Array | null = null;
   private pendLen = 0;
+  /** the compressed body gathered for the one-shot decoder (null: none, or the body streams) */
+  private whole: Uint8Array | null = null;
+  private wholeLen = 0;
+  private gathering: boolean;
 
   constructor(
     readonly encoding: string | null,
@@ -101,6 +116,7 @@ class ContentSink {
     const e = encoding?.trim().toLowerCase() ?? '';
     if (e === 'gzip' || e === 'x-gzip') this.decoding = 'gzip';
     else if (e === 'deflate') this.decoding = 'deflate';
+    this.gathering = this.decoding !== null && oneShotInflate() !== null;
   }
 
   private out(b: Uint8Array): void {
@@ -142,12 +158,35 @@ class ContentSink {
       return;
     }
     if (this.bomb) return;
+    if (this.gathering) {
+      if (this.wholeLen + b.length <= WHOLE_MAX) {
+        this.gather(b);
+        return;
+      }
+      // too large for one step: what was gathered and the rest stream
+      this.gathering = false;
+      const got = this.whole?.subarray(0, this.wholeLen);
+      this.whole = null;
+      if (got) this.stream(got);
+    }
+    this.stream(b);
+  }
+
+  private gather(b: Uint8Array): void {
+    let w = this.whole;
+    if (w === null || this.wholeLen + b.length > w.length) {
+      const next = new Uint8Array(Math.min(WHOLE_MAX, Math.max(4096, 2 * (this.wholeLen + b.length))));
+      if (w !== null) next.set(w.subarray(0, this.wholeLen));
+      this.whole = w = next;
+    }
+    w.set(b, this.wholeLen);
+    this.wholeLen += b.length;
+  }
+
+  private stream(b: Uint8Array): void {
     if (this.inflater === null) {
       if (this.decoding === 'gzip') this.inflater = new Gunzip();
-      // "deflate" is zlib-wrapped per RFC 9110, but some servers send raw deflate
-      else
-        this.inflater =
-          (b[0]! & 0x0f) === 8 && ((b[0]! << 8) | (b[1] ?? 0)) % 31 === 0 ? new Unzlib() : new Inflate();
+      else this.inflater = deflateFormat(b) === 'zlib' ? new Unzlib() : new Inflate();
       this.inflater.ondata = (chunk: Uint8Array) => this.out(chunk);
     }
     // compressed bytes are pushed in batches of SLICE: fflate copies its 32 KiB window per push, so per-segment
@@ -177,6 +216,15 @@ class ContentSink {
   }
 
   finish(): void {
+    if (this.gathering && this.whole !== null) {
+      const data = this.whole.subarray(0, this.wholeLen);
+      this.whole = null;
+      const format = this.decoding === 'gzip' ? 'gzip' : deflateFormat(data);
+      const decoded = oneShotInflate()?.(format, data, this.limits.maxDecoded) ?? null;
+      if (decoded !== null) this.out(decoded);
+      else this.stream(data);
+    }
+    this.gathering = false;
     if (this.inflater && !this.bomb && !this.decodeError) this.flushPending(true);
     this.inflater = null;
   }
