@@ -5,9 +5,8 @@
  * bench file at load average ~15 on 2 cores: the main thread waited 1.7-2.7 s in total for 512 async fills,
  * 0.4-0.6 s with synchronous reads; CPU time is the same. A 1 MiB read from the page cache blocks for well
  * under a millisecond, which is less than decoding that MiB takes, so the event loop is not held noticeably
- * longer than by the decoding itself. The one-reader path (analyze-files.ts) has since moved to reading the
- * next chunk ahead on the thread pool (ChunkBuffer.readAhead), which hides those waits behind decoding; the
- * second part of a byte-range split (range-part.ts) still reads this way.
+ * longer than by the decoding itself. The second part of a byte-range split (range-part.ts) reads this way,
+ * from its cut; every other run reads regular files synchronously too (sources/file-source.ts).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../../wire/source.js';
