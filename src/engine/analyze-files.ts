@@ -62,8 +62,9 @@ export interface AnalyzeOptions {
   /** called for each record after the Analysis has taken it (the packet index hangs here) */
   onRecord?: (rec: PacketRecord) => void;
   /**
-   * awaited between two chunks of input: the place for asynchronous work driven by the synchronous
-   * per-packet hooks (database batches), so it is paced by the reading and memory stays bounded
+   * awaited between two chunks of input, once AFTER_CHUNK_BYTES of records were read since the last time: the
+   * place for asynchronous work driven by the synchronous per-packet hooks (database batches, a worker's
+   * posts), so it is paced by the reading and memory stays bounded
    */
   afterChunk?: () => Promise<void>;
   /** called once the input is read, before the live flows are finished (their ends are end-of-input ends) */
@@ -128,6 +129,12 @@ export const MAX_FILES = 256;
 
 /** Records between two progress/abort checks on the synchronous path. */
 const CHECK_EVERY = 4096;
+/**
+ * captured bytes between two afterChunk calls: the size of a read chunk when files were read 4 MiB at a time,
+ * which the hooks' batches and credits were tuned for (the import worker's posts: with one call per 256 KiB
+ * chunk an import of the bench capture took 13.2 s instead of 11.5 s)
+ */
+export const AFTER_CHUNK_BYTES = 4 << 20;
 
 interface Opened {
   index: number;
@@ -223,6 +230,8 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
 
   const rec = new PacketRecord();
   let packets = 0;
+  // captured bytes since afterChunk last ran
+  let sinceChunk = 0;
   const cut = opts.rangeCut;
   let cutAt = cut ? cut.offset : Infinity;
   let tail = false;
@@ -246,6 +255,7 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
         continue;
       }
       rec.fileIndex = indexOf[rec.fileIndex] ?? rec.fileIndex;
+      sinceChunk += rec.caplen;
       stats.add(rec);
       analysis.addPacket(rec);
       opts.onRecord?.(rec);
@@ -255,7 +265,10 @@ async function run(opened: Opened[], infos: FileInfo[], opts: AnalyzeOptions): P
       }
     } else if (s === READ_NEED_MORE) {
       await reader.fill();
-      if (opts.afterChunk) await opts.afterChunk();
+      if (opts.afterChunk && sinceChunk >= AFTER_CHUNK_BYTES) {
+        sinceChunk = 0;
+        await opts.afterChunk();
+      }
       signal?.throwIfAborted();
       throttle?.tick(consumed(), bytesTotal, packets, analysis.flowCount);
     } else if (s === READ_END) {
