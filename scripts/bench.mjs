@@ -127,8 +127,9 @@ async function best(label, cmd, args, env = process.env) {
   return b;
 }
 
-const node = process.execPath;
-const pcaplens = (file) => [node, [join(root, 'bin/pcaplens.js'), 'flows', '--format', 'json', file]];
+// the CLI is run as users run it (npx, or the file itself): through its #! line, which sets node's flags
+const cli = join(root, 'bin/pcaplens.js');
+const pcaplens = (file) => [cli, ['flows', '--format', 'json', file]];
 const flowEnv = opt['flow-threads']
   ? { ...process.env, PCAPLENS_FLOW_THREADS: opt['flow-threads'] }
   : process.env;
@@ -223,18 +224,16 @@ writeFileSync(
 async function appSection() {
   const file = opt['app-file'] ?? big;
   const name = file === big ? 'big' : file === half ? 'half' : file;
-  const bin = join(root, 'bin/pcaplens.js');
   await warm(file);
-  const pTables = await best(`pcaplens summary --tables ${name}`, node, [
-    bin,
+  const pTables = await best(`pcaplens summary --tables ${name}`, cli, [
     'summary',
     '--tables',
     '--format',
     'json',
     file,
   ]);
-  const pSummary = await best(`pcaplens summary ${name}`, node, [bin, 'summary', '--format', 'json', file]);
-  const pHttp = await best(`pcaplens http ${name}`, node, [bin, 'http', '--format', 'json', file]);
+  const pSummary = await best(`pcaplens summary ${name}`, cli, ['summary', '--format', 'json', file]);
+  const pHttp = await best(`pcaplens http ${name}`, cli, ['http', '--format', 'json', file]);
   let t = null;
   if (!opt['skip-tshark']) {
     await warm(file);
@@ -309,11 +308,7 @@ async function importSection(tshark) {
   for (let i = 0; i < runs; i++) {
     fresh();
     const load = load1();
-    const one = await measure(
-      node,
-      [join(root, 'bin/pcaplens.js'), 'import', ...threadArgs, '--data', dir, file],
-      env,
-    );
+    const one = await measure(cli, ['import', ...threadArgs, '--data', dir, file], env);
     one.load = load;
     console.error(
       `bench: ${label} run ${i + 1}: ${one.wallS.toFixed(1)} s wall, ${one.cpuS?.toFixed(1) ?? '?'} s CPU, ` +
