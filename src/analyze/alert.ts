@@ -1,5 +1,6 @@
 /** Building AlertRows: times from ISO strings, flow id lists, the draft shape analyses return. */
 import type { AlertRow, AlertSeverity } from '../shared/alert-rows.js';
+import { inSecond } from '../shared/time.js';
 
 export type { AlertRow, AlertSeverity };
 
@@ -23,14 +24,6 @@ function digitsAt(iso: string, from: number, to: number): number {
   return v;
 }
 
-/** Whether iso starts with lastWhole (compared in place: no slice per call). */
-function sameWhole(iso: string): boolean {
-  const w = lastWhole;
-  if (w.length !== 19) return false;
-  for (let i = 18; i >= 0; i--) if (iso.charCodeAt(i) !== w.charCodeAt(i)) return false;
-  return true;
-}
-
 /** Seconds since the epoch from our ISO-8601 UTC form (sub-microsecond digits kept as far as a float allows). */
 export function isoSeconds(iso: string): number {
   // fast path for what the engine writes: YYYY-MM-DDTHH:MM:SS.f{1,9}Z, same value as the general path below
@@ -39,7 +32,7 @@ export function isoSeconds(iso: string): number {
   if (len >= 22 && len <= 30 && iso.charCodeAt(19) === 46 && iso.charCodeAt(len - 1) === 90) {
     const frac = digitsAt(iso, 20, len - 1);
     if (frac >= 0) {
-      if (sameWhole(iso)) return lastWholeSec + frac / POW10[len - 21]!;
+      if (inSecond(iso, lastWhole)) return lastWholeSec + frac / POW10[len - 21]!;
       const whole = iso.slice(0, 19);
       if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(whole)) {
         lastWholeSec = Date.parse(`${whole}Z`) / 1000;

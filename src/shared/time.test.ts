@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dateText, isoTime } from './time.js';
+import { dateText, inSecond, isoTime } from './time.js';
 
 /** The definition isoTime's fast path must agree with: Date's text plus the fraction. */
 function reference(sec: number, nsec: number): string {
@@ -41,4 +41,15 @@ test('dateText agrees with Date on every day from 1970 to 9999', () => {
     const got = dateText(day);
     if (got !== want) assert.equal(got, want, `day ${day}`);
   }
+});
+
+test('inSecond: an ISO time within a cached second, compared character by character', () => {
+  const second = '2026-11-23T07:39:24';
+  assert.equal(inSecond('2026-11-23T07:39:24.376000Z', second), true);
+  assert.equal(inSecond(isoTime(1795419564, 5), '2026-11-23T07:39:24'), true);
+  assert.equal(inSecond('2026-11-23T07:39:25.376000Z', second), false);
+  assert.equal(inSecond('2026-11-23T07:39:2', second), false);
+  // a second that is not one (wrong length) never matches
+  assert.equal(inSecond('2026-11-23T07:39:24.376000Z', ''), false);
+  assert.equal(inSecond('2026-11-23T07:39:24.376000Z', '2026-11-23T07:39:2'), false);
 });

@@ -151,3 +151,13 @@ export function toSeconds(sec: number, nsec: number): number {
 export function compareTime(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
   return aSec !== bSec ? aSec - bSec : aNsec - bNsec;
 }
+
+/**
+ * Whether `iso` begins with `second`, a 19-character "YYYY-MM-DDTHH:MM:SS" parsed before: compared in place, so
+ * the parsers that cache the last second they read (rows of a capture share few) need no slice per value.
+ */
+export function inSecond(iso: string, second: string): boolean {
+  if (second.length !== 19 || iso.length < 19) return false;
+  for (let i = 18; i >= 0; i--) if (iso.charCodeAt(i) !== second.charCodeAt(i)) return false;
+  return true;
+}

@@ -11,7 +11,7 @@ import type { ColumnDef } from '../../shared/filter/tables.js';
 import { isoToNs } from '../../shared/filter/time-bound.js';
 import { encodeValue, noNul } from '../codec.js';
 import type { PacketBatch } from '../packet-batch.js';
-import { isoTime } from '../../shared/time.js';
+import { inSecond, isoTime } from '../../shared/time.js';
 
 /**
  * Row objects straight into DuckDB data chunks: each column is encoded into a typed array reused from chunk
@@ -80,9 +80,7 @@ function putNs(i32: Int32Array, i: number, sec: number, nsec: number): void {
 function fracInLastSecond(v: string): number {
   const len = v.length;
   if ((len !== 27 && len !== 30) || v.charCodeAt(len - 1) !== 90 || v.charCodeAt(19) !== 46) return -1;
-  const prev = lastSecText;
-  if (prev.length !== 19) return -1;
-  for (let k = 18; k >= 0; k--) if (v.charCodeAt(k) !== prev.charCodeAt(k)) return -1;
+  if (!inSecond(v, lastSecText)) return -1;
   let frac = 0;
   for (let k = 20; k < len - 1; k++) {
     const d = v.charCodeAt(k) - 48;
