@@ -127,7 +127,7 @@ async function best(label, cmd, args, env = process.env) {
   return b;
 }
 
-// the CLI is run as users run it (npx, or the file itself): through its #! line, which sets node's flags
+// the CLI is run as users run it (npx, or the file itself): through its #! line
 const cli = join(root, 'bin/pcaplens.js');
 const pcaplens = (file) => [cli, ['flows', '--format', 'json', file]];
 const flowEnv = opt['flow-threads']

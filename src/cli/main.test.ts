@@ -178,7 +178,7 @@ test('hostile text (a file name) cannot drive the terminal or a spreadsheet', as
 
 const dist = join(root, 'dist/cli/main.js');
 test('bin/pcaplens.js runs the built CLI', { skip: !existsSync(dist) && 'no dist (npm run build)' }, () => {
-  // run as npx runs it: the file itself, through its #! line (env -S passes node's flags)
+  // run as npx runs it: the file itself, through its #! line
   const r = spawnSync(
     join(root, 'bin/pcaplens.js'),
     ['summary', '--format', 'json', fx('arp-requests.pcap')],
