@@ -13,8 +13,9 @@ import { FileSource, openFileSource } from './file-source.js';
 export const READ_AHEAD_MAX_FILES = 8;
 const MANY_FILES_CHUNK = 1024 * 1024;
 /**
- * chunk of a regular file: within a core's L2 cache (512 KiB here); `flows` on the bench capture took 1.35-1.42 s
- * with 128 KiB, 1.31-1.41 s with 256 KiB and 1.40-1.43 s with 1 MiB synchronous chunks
+ * chunk of a regular file: well within a core's L2 cache (1 MiB on the bench machine, beside a shared 32 MiB L3);
+ * `flows` on the bench capture took 1.35-1.42 s with 128 KiB, 1.31-1.41 s with 256 KiB and 1.40-1.43 s with 1 MiB
+ * synchronous chunks
  */
 export const CACHE_HOT_CHUNK = 256 * 1024;
 
