@@ -27,6 +27,16 @@ export const DUCKDB_FILE = 'pcaplens.duckdb';
 
 const DIALECT: StoreDialect = { ...DUCKDB_DIALECT, intDiv: (a, b) => `(${a} // ${b})` };
 
+/**
+ * DuckDB's answer to every statement once a fatal error (an internal error, a failed checkpoint) has invalidated
+ * the database in this process: it has to be opened again, and then holds what was committed.
+ */
+const INVALIDATED = /database has been invalidated/i;
+
+function invalidated(e: unknown): boolean {
+  return INVALIDATED.test(e instanceof Error ? e.message : String(e));
+}
+
 function storeError(e: unknown): PcaplensError {
   if (e instanceof PcaplensError) return e;
   return new PcaplensError('E_STORE', `duckdb: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
@@ -74,12 +84,27 @@ export class DuckDbStore extends SqlStore {
   /** the import batches' column buffers, reused (one write at a time: writeLock) */
   private readonly chunks = new ChunkWriter();
 
+  /** counts the openings of the database: a failure seen on an older one does not open it again */
+  private generation = 0;
+  private reopening: Promise<void> | null = null;
+
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
-    private readonly readers: Reader[],
+    private readonly path: string,
+    private instance: DuckDBInstance,
+    private writer: DuckDBConnection,
+    private readers: Reader[],
   ) {
     super();
+  }
+
+  private static async connectAll(
+    path: string,
+  ): Promise<{ instance: DuckDBInstance; writer: DuckDBConnection; readers: Reader[] }> {
+    const instance = await DuckDBInstance.create(path);
+    const readers: Reader[] = [];
+    for (let i = 0; i < readerCount(); i++)
+      readers.push({ conn: await instance.connect(), lock: new Serial(), pending: 0 });
+    return { instance, writer: await instance.connect(), readers };
   }
 
   /** Opens (creating when needed) the database in dataDir, or in memory for ':memory:'. Call migrate() next. */
@@ -90,14 +115,56 @@ export class DuckDbStore extends SqlStore {
         await mkdir(dataDir, { recursive: true });
         path = join(dataDir, DUCKDB_FILE);
       }
-      const instance = await DuckDBInstance.create(path);
-      const readers: Reader[] = [];
-      for (let i = 0; i < readerCount(); i++)
-        readers.push({ conn: await instance.connect(), lock: new Serial(), pending: 0 });
-      return new DuckDbStore(instance, await instance.connect(), readers);
+      const c = await DuckDbStore.connectAll(path);
+      return new DuckDbStore(path, c.instance, c.writer, c.readers);
     } catch (e) {
       throw storeError(e);
     }
+  }
+
+  /**
+   * Runs fn, and once more on a database opened again when DuckDB says a fatal error invalidated it (a disk that
+   * filled up during a commit has been seen to leave it so): a long-running server goes on with what was
+   * committed instead of failing every request until restarted. Only for work that may run twice: a read, or a
+   * transaction's first statement. A database in memory is not opened again (nothing would be left).
+   */
+  private async healing<T>(fn: () => Promise<T>): Promise<T> {
+    const generation = this.generation;
+    try {
+      return await fn();
+    } catch (e) {
+      if (this.path === ':memory:' || !invalidated(e)) throw e;
+      await this.reopen(generation);
+      return fn();
+    }
+  }
+
+  /** Opens the database again, once for every caller that saw the same opening fail. */
+  private reopen(failed: number): Promise<void> {
+    if (failed !== this.generation) return this.reopening ?? Promise.resolve();
+    this.reopening ??= (async () => {
+      const close = (x: { closeSync(): void }): void => {
+        try {
+          x.closeSync();
+        } catch {
+          // an invalidated database may refuse to close cleanly: it is dropped either way
+        }
+      };
+      for (const r of this.readers) close(r.conn);
+      close(this.writer);
+      close(this.instance);
+      try {
+        const c = await DuckDbStore.connectAll(this.path);
+        this.instance = c.instance;
+        this.writer = c.writer;
+        this.readers = c.readers;
+        this.layout.clear();
+        this.generation++;
+      } catch (e) {
+        throw storeError(e);
+      }
+    })().finally(() => (this.reopening = null));
+    return this.reopening;
   }
 
   private static async all(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<Row[]> {
@@ -110,15 +177,17 @@ export class DuckDbStore extends SqlStore {
   }
 
   /** On the reader with the fewest reads waiting, so a quick read does not queue behind a slow one. */
-  protected async read(sql: string, params?: unknown[]): Promise<Row[]> {
-    let r = this.readers[0]!;
-    for (const o of this.readers) if (o.pending < r.pending) r = o;
-    r.pending++;
-    try {
-      return await r.lock.run(() => DuckDbStore.all(r.conn, sql, params));
-    } finally {
-      r.pending--;
-    }
+  protected read(sql: string, params?: unknown[]): Promise<Row[]> {
+    return this.healing(async () => {
+      let r = this.readers[0]!;
+      for (const o of this.readers) if (o.pending < r.pending) r = o;
+      r.pending++;
+      try {
+        return await r.lock.run(() => DuckDbStore.all(r.conn, sql, params));
+      } finally {
+        r.pending--;
+      }
+    });
   }
 
   private async columnsOf(table: string): Promise<string[]> {
@@ -231,7 +300,7 @@ export class DuckDbStore extends SqlStore {
 
   protected transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.writeLock.run(async () => {
-      await DuckDbStore.all(this.writer, 'BEGIN TRANSACTION');
+      await this.healing(() => DuckDbStore.all(this.writer, 'BEGIN TRANSACTION'));
       const tx: Tx = {
         all: (sql, params) => DuckDbStore.all(this.writer, sql, params),
         append: (table, columns, data) => this.append(table, columns, data),
