@@ -36,22 +36,30 @@ function frameHooks(
   };
 }
 
+/** The index row of a record: frame number `n`, innermost conversation and top protocol (-1: none). */
+export function packetIndexRow(
+  rec: PacketRecord,
+  n: number,
+  flowId: number | null,
+  topProto: number,
+): PacketIndexInput {
+  return {
+    n,
+    ts: isoTime(rec.tsSec, rec.tsNsec),
+    file_index: rec.fileIndex,
+    file_offset: rec.dataOffset,
+    caplen: rec.caplen,
+    len: rec.len,
+    flow_id: flowId,
+    protocol: topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
+  };
+}
+
 /** The index as row objects (direct runs). */
 export function packetIndexHooks(
   emit: (row: PacketIndexInput) => void,
 ): Required<Pick<AnalyzeOptions, 'onPacket' | 'onRecord'>> {
-  return frameHooks((rec, n, flowId, topProto) =>
-    emit({
-      n,
-      ts: isoTime(rec.tsSec, rec.tsNsec),
-      file_index: rec.fileIndex,
-      file_offset: rec.dataOffset,
-      caplen: rec.caplen,
-      len: rec.len,
-      flow_id: flowId,
-      protocol: topProto >= 0 ? (PROTO_NAMES[topProto] ?? null) : null,
-    }),
-  );
+  return frameHooks((rec, n, flowId, topProto) => emit(packetIndexRow(rec, n, flowId, topProto)));
 }
 
 /**

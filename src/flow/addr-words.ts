@@ -39,24 +39,11 @@ export function macNumber(b: Uint8Array, off: number): number {
 
 const HEXC = new Uint8Array(16).map((_, i) => '0123456789abcdef'.charCodeAt(i));
 
-// Direct-mapped caches of address text: flows of one capture share a few hosts and routers, so most rows
-// find their address strings here instead of building them again.
+// A direct-mapped cache of MAC text: flows of one capture share a few hosts and routers, so most rows find
+// their address strings here (and shared/addr.ts's ipv4Text) instead of building them again.
 const CACHE_SIZE = 4096;
-const v4Keys = new Float64Array(CACHE_SIZE).fill(-1);
-const v4Text: string[] = new Array<string>(CACHE_SIZE).fill('');
 const macKeys = new Float64Array(CACHE_SIZE).fill(-1);
 const macText: string[] = new Array<string>(CACHE_SIZE).fill('');
-
-/** Dotted quad of an unsigned 32-bit address (ipv4ToString, cached). */
-export function ipv4Text(v: number): string {
-  const k = v >>> 0;
-  const i = (Math.imul(k, 0x9e3779b1) >>> 20) & (CACHE_SIZE - 1);
-  if (v4Keys[i] === k) return v4Text[i]!;
-  const s = ipv4ToString(k);
-  v4Keys[i] = k;
-  v4Text[i] = s;
-  return s;
-}
 
 /** aa:bb:cc:dd:ee:ff from a 48-bit number (cached). */
 export function macNumberToString(v: number): string {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIPv4 } from 'node:net';
 import { communityId, communityIdWords } from './community-id.js';
-import { ipv4Text, macNumberToString } from './addr-words.js';
+import { ipv4Text } from '../shared/addr.js';
+import { macNumberToString } from './addr-words.js';
 
 // Vectors from the Community ID specification's reference test-suite (seed 0).
 function ip(s: string): Uint8Array {

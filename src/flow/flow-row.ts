@@ -5,7 +5,8 @@ import { L4_ICMP, L4_ICMPV6, L4_SCTP, L4_TCP, L4_UDP } from '../dissect/dissecto
 import { communityIdWords } from './community-id.js';
 import { KEY_L2 } from './flow-key.js';
 import { TCP_STATE_NAMES, type FlowState } from './flow-state.js';
-import { ipv4Text, macNumberToString, wordsToString } from './addr-words.js';
+import { ipv4Text } from '../shared/addr.js';
+import { macNumberToString, wordsToString } from './addr-words.js';
 
 const FLAG_LETTERS = 'FSRPAUEC';
 

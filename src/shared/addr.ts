@@ -18,6 +18,23 @@ export function ipv4ToString(v: number): string {
   return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
+// A direct-mapped cache of dotted quads: the rows of one capture (flows, DNS answers) name the same few hosts
+// again and again, so most find their address string here instead of building it again.
+const V4_SLOTS = 4096;
+const v4Keys = new Float64Array(V4_SLOTS).fill(-1);
+const v4Texts: string[] = new Array<string>(V4_SLOTS).fill('');
+
+/** ipv4ToString through the cache. */
+export function ipv4Text(v: number): string {
+  const k = v >>> 0;
+  const i = (Math.imul(k, 0x9e3779b1) >>> 20) & (V4_SLOTS - 1);
+  if (v4Keys[i] === k) return v4Texts[i]!;
+  const s = ipv4ToString(k);
+  v4Keys[i] = k;
+  v4Texts[i] = s;
+  return s;
+}
+
 /** RFC 5952 text form (lower case, longest zero run compressed, IPv4-mapped shown dotted) from 16 bytes at off. */
 export function ipv6ToString(buf: Uint8Array, off: number): string {
   const words: number[] = [];

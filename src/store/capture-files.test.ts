@@ -4,10 +4,28 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { capturePath, storeCaptureFile } from './capture-files.js';
+import {
+  capturePath,
+  copyCaptureFile,
+  dropCaptureCopy,
+  hashFile,
+  keepCaptureCopy,
+  type KeptCaptureFile,
+} from './capture-files.js';
 import { openStore } from './open.js';
 
 const CORPUS = join(process.env.PCAPLENS_SHARED ?? '/work/shared', 'corpus');
+
+/** The steps of an import for one file: copied, hashed from the copy, named by its digest. */
+async function storeCaptureFile(dataDir: string, srcPath: string): Promise<KeptCaptureFile> {
+  const copy = await copyCaptureFile(dataDir, srcPath);
+  try {
+    return await keepCaptureCopy(dataDir, copy, copy.sha256 ?? (await hashFile(copy.tmp)).sha256);
+  } catch (e) {
+    await dropCaptureCopy(copy);
+    throw e;
+  }
+}
 
 test('capture files are stored whole under their SHA-256, once', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'pcaplens-files-'));

@@ -133,21 +133,6 @@ export async function dropCaptureCopy(copy: CaptureCopy): Promise<void> {
   await rm(copy.tmp, { force: true });
 }
 
-/** Copies srcPath into the data directory, hashes the copy and names it by its digest (the steps above). */
-export async function storeCaptureFile(dataDir: string, srcPath: string): Promise<KeptCaptureFile> {
-  const copy = await copyCaptureFile(dataDir, srcPath);
-  let sha256 = copy.sha256;
-  if (sha256 === null) {
-    try {
-      sha256 = (await hashFile(copy.tmp)).sha256;
-    } catch (e) {
-      await dropCaptureCopy(copy);
-      throw copyError(srcPath, e);
-    }
-  }
-  return keepCaptureCopy(dataDir, copy, sha256);
-}
-
 /** Is there a process with this id (ours or another user's)? */
 export function processAlive(pid: number): boolean {
   try {

@@ -5,6 +5,7 @@
  * conversation (all flows between two hosts, and the peers they make) is counted by exactly one job.
  */
 import type { NetLayer, Packet } from '../../dissect/dissector.js';
+import { fnv1a } from '../../shared/fnv.js';
 
 function mix(h: number): number {
   h ^= h >>> 16;
@@ -16,9 +17,7 @@ function mix(h: number): number {
 }
 
 function bytesHash(b: Uint8Array, off: number, len: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < len; i++) h = Math.imul(h ^ (b[off + i] ?? 0), 0x01000193);
-  return mix(h);
+  return mix(fnv1a(b, off, off + len));
 }
 
 function pair(x: number, y: number): number {

@@ -10,9 +10,7 @@
 import type { Problem } from '../../shared/problem.js';
 import type { CaptureSummary, FlowRow, HostRow } from '../../shared/rows.js';
 import type { PacketIndexInput } from '../../shared/store-rows.js';
-import { isoTime } from '../../shared/time.js';
 import { FRAG_PENDING, type NetLayer, type Packet } from '../../dissect/dissector.js';
-import { PROTO_NAMES } from '../../dissect/proto-ids.js';
 import type { FlowState } from '../../flow/flow-state.js';
 import type { HostState } from '../../flow/hosts.js';
 import { u32be } from '../../wire/byte-view.js';
@@ -20,6 +18,7 @@ import { macNumber, macNumberToString, wordsToString } from '../../flow/addr-wor
 import type { ResolvedName } from '../../wire/reader.js';
 import type { PacketRecord } from '../../wire/record.js';
 import { analyzeFiles } from '../analyze-files.js';
+import { packetIndexRow } from '../packet-index.js';
 import type { AppTable } from '../app-tables.js';
 import { jobOf, l2Hash, layerHash } from './conversation-hash.js';
 
@@ -289,16 +288,7 @@ export async function analyzeRange(paths: string[], sink: RangeSink, o: RangeOpt
       if (index && ownerJob === job) {
         const p = current;
         const top = p !== null && p.protoCount > 0 ? p.protoList[p.protoCount - 1]! : -1;
-        packets.push({
-          n,
-          ts: isoTime(rec.tsSec, rec.tsNsec),
-          file_index: rec.fileIndex,
-          file_offset: rec.dataOffset,
-          caplen: rec.caplen,
-          len: rec.len,
-          flow_id: flowId,
-          protocol: top >= 0 ? (PROTO_NAMES[top] ?? null) : null,
-        });
+        packets.push(packetIndexRow(rec, n, flowId, top));
       }
       flowId = null;
       ownerJob = 0;

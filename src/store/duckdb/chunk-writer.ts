@@ -124,6 +124,13 @@ function putTime(i32: Int32Array, i64: BigInt64Array, i: number, v: unknown): bo
   return true;
 }
 
+/** The integer part of n for an INTEGER column; out of its range it is refused, as the generic path does. */
+function int32Of(n: number): number {
+  const t = Math.trunc(n);
+  if (t < -2147483648 || t > 2147483647) throw new Error('number out of int32 range');
+  return t;
+}
+
 /** An integer as little-endian int64 at slot i (exact below 2^53; BigInt beyond, with the range check). */
 function putInt64(i32: Int32Array, i64: BigInt64Array, i: number, n: number): void {
   if (n >= 0 && n < 2 ** 53) {
@@ -301,9 +308,7 @@ export class ChunkWriter {
         const l = lists[r];
         if (l)
           for (const x of l) {
-            const t = Math.trunc(numOf(x) ?? 0);
-            if (t < -2147483648 || t > 2147483647) throw new Error('number out of int32 range');
-            out[k++] = t;
+            out[k++] = int32Of(numOf(x) ?? 0);
           }
       }
       duck.copy_data_to_vector(child, 0, out.buffer, 0, total * 4);
@@ -389,9 +394,7 @@ export class ChunkWriter {
           const x = numOf(get(row));
           if (x === null) setNull(r);
           else {
-            const t = Math.trunc(x);
-            if (t < -2147483648 || t > 2147483647) throw new Error('number out of int32 range');
-            s.i32[r] = t;
+            s.i32[r] = int32Of(x);
           }
         }
         duck.copy_data_to_vector(vector, 0, s.data, 0, n * 4);
@@ -479,9 +482,7 @@ export class ChunkWriter {
       const int32 = (src: Float64Array | Int32Array) => {
         if (typeId !== DuckDBTypeId.INTEGER) throw new Error(`packets.${name}: expected INTEGER`);
         for (let r = 0; r < n; r++) {
-          const t = Math.trunc(src[start + r]!);
-          if (t < -2147483648 || t > 2147483647) throw new Error('number out of int32 range');
-          s.i32[r] = t;
+          s.i32[r] = int32Of(src[start + r]!);
         }
         duck.copy_data_to_vector(vector, 0, s.data, 0, n * 4);
       };

@@ -5,7 +5,7 @@
  * a message marked truncated, never an exception.
  */
 import { has, u16be, u32be } from '../../../wire/byte-view.js';
-import { ipv4ToString, ipv6ToString } from '../../../shared/addr.js';
+import { ipv4Text, ipv4ToString, ipv6ToString } from '../../../shared/addr.js';
 import { nameRead, readName, readNameAt } from './name.js';
 import { dnsClassName, dnsTypeName } from './names.js';
 
@@ -218,21 +218,6 @@ export class DnsMessageReader {
 
 function nameAt(buf: Uint8Array, msg: number, end: number, at: number): string {
   return readNameAt(buf, msg, end, at) < 0 ? '<malformed>' : nameRead;
-}
-
-/** recent A record addresses and their text: answers repeat the same few addresses */
-const V4_SLOTS = 1024;
-const v4Addr = new Float64Array(V4_SLOTS).fill(-1);
-const v4Text: string[] = new Array<string>(V4_SLOTS).fill('');
-
-/** ipv4ToString(v) through the cache */
-function ipv4Text(v: number): string {
-  const slot = (Math.imul(v, 0x9e3779b1) >>> 22) & (V4_SLOTS - 1);
-  if (v4Addr[slot] === v) return v4Text[slot]!;
-  const t = ipv4ToString(v);
-  v4Addr[slot] = v;
-  v4Text[slot] = t;
-  return t;
 }
 
 /** RDATA of the common types rendered as text, the way dig/tshark show the value. */

@@ -4,6 +4,7 @@
  * by a hash of the bytes; a hit compares the bytes themselves, so the text is always latin1(bytes).trim().
  */
 import { latin1 } from '../../../shared/bytes-text.js';
+import { fnv1a, sameBytes } from '../../../shared/fnv.js';
 
 export class TrimmedTextCache {
   private readonly hashes: Int32Array;
@@ -28,16 +29,12 @@ export class TrimmedTextCache {
   text(buf: Uint8Array, start: number, end: number, cap: number): string {
     const n = end - start;
     if (n > this.maxLen || n > cap || end > buf.length) return latin1(buf, start, end, cap).trim();
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const h = fnv1a(buf, start, end);
     const slot = (h ^ (h >>> 16)) & this.mask;
     const at = slot * this.maxLen;
     const bytes = this.bytes;
-    if (this.hashes[slot] === h && this.lens[slot] === n) {
-      let i = 0;
-      while (i < n && bytes[at + i] === buf[start + i]) i++;
-      if (i === n) return this.texts[slot]!;
-    }
+    if (this.hashes[slot] === h && this.lens[slot] === n && sameBytes(bytes, at, buf, start, n))
+      return this.texts[slot]!;
     const t = latin1(buf, start, end, cap).trim();
     this.hashes[slot] = h;
     this.lens[slot] = n;

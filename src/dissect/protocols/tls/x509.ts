@@ -6,6 +6,7 @@
 import { sha256Hex } from '../../../shared/sha256.js';
 import { latin1, utf8Text } from '../../../shared/bytes-text.js';
 import { toHex } from '../../../shared/md5.js';
+import { fnv1a, sameBytes } from '../../../shared/fnv.js';
 
 interface Tlv {
   tag: number;
@@ -144,12 +145,11 @@ export function parseCertificate(b: Uint8Array, off: number, end: number): Certi
   end = Math.min(end, b.length);
   const n = end - off;
   if (n <= 0 || n > MAX_CACHED_DER) return parseDer(b, off, end);
-  let h = 0x811c9dc5 | 0;
-  for (let i = off; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const h = fnv1a(b, off, end);
   const slot = (h ^ (h >>> 16)) & (CERT_SLOTS - 1);
   const der = certDer[slot];
   let c = certParsed[slot];
-  if (!(certHash[slot] === h && der && c && der.length === n && sameAt(der, b, off))) {
+  if (!(certHash[slot] === h && der && c && der.length === n && sameBytes(der, 0, b, off, n))) {
     c = parseDer(b, off, end);
     if (c === null) return null;
     certHash[slot] = h;
@@ -158,12 +158,6 @@ export function parseCertificate(b: Uint8Array, off: number, end: number): Certi
   }
   // each caller gets its own object and lists
   return { ...c, sanDns: c.sanDns.slice(), sanIp: c.sanIp.slice() };
-}
-
-/** der equals b[off, off + der.length) */
-function sameAt(der: Uint8Array, b: Uint8Array, off: number): boolean {
-  for (let i = 0; i < der.length; i++) if (der[i] !== b[off + i]) return false;
-  return true;
 }
 
 function parseDer(b: Uint8Array, off: number, end: number): Certificate | null {
