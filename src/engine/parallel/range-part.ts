@@ -19,7 +19,7 @@ import { PcapReader, type PcapHeader } from '../../wire/pcap.js';
 import { READ_END, READ_NEED_MORE, READ_RECORD } from '../../wire/reader.js';
 import { PacketRecord } from '../../wire/record.js';
 import { FileStats, type FileStatsPart } from '../file-stats.js';
-import { SyncFileSource } from './sync-file-source.js';
+import { openFileAt } from '../sources/file-source.js';
 
 /** A flow's creation position: file offset of its first record x 64 + the index of its IP layer. */
 export const POS_LAYERS = 64;
@@ -99,7 +99,7 @@ class LineSpill {
 export async function runRangePart(o: RangePartInput): Promise<RangePartResult> {
   const encode = o.encode ?? ((row: FlowRow) => JSON.stringify(row));
   const spill = new LineSpill(o.spillPath);
-  const source = new SyncFileSource(o.path, o.size, o.cut);
+  const source = await openFileAt(o.path, o.size, o.cut);
   try {
     const cb = new ChunkBuffer(source, DEFAULT_CHUNK_SIZE, HARD_MAX_RECORD);
     cb.base = o.cut;

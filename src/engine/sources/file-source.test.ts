@@ -8,7 +8,7 @@ import { isPcaplensError } from '../../shared/errors.js';
 import { openCapture } from '../../wire/open.js';
 import { CORPUS_DIR, corpusAvailable, num, one, readOracle } from '../../wire/test-support/oracle.js';
 import { readAll } from '../../wire/test-support/read-all.js';
-import { openFileSource } from './file-source.js';
+import { openFileAt, openFileSource } from './file-source.js';
 
 const SKIP = corpusAvailable() ? false : `corpus not found at ${CORPUS_DIR} (set PCAPLENS_CORPUS)`;
 
@@ -104,3 +104,45 @@ test('gzip source: gzip of something else is E_NOT_CAPTURE at open', async () =>
     (e: unknown) => isPcaplensError(e) && e.code === 'E_NOT_CAPTURE' && /68 65 6c 6c/.test(e.message),
   );
 });
+
+test('file source at an offset: reads every byte from there in order, short reads at the end, 0 after close', async () => {
+  using t = tempDir();
+  const bytes = new Uint8Array(10000).map((_, i) => (i * 7) & 255);
+  const path = join(t.dir, 'x.bin');
+  writeFileSync(path, bytes);
+  const start = 1234;
+  const s = await openFileAt(path, bytes.length, start);
+  // offsets stay the file's: what was skipped counts as consumed
+  assert.equal(s.consumed, start);
+  const out = new Uint8Array(bytes.length + 100);
+  let got = 0;
+  for (;;) {
+    const n = await s.read(out, got, 3001);
+    if (n === 0) break;
+    got += n;
+  }
+  assert.equal(got, bytes.length - start);
+  assert.equal(s.consumed, bytes.length);
+  assert.deepEqual(out.subarray(0, got), bytes.subarray(start));
+  await s.close();
+  assert.equal(await s.read(out, 0, 10), 0);
+  await assert.rejects(
+    openFileAt(join(t.dir, 'nope.bin'), -1, 0),
+    (e: unknown) => isPcaplensError(e) && e.code === 'E_NOT_FOUND',
+  );
+});
+
+test(
+  'file source at an offset: a capture read from its start gives the records openFileSource gives',
+  { skip: SKIP },
+  async () => {
+    const path = join(CORPUS_DIR, 'smtp-auth-login.pcap');
+    const tally = async (at: boolean) => {
+      const r = await openCapture(at ? await openFileAt(path, -1, 0) : await openFileSource(path));
+      const got = await readAll(r);
+      await r.close();
+      return got;
+    };
+    assert.deepEqual(await tally(true), await tally(false));
+  },
+);

@@ -33,15 +33,20 @@ export class FileSource implements ByteSource {
     private readonly fh: FileHandle,
     /** regular files are read by position, synchronously; pipes and devices in sequence, asynchronously */
     private readonly positional = true,
+    /** the first byte read (openFileAt); `consumed` counts from the file's start either way */
+    start = 0,
   ) {
     this.readsAhead = !positional;
+    this.consumed = start;
   }
 
   read(into: Uint8Array, offset: number, length: number): Promise<number> {
-    if (this.closed || length <= 0) return Promise.resolve(0);
-    if (!this.positional) return this.readInSequence(into, offset, length);
+    // never past the end of `into`: a caller asking for more gets what fits
+    const len = Math.min(length, into.length - offset);
+    if (this.closed || len <= 0) return Promise.resolve(0);
+    if (!this.positional) return this.readInSequence(into, offset, len);
     try {
-      const n = readSync(this.fh.fd, into, offset, length, this.consumed);
+      const n = readSync(this.fh.fd, into, offset, len, this.consumed);
       this.consumed += n;
       // the decoding loop awaits every read, and one that never waits would keep timers, signals and messages
       // (progress, Ctrl-C, a server's other requests) out for the whole run: they get a turn every TURN_BYTES
@@ -72,6 +77,18 @@ function ioError(path: string, e: unknown): PcaplensError {
     return new PcaplensError('E_NOT_FOUND', `${path}: no such file`, { cause: e });
   const why = e instanceof Error ? e.message : String(e);
   return new PcaplensError('E_IO', `${path}: cannot read (${why})`, { cause: e });
+}
+
+/**
+ * A regular file read by position from `start` (the second part of a byte-range split, parallel/range-part.ts,
+ * reads from its cut), as it is: no gzip detection. Progress and offsets stay the file's.
+ */
+export async function openFileAt(path: string, size: number, start: number): Promise<FileSource> {
+  try {
+    return new FileSource(path, size, await open(path, 'r'), true, start);
+  } catch (e) {
+    throw ioError(path, e);
+  }
 }
 
 /**
